@@ -1,0 +1,2 @@
+# documentation: man pages are listed in dist_man_MANS by the fragment of what they document
+EXTRA_DIST += doc

@@ -1,0 +1,79 @@
+/*
+ * arch.h - architecture (ABI) descriptors and syscall name <-> number resolution.
+ *
+ * One descriptor per ABI a filter can target. The syscall tables behind them are generated
+ * data (src/arch/syscalls.c, made by src/arch/gen-syscalls.py from the kernel's tables).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef SYSGATE_ARCH_H
+#define SYSGATE_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* which multiplexed families an ABI has: socketcall(2) and/or ipc(2) */
+#define SG_MUX_SOCKET 0x1
+#define SG_MUX_IPC    0x2
+
+struct sg_arch {
+	uint32_t token;    /* SCMP_ARCH_* */
+	uint32_t audit;    /* value of seccomp_data.arch the filter compares (x32: X86_64) */
+	const char *name;  /* libseccomp's name: "x86_64", "mipsel64n32", ... */
+	uint8_t arg_bits;  /* 64: arguments compared as hi/lo words; 32: low word only */
+	bool big_endian;   /* byte order of the program and of seccomp_data's 64-bit words */
+	bool sign_extends; /* the kernel sign-extends 32-bit args into the high word (MIPS64 o32/n32) */
+	uint32_t nr_base;  /* number added to the table's numbers (MIPS 4000/5000/6000, x32 bit) */
+	int32_t socketcall_nr; /* socketcall(2) number on this ABI, or -1 */
+	int32_t ipc_nr;        /* ipc(2) number on this ABI, or -1 */
+	uint8_t mux;           /* SG_MUX_* families that are multiplexed on this ABI */
+	uint16_t table_index;  /* column of this ABI in the generated tables (private) */
+};
+
+/* Every ABI, native first is NOT implied; iterate with sg_arch_count. */
+extern const struct sg_arch *const sg_arches[];
+extern const size_t sg_arch_count;
+
+/* the ABI this library was built for (token SCMP_ARCH_NATIVE resolves to it) */
+const struct sg_arch *sg_arch_native(void);
+/* token (0 = native) -> descriptor, or NULL */
+const struct sg_arch *sg_arch_by_token(uint32_t token);
+/* libseccomp arch name -> descriptor, or NULL (NULL name too) */
+const struct sg_arch *sg_arch_by_name(const char *name);
+
+/*
+ * Syscall numbers. Real numbers are >= 0 and already include nr_base (x32 numbers carry
+ * 0x40000000, MIPS n64 ones 5000+). Pseudo numbers (__PNR_*, <= -100) stand for syscalls that
+ * do not exist on an ABI, and for the multiplexed socket (-101..-120) / ipc (-201..-224) calls.
+ */
+
+/* the pseudo number of a known syscall name (every name has one), or 0 if the name is unknown */
+int sg_syscall_pnr(const char *name);
+/* the name of a pseudo number, or NULL */
+const char *sg_syscall_pnr_name(int pnr);
+/* the idx-th known syscall name in strcmp order (kernel names and libseccomp's old aliases), or
+ * NULL past the end: for iterating over every name */
+const char *sg_syscall_name_at(size_t idx);
+
+/* the ABI's real number for name, the name's pseudo number when the ABI lacks it, or
+ * __NR_SCMP_ERROR (-1) for an unknown or NULL name; no multiplexer logic */
+int sg_arch_syscall_nr(const struct sg_arch *arch, const char *name);
+/* libseccomp's seccomp_syscall_resolve_name_arch(): like sg_arch_syscall_nr, but socket- and
+ * ipc-family names resolve to their pseudo numbers on ABIs that multiplex that family */
+int sg_arch_resolve_name(const struct sg_arch *arch, const char *name);
+/* the canonical name of a real number on the ABI, or of a pseudo number; NULL if unknown */
+const char *sg_arch_syscall_name(const struct sg_arch *arch, int nr);
+/* libseccomp's reverse lookup of a pseudo number on one ABI: the name that sg_arch_resolve_name
+ * maps to pnr there, or NULL (so NULL when the ABI has a real number for that syscall) */
+const char *sg_arch_pnr_name(const struct sg_arch *arch, int pnr);
+
+/* For a multiplexed pseudo number: the call number passed in A0 (socket=1, ... shmctl=24) and
+ * the family (SG_MUX_SOCKET / SG_MUX_IPC); returns 0 for any other number. */
+int sg_mux_call(int pnr, uint8_t *family);
+
+/* Translate a number valid on `from` (real or pseudo) to `to`, by name: returns the number on
+ * `to` (real or pseudo). Returns __NR_SCMP_ERROR if `nr` has no name on `from`. */
+int sg_arch_translate(const struct sg_arch *from, const struct sg_arch *to, int nr);
+
+#endif

@@ -1,0 +1,706 @@
+/*
+ * db.c - the filter context and libseccomp's rule-add semantics.
+ *
+ * A rule add is planned in full (per ABI translation, conflict checks, memory reservation)
+ * before anything is changed, so every failure leaves the context exactly as it was; the
+ * apply step cannot fail.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "compile.h"
+#include "db.h"
+
+bool sg_filter_valid(const struct sg_filter *f)
+{
+	return f != NULL && f->magic == SG_CTX_MAGIC;
+}
+
+int sg_action_valid(uint32_t action)
+{
+	uint32_t data = action & SECCOMP_RET_DATA;
+
+	switch (action & SECCOMP_RET_ACTION_FULL) {
+	case SCMP_ACT_KILL_PROCESS:
+	case SCMP_ACT_KILL_THREAD:
+	case SCMP_ACT_LOG:
+	case SCMP_ACT_ALLOW:
+	case SCMP_ACT_NOTIFY:
+		/* these carry no data; a value with data bits is not an action libseccomp knows */
+		return data == 0 ? 0 : -EINVAL;
+	case SCMP_ACT_TRAP:   /* SCMP_ACT_TRAPX(data) */
+	case SCMP_ACT_TRACE(0):
+		return 0;
+	case SCMP_ACT_ERRNO(0):
+		/* the kernel caps errno at MAX_ERRNO (4095); libseccomp refuses 4095 and above */
+		return data < 4095 ? 0 : -EINVAL;
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * archdb helpers
+ */
+
+static void archdb_clear(struct sg_archdb *db)
+{
+	for (uint32_t i = 0; i < db->nsys; i++)
+		sg_free(db->sys[i].rules);
+	sg_free(db->sys);
+	db->sys = NULL;
+	db->nsys = db->cap = 0;
+}
+
+/* index of nr in db->sys, or -(insertion point) - 1 */
+static long archdb_search(const struct sg_archdb *db, int32_t nr)
+{
+	long lo = 0, hi = (long)db->nsys - 1;
+
+	while (lo <= hi) {
+		long mid = (lo + hi) / 2;
+		if (db->sys[mid].nr == nr)
+			return mid;
+		if (db->sys[mid].nr < nr)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -lo - 1;
+}
+
+const struct sg_sysrules *sg_archdb_find(const struct sg_archdb *db, int32_t nr)
+{
+	long i = archdb_search(db, nr);
+	return i >= 0 ? &db->sys[i] : NULL;
+}
+
+/* make room for `extra` more syscall entries; changes nothing visible */
+static int archdb_reserve(struct sg_archdb *db, uint32_t extra)
+{
+	if (db->nsys + extra <= db->cap)
+		return 0;
+	uint32_t cap = db->cap ? db->cap : 16;
+	while (cap < db->nsys + extra)
+		cap *= 2;
+	struct sg_sysrules *sys = sg_reallocarray(db->sys, cap, sizeof(*sys));
+	if (!sys)
+		return -ENOMEM;
+	db->sys = sys;
+	db->cap = cap;
+	return 0;
+}
+
+/* insert an empty entry for nr (capacity must be reserved) and return it */
+static struct sg_sysrules *archdb_insert(struct sg_archdb *db, int32_t nr)
+{
+	long i = archdb_search(db, nr);
+	if (i >= 0)
+		return &db->sys[i];
+	i = -i - 1;
+	memmove(&db->sys[i + 1], &db->sys[i], (db->nsys - i) * sizeof(db->sys[0]));
+	db->nsys++;
+	memset(&db->sys[i], 0, sizeof(db->sys[i]));
+	db->sys[i].nr = nr;
+	return &db->sys[i];
+}
+
+/* deep copy of src into dst (dst uninitialised); -ENOMEM leaves dst empty */
+static int archdb_copy(struct sg_archdb *dst, const struct sg_archdb *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->arch = src->arch;
+	if (src->nsys == 0)
+		return 0;
+	dst->sys = sg_reallocarray(NULL, src->nsys, sizeof(*dst->sys));
+	if (!dst->sys)
+		return -ENOMEM;
+	dst->cap = src->nsys;
+	for (uint32_t i = 0; i < src->nsys; i++) {
+		dst->sys[i] = src->sys[i];
+		dst->sys[i].rules = NULL;
+		dst->sys[i].cap = 0;
+		if (src->sys[i].nrules) {
+			dst->sys[i].rules = sg_reallocarray(NULL, src->sys[i].nrules,
+							    sizeof(struct sg_rule));
+			if (!dst->sys[i].rules) {
+				dst->nsys = i;
+				archdb_clear(dst);
+				return -ENOMEM;
+			}
+			memcpy(dst->sys[i].rules, src->sys[i].rules,
+			       src->sys[i].nrules * sizeof(struct sg_rule));
+			dst->sys[i].cap = src->sys[i].nrules;
+		}
+		dst->nsys = i + 1;
+	}
+	return 0;
+}
+
+/*
+ * context lifecycle
+ */
+
+static void filter_defaults(struct sg_filter *f, uint32_t def_action)
+{
+	f->act_default = def_action;
+	f->act_badarch = SCMP_ACT_KILL_THREAD;
+	f->nnp = true;
+	f->tsync = f->tskip = f->log = f->ssb = f->rawrc = f->waitkill = false;
+	f->optimize = 1;
+	f->notify_used = def_action == SCMP_ACT_NOTIFY;
+	f->narch = 1;
+	memset(&f->arch[0], 0, sizeof(f->arch[0]));
+	f->arch[0].arch = sg_arch_native();
+}
+
+static void snapshot_free(struct sg_snapshot *s)
+{
+	for (uint32_t i = 0; i < s->narch; i++)
+		archdb_clear(&s->arch[i]);
+	sg_free(s);
+}
+
+static void filter_drop_contents(struct sg_filter *f)
+{
+	for (uint32_t i = 0; i < f->narch; i++)
+		archdb_clear(&f->arch[i]);
+	f->narch = 0;
+	while (f->txn) {
+		struct sg_snapshot *s = f->txn;
+		f->txn = s->prev;
+		snapshot_free(s);
+	}
+	sg_filter_invalidate(f);
+}
+
+struct sg_filter *sg_filter_new(uint32_t def_action)
+{
+	struct sg_filter *f = sg_calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	filter_defaults(f, def_action);
+	f->magic = SG_CTX_MAGIC;
+	return f;
+}
+
+int sg_filter_reset(struct sg_filter *f, uint32_t def_action)
+{
+	filter_drop_contents(f);
+	filter_defaults(f, def_action);
+	return 0;
+}
+
+void sg_filter_free(struct sg_filter *f)
+{
+	if (!f)
+		return;
+	filter_drop_contents(f);
+	f->magic = SG_CTX_RELEASED;
+	sg_free(f);
+}
+
+void sg_filter_invalidate(struct sg_filter *f)
+{
+	sg_program_free(f->program);
+	f->program = NULL;
+}
+
+/*
+ * architectures
+ */
+
+struct sg_archdb *sg_filter_archdb(struct sg_filter *f, const struct sg_arch *arch)
+{
+	for (uint32_t i = 0; i < f->narch; i++)
+		if (f->arch[i].arch == arch)
+			return &f->arch[i];
+	return NULL;
+}
+
+int sg_filter_arch_add(struct sg_filter *f, const struct sg_arch *arch)
+{
+	if (sg_filter_archdb(f, arch))
+		return -EEXIST;
+	/* one program is in one byte order: every ABI of a filter must share it */
+	if (f->narch > 0 && f->arch[0].arch->big_endian != arch->big_endian)
+		return -EDOM;
+	if (f->narch >= SG_MAX_ARCHES)
+		return -EFAULT;
+	memset(&f->arch[f->narch], 0, sizeof(f->arch[0]));
+	f->arch[f->narch++].arch = arch;
+	sg_filter_invalidate(f);
+	return 0;
+}
+
+int sg_filter_arch_remove(struct sg_filter *f, const struct sg_arch *arch)
+{
+	struct sg_archdb *db = sg_filter_archdb(f, arch);
+	if (!db)
+		return -EEXIST;
+	archdb_clear(db);
+	size_t i = db - f->arch;
+	memmove(&f->arch[i], &f->arch[i + 1], (f->narch - i - 1) * sizeof(f->arch[0]));
+	f->narch--;
+	sg_filter_invalidate(f);
+	return 0;
+}
+
+/*
+ * rules
+ */
+
+/* the form one rule takes on one ABI */
+struct rule_target {
+	int32_t nr;
+	uint32_t mux_call; /* > 0: the socketcall/ipc call number A0 must equal */
+};
+
+/*
+ * Where a rule on `sc` (a native number or a pseudo number) lands on `arch`: 0..2 targets.
+ * Numbers are translated by name, so a native x86_64 number means the same syscall on x86.
+ */
+static int rule_targets(const struct sg_arch *arch, int sc, bool exact, bool has_args,
+			struct rule_target out[2], int *n)
+{
+	const struct sg_arch *native = sg_arch_native();
+	const char *name;
+	uint8_t family = 0;
+	int call, nr;
+
+	*n = 0;
+	if (sc == -1) {
+		/* API_TSKIP: a rule on the "skipped" syscall -1 that tracers produce */
+		out[(*n)++] = (struct rule_target){-1, 0};
+		return 0;
+	}
+	name = sc >= 0 ? sg_arch_syscall_name(native, sc) : sg_syscall_pnr_name(sc);
+	if (!name) {
+		if (sc >= 0 && arch == native) {
+			/* a number the tables do not know: taken literally on the native ABI */
+			out[(*n)++] = (struct rule_target){sc, 0};
+			return 0;
+		}
+		/* libseccomp cannot translate a nameless number to another ABI either */
+		if (sc >= 0)
+			return -EFAULT;
+		return exact ? -EDOM : 0;
+	}
+
+	call = sg_mux_call(sg_syscall_pnr(name), &family);
+	nr = sg_arch_syscall_nr(arch, name);
+	if (call > 0 && (arch->mux & family)) {
+		int mux = family == SG_MUX_SOCKET ? arch->socketcall_nr : arch->ipc_nr;
+		if (exact && nr >= 0) {
+			out[(*n)++] = (struct rule_target){nr, 0};
+			return 0;
+		}
+		/* through the multiplexer only A0 (the call number) can be filtered */
+		if (exact && has_args)
+			return -EINVAL;
+		out[(*n)++] = (struct rule_target){mux, (uint32_t)call};
+		if (nr >= 0)
+			out[(*n)++] = (struct rule_target){nr, 0};
+		return 0;
+	}
+	if (nr < 0)
+		return exact ? -EDOM : 0; /* absent on this ABI: the rule is inert there */
+	out[(*n)++] = (struct rule_target){nr, 0};
+	return 0;
+}
+
+static bool cond_equal(const struct sg_cond *a, const struct sg_cond *b)
+{
+	return a->arg == b->arg && a->op == b->op && a->low32 == b->low32 && a->mask == b->mask &&
+	       a->datum == b->datum;
+}
+
+/* true when the first `n` conditions of a and b are equal */
+static bool conds_equal(const struct sg_rule *a, const struct sg_rule *b, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (!cond_equal(&a->cond[i], &b->cond[i]))
+			return false;
+	return true;
+}
+
+/* a's conditions are a proper prefix of b's (in argument order) */
+static bool rule_prefix_of(const struct sg_rule *a, const struct sg_rule *b)
+{
+	return a->ncond < b->ncond && conds_equal(a, b, a->ncond);
+}
+
+static bool rule_same_conds(const struct sg_rule *a, const struct sg_rule *b)
+{
+	return a->ncond == b->ncond && conds_equal(a, b, a->ncond);
+}
+
+/* normalise the user's comparisons for one ABI, sorted by argument */
+static void rule_build(struct sg_rule *r, const struct sg_arch *arch, uint32_t action,
+		       unsigned int cnt, const struct scmp_arg_cmp *args, uint32_t mux_call)
+{
+	memset(r, 0, sizeof(*r));
+	r->action = action;
+	for (unsigned int i = 0; i < cnt; i++) {
+		struct sg_cond c;
+		unsigned int op = args[i].op & ~SCMP_CMP_32BIT;
+
+		if (mux_call && args[i].arg == 0)
+			continue; /* A0 is the multiplexer's call number, set below */
+		c.arg = (uint8_t)args[i].arg;
+		c.op = (uint8_t)op;
+		c.low32 = arch->arg_bits == 32 || (args[i].op & SCMP_CMP_32BIT);
+		if (op == SCMP_CMP_MASKED_EQ) {
+			c.mask = args[i].datum_a;
+			c.datum = args[i].datum_b;
+		} else {
+			c.mask = UINT64_MAX;
+			c.datum = args[i].datum_a;
+		}
+		if (c.low32) {
+			/* a 32-bit ABI sees only the low word: the datum is truncated, as libseccomp does */
+			c.mask &= 0xffffffffu;
+			c.datum &= 0xffffffffu;
+		}
+		r->cond[r->ncond++] = c;
+	}
+	if (mux_call) {
+		/* socketcall/ipc take `int call`: the kernel ignores the high word, so must we */
+		r->cond[r->ncond++] = (struct sg_cond){.arg = 0,
+						       .op = SCMP_CMP_EQ,
+						       .low32 = true,
+						       .mask = 0xffffffffu,
+						       .datum = mux_call};
+	}
+	/* insertion sort by argument: at most 6 entries */
+	for (unsigned int i = 1; i < r->ncond; i++) {
+		struct sg_cond c = r->cond[i];
+		unsigned int j = i;
+		while (j > 0 && r->cond[j - 1].arg > c.arg) {
+			r->cond[j] = r->cond[j - 1];
+			j--;
+		}
+		r->cond[j] = c;
+	}
+}
+
+enum plan_kind {
+	PLAN_NOP,    /* the rule changes nothing (duplicate, shadowed, or first action wins) */
+	PLAN_UNCOND, /* set the unconditional action, dropping conditional rules */
+	PLAN_ADD,    /* append a conditional rule, dropping longer rules it is a prefix of */
+	PLAN_PRIO,   /* set the priority hint */
+};
+
+struct plan {
+	struct sg_archdb *db;
+	int32_t nr;
+	enum plan_kind kind;
+	bool new_entry;           /* the syscall has no entry on this ABI yet */
+	struct sg_rule *fresh;    /* PLAN_ADD on a new entry: its rules array (owned until applied) */
+	struct sg_rule rule;
+	uint8_t priority;
+};
+
+/* decide what adding p->rule means for the existing entry; -EEXIST on a conflict */
+static int plan_rule(struct plan *p)
+{
+	const struct sg_sysrules *s = sg_archdb_find(p->db, p->nr);
+
+	p->new_entry = s == NULL;
+	if (s && s->has_uncond) {
+		/* the first unconditional action wins; conditional rules after it are dropped */
+		p->kind = PLAN_NOP;
+		return 0;
+	}
+	if (p->rule.ncond == 0) {
+		p->kind = PLAN_UNCOND;
+		return 0;
+	}
+	p->kind = PLAN_ADD;
+	for (uint32_t i = 0; s && i < s->nrules; i++) {
+		const struct sg_rule *e = &s->rules[i];
+		if (rule_same_conds(e, &p->rule)) {
+			if (e->action != p->rule.action)
+				return -EEXIST;
+			p->kind = PLAN_NOP;
+			return 0;
+		}
+		if (rule_prefix_of(e, &p->rule)) {
+			/* a shorter rule already decides everything this one would match */
+			p->kind = PLAN_NOP;
+			return 0;
+		}
+		if (rule_prefix_of(&p->rule, e) && e->action != p->rule.action)
+			return -EEXIST;
+	}
+	return 0;
+}
+
+/* reserve all memory the plans need; on failure nothing visible has changed */
+static int plans_reserve(struct plan *plans, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct plan *p = &plans[i];
+		if (p->kind == PLAN_NOP)
+			continue;
+		if (p->new_entry) {
+			uint32_t extra = 0;
+			for (int j = 0; j < n; j++)
+				extra += plans[j].db == p->db && plans[j].new_entry &&
+					 plans[j].kind != PLAN_NOP;
+			if (archdb_reserve(p->db, extra) < 0)
+				return -ENOMEM;
+			if (p->kind == PLAN_ADD) {
+				p->fresh = sg_reallocarray(NULL, 4, sizeof(struct sg_rule));
+				if (!p->fresh)
+					return -ENOMEM;
+			}
+		} else if (p->kind == PLAN_ADD) {
+			struct sg_sysrules *s = (struct sg_sysrules *)sg_archdb_find(p->db, p->nr);
+			if (s->nrules == s->cap) {
+				uint32_t cap = s->cap ? s->cap * 2 : 4;
+				struct sg_rule *r = sg_reallocarray(s->rules, cap, sizeof(*r));
+				if (!r)
+					return -ENOMEM;
+				s->rules = r;
+				s->cap = cap;
+			}
+		}
+	}
+	return 0;
+}
+
+static void plans_release(struct plan *plans, int n)
+{
+	for (int i = 0; i < n; i++) {
+		sg_free(plans[i].fresh);
+		plans[i].fresh = NULL;
+	}
+}
+
+/* carry out reserved plans: cannot fail */
+static void plans_apply(struct plan *plans, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct plan *p = &plans[i];
+		struct sg_sysrules *s;
+
+		if (p->kind == PLAN_NOP)
+			continue;
+		s = archdb_insert(p->db, p->nr);
+		switch (p->kind) {
+		case PLAN_PRIO:
+			s->priority = p->priority;
+			break;
+		case PLAN_UNCOND:
+			s->has_uncond = true;
+			s->uncond_action = p->rule.action;
+			sg_free(s->rules);
+			s->rules = NULL;
+			s->nrules = s->cap = 0;
+			break;
+		case PLAN_ADD: {
+			uint32_t kept = 0;
+			if (p->fresh) {
+				s->rules = p->fresh;
+				s->cap = 4;
+				p->fresh = NULL;
+			}
+			/* longer rules this one is a prefix of are now decided by it (same action) */
+			for (uint32_t j = 0; j < s->nrules; j++)
+				if (!rule_prefix_of(&p->rule, &s->rules[j]))
+					s->rules[kept++] = s->rules[j];
+			s->nrules = kept;
+			s->rules[s->nrules++] = p->rule;
+			break;
+		}
+		case PLAN_NOP:
+			break;
+		}
+	}
+}
+
+static int check_syscall(const struct sg_filter *f, int syscall)
+{
+	/* -1 is what tracers leave behind for a skipped syscall; only with API_TSKIP */
+	if (syscall == -1)
+		return f->tskip ? 0 : -EINVAL;
+	/* -2..-99 are reserved pseudo numbers */
+	if (syscall < 0 && syscall > -100)
+		return -EINVAL;
+	return 0;
+}
+
+int sg_filter_rule_add(struct sg_filter *f, uint32_t action, int syscall, unsigned int arg_cnt,
+		       const struct scmp_arg_cmp *args, bool exact)
+{
+	struct plan plans[2 * SG_MAX_ARCHES];
+	int nplan = 0, rc;
+	unsigned int seen = 0;
+
+	if (sg_action_valid(action) < 0)
+		return -EINVAL;
+	if (action == f->act_default)
+		return -EACCES;
+	rc = check_syscall(f, syscall);
+	if (rc < 0)
+		return rc;
+	if (arg_cnt > SG_MAX_ARGS || (arg_cnt > 0 && !args))
+		return -EINVAL;
+	for (unsigned int i = 0; i < arg_cnt; i++) {
+		unsigned int op = args[i].op & ~SCMP_CMP_32BIT;
+		if (args[i].arg >= SG_MAX_ARGS || op <= _SCMP_CMP_MIN || op >= _SCMP_CMP_MAX ||
+		    (args[i].op & ~(SCMP_CMP_32BIT | 0xffu)) != 0)
+			return -EINVAL;
+		/* one comparison per argument per rule (libseccomp issue #118) */
+		if (seen & (1u << args[i].arg))
+			return -EINVAL;
+		seen |= 1u << args[i].arg;
+	}
+	if (f->narch == 0)
+		return -EINVAL;
+	if (exact && f->narch > 1)
+		return -EOPNOTSUPP;
+
+	for (uint32_t a = 0; a < f->narch; a++) {
+		struct rule_target tg[2];
+		int ntg;
+
+		rc = rule_targets(f->arch[a].arch, syscall, exact, arg_cnt > 0, tg, &ntg);
+		if (rc < 0)
+			return rc;
+		for (int t = 0; t < ntg; t++) {
+			struct plan *p = &plans[nplan++];
+			memset(p, 0, sizeof(*p));
+			p->db = &f->arch[a];
+			p->nr = tg[t].nr;
+			rule_build(&p->rule, p->db->arch, action, arg_cnt, args, tg[t].mux_call);
+			rc = plan_rule(p);
+			if (rc < 0)
+				return rc;
+		}
+	}
+
+	rc = plans_reserve(plans, nplan);
+	if (rc < 0) {
+		plans_release(plans, nplan);
+		return rc;
+	}
+	plans_apply(plans, nplan);
+	plans_release(plans, nplan);
+	if (action == SCMP_ACT_NOTIFY)
+		f->notify_used = true;
+	sg_filter_invalidate(f);
+	return 0;
+}
+
+int sg_filter_priority(struct sg_filter *f, int syscall, uint8_t priority)
+{
+	struct plan plans[2 * SG_MAX_ARCHES];
+	int nplan = 0, rc;
+
+	rc = check_syscall(f, syscall);
+	if (rc < 0)
+		return rc;
+	if (f->narch == 0)
+		return -EINVAL;
+	for (uint32_t a = 0; a < f->narch; a++) {
+		struct rule_target tg[2];
+		int ntg;
+
+		rc = rule_targets(f->arch[a].arch, syscall, false, false, tg, &ntg);
+		if (rc < 0)
+			return rc;
+		for (int t = 0; t < ntg; t++) {
+			struct plan *p = &plans[nplan++];
+			memset(p, 0, sizeof(*p));
+			p->db = &f->arch[a];
+			p->nr = tg[t].nr;
+			p->kind = PLAN_PRIO;
+			p->priority = priority;
+			p->new_entry = sg_archdb_find(p->db, p->nr) == NULL;
+		}
+	}
+	rc = plans_reserve(plans, nplan);
+	if (rc == 0)
+		plans_apply(plans, nplan);
+	plans_release(plans, nplan);
+	if (rc == 0)
+		sg_filter_invalidate(f);
+	return rc;
+}
+
+int sg_filter_merge(struct sg_filter *dst, struct sg_filter *src)
+{
+	if (dst->act_default != src->act_default || dst->nnp != src->nnp ||
+	    dst->tsync != src->tsync)
+		return -EINVAL;
+	if (dst->narch == 0 || src->narch == 0)
+		return -EINVAL;
+	if (dst->arch[0].arch->big_endian != src->arch[0].arch->big_endian)
+		return -EDOM;
+	for (uint32_t i = 0; i < src->narch; i++)
+		if (sg_filter_archdb(dst, src->arch[i].arch))
+			return -EEXIST;
+	if (dst->narch + src->narch > SG_MAX_ARCHES)
+		return -EFAULT;
+	/* move, not copy: src's rules now belong to dst, and src is freed */
+	for (uint32_t i = 0; i < src->narch; i++)
+		dst->arch[dst->narch++] = src->arch[i];
+	src->narch = 0;
+	dst->notify_used |= src->notify_used;
+	sg_filter_invalidate(dst);
+	sg_filter_free(src);
+	return 0;
+}
+
+/*
+ * transactions: a snapshot is a deep copy of the arch list and every rule
+ */
+
+int sg_filter_txn_start(struct sg_filter *f)
+{
+	struct sg_snapshot *s = sg_calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < f->narch; i++) {
+		if (archdb_copy(&s->arch[i], &f->arch[i]) < 0) {
+			snapshot_free(s);
+			return -ENOMEM;
+		}
+		s->narch = i + 1;
+	}
+	s->narch = f->narch;
+	s->prev = f->txn;
+	f->txn = s;
+	return 0;
+}
+
+void sg_filter_txn_reject(struct sg_filter *f)
+{
+	struct sg_snapshot *s = f->txn;
+	if (!s)
+		return;
+	for (uint32_t i = 0; i < f->narch; i++)
+		archdb_clear(&f->arch[i]);
+	/* the snapshot's databases become the context's: no allocation, cannot fail */
+	memcpy(f->arch, s->arch, s->narch * sizeof(f->arch[0]));
+	f->narch = s->narch;
+	f->txn = s->prev;
+	sg_free(s);
+	sg_filter_invalidate(f);
+}
+
+void sg_filter_txn_commit(struct sg_filter *f)
+{
+	struct sg_snapshot *s = f->txn;
+	if (!s)
+		return;
+	f->txn = s->prev;
+	snapshot_free(s);
+}

@@ -1,0 +1,111 @@
+/*
+ * db.h - the filter context: attributes, the architectures it targets, and per architecture
+ * the rules as the user gave them (after libseccomp's rule-add semantics and per-ABI
+ * translation). This is also sysgate's IR: ir.c evaluates it directly on a seccomp_data, and
+ * the compiler lowers it to BPF.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef SYSGATE_DB_H
+#define SYSGATE_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <seccomp.h>
+
+#include "arch/arch.h"
+
+#define SG_MAX_ARGS    6
+#define SG_MAX_ARCHES  32
+#define SG_CTX_MAGIC   0x5347a7e5u /* "SG gate": a live context */
+#define SG_CTX_RELEASED 0x5347dead /* set before free, to catch some use-after-release */
+
+/* one argument comparison, normalised for one ABI */
+struct sg_cond {
+	uint8_t arg;    /* 0..5 */
+	uint8_t op;     /* SCMP_CMP_NE .. SCMP_CMP_MASKED_EQ */
+	bool low32;     /* compare only the low 32 bits (32-bit ABI, or SCMP_CMP_32BIT) */
+	uint64_t mask;  /* MASKED_EQ's mask; all ones for other ops */
+	uint64_t datum; /* the value compared with (MASKED_EQ: compared with arg & mask) */
+};
+
+/* a conditional rule: all conditions must hold (sorted by arg, at most one per arg) */
+struct sg_rule {
+	uint32_t action;
+	uint8_t ncond;
+	struct sg_cond cond[SG_MAX_ARGS];
+};
+
+/* everything about one syscall number on one ABI */
+struct sg_sysrules {
+	int32_t nr;            /* real number on the ABI (may be -1 with API_TSKIP) */
+	uint8_t priority;      /* seccomp_syscall_priority() hint */
+	bool has_uncond;       /* an unconditional rule exists: it decides alone */
+	uint32_t uncond_action;
+	uint32_t nrules, cap;  /* conditional rules, in the order they were added */
+	struct sg_rule *rules; /* owned */
+};
+
+/* the rules of one ABI */
+struct sg_archdb {
+	const struct sg_arch *arch;
+	uint32_t nsys, cap;
+	struct sg_sysrules *sys; /* owned; sorted by nr (as signed int) */
+};
+
+/* what a transaction snapshot keeps: the arch list and every rule */
+struct sg_snapshot {
+	struct sg_snapshot *prev; /* the next older snapshot (transactions nest) */
+	uint32_t narch;
+	struct sg_archdb arch[SG_MAX_ARCHES];
+};
+
+struct sg_program; /* a compiled, cached program (compile.h) */
+
+struct sg_filter {
+	uint32_t magic; /* SG_CTX_MAGIC while valid */
+	uint32_t act_default;
+	uint32_t act_badarch;
+	bool nnp, tsync, tskip, log, ssb, rawrc, waitkill;
+	uint32_t optimize; /* 1 or 2 */
+	bool notify_used;  /* the filter can return SCMP_ACT_NOTIFY: request a listener */
+	uint32_t narch;
+	struct sg_archdb arch[SG_MAX_ARCHES]; /* native first after init */
+	struct sg_snapshot *txn;              /* user transactions, newest first */
+	struct sg_program *program;           /* precomputed program, NULL when stale */
+};
+
+/* validation */
+bool sg_filter_valid(const struct sg_filter *f);
+/* 0 if `action` is a valid action value (kernel support checked by system.c), else -EINVAL */
+int sg_action_valid(uint32_t action);
+
+/* lifecycle; init/reset put the native arch in and all attributes to their defaults */
+struct sg_filter *sg_filter_new(uint32_t def_action);
+int sg_filter_reset(struct sg_filter *f, uint32_t def_action);
+void sg_filter_free(struct sg_filter *f);
+
+/* architectures */
+struct sg_archdb *sg_filter_archdb(struct sg_filter *f, const struct sg_arch *arch);
+int sg_filter_arch_add(struct sg_filter *f, const struct sg_arch *arch);
+int sg_filter_arch_remove(struct sg_filter *f, const struct sg_arch *arch);
+
+/* rules: atomic (on error the context is unchanged) */
+int sg_filter_rule_add(struct sg_filter *f, uint32_t action, int syscall, unsigned int arg_cnt,
+		       const struct scmp_arg_cmp *args, bool exact);
+int sg_filter_priority(struct sg_filter *f, int syscall, uint8_t priority);
+int sg_filter_merge(struct sg_filter *dst, struct sg_filter *src);
+
+/* transactions */
+int sg_filter_txn_start(struct sg_filter *f);
+void sg_filter_txn_reject(struct sg_filter *f);
+void sg_filter_txn_commit(struct sg_filter *f);
+
+/* drop the precomputed program (any change that affects code calls this) */
+void sg_filter_invalidate(struct sg_filter *f);
+
+/* lookup of a syscall's rules on an ABI, or NULL */
+const struct sg_sysrules *sg_archdb_find(const struct sg_archdb *db, int32_t nr);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * emit.h - a back-to-front classic-BPF builder.
+ *
+ * Code is emitted from the last instruction to the first, so every jump target already exists
+ * when a jump to it is emitted and its distance is known: no label fix-ups, and jumps that do
+ * not fit in 8 bits get a trampoline (or a fresh copy of a RET) on the spot.
+ *
+ * Nodes are identified by their position counted from the END of the program (0 = last
+ * instruction). Every instruction is hash-consed on (opcode, k, targets): emitting an
+ * instruction identical to one already emitted, with the same successors, returns the
+ * existing one, so identical tails are shared for free.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef SYSGATE_EMIT_H
+#define SYSGATE_EMIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/filter.h>
+
+struct sg_emit {
+	struct sock_filter *rev; /* rev[pos]: instruction at position pos from the end */
+	size_t len, cap;
+	/* hash-consing table: open addressing over (code, k, jt target, jf target) */
+	struct sg_emit_slot *slots;
+	size_t nslots, used;
+	size_t limit; /* refuse to grow past this many instructions (-E2BIG) */
+	int err;      /* first error; once set every call returns -1 */
+};
+
+/* a node position, or -1 after an error (sticky: check e->err at the end) */
+typedef long sg_node;
+
+int sg_emit_init(struct sg_emit *e, size_t limit);
+void sg_emit_fini(struct sg_emit *e);
+
+sg_node sg_emit_ret(struct sg_emit *e, uint32_t k);
+/* A = 32-bit word at offset off of seccomp_data, then continue at next */
+sg_node sg_emit_ld(struct sg_emit *e, uint32_t off, sg_node next);
+/* A &= k, then continue at next */
+sg_node sg_emit_and(struct sg_emit *e, uint32_t k, sg_node next);
+/* conditional jump: op is BPF_JEQ, BPF_JGT, BPF_JGE or BPF_JSET (with K) */
+sg_node sg_emit_jmp(struct sg_emit *e, uint16_t op, uint32_t k, sg_node t, sg_node f);
+
+/*
+ * Finish: make `entry` the first instruction (adding a jump if it is not) and return the
+ * program in execution order, malloc'd (caller frees with sg_free), or NULL with e->err set.
+ */
+struct sock_filter *sg_emit_finish(struct sg_emit *e, sg_node entry, size_t *len);
+
+#endif

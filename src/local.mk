@@ -1,0 +1,24 @@
+# The library. Everything is compiled once into an internal convenience library (tests and
+# tools link it to reach internal interfaces); libseccomp.la exports only the public API.
+include_HEADERS = include/seccomp-syscalls.h
+nodist_include_HEADERS = include/seccomp.h
+
+noinst_LTLIBRARIES += libsysgate.la
+libsysgate_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
+libsysgate_la_SOURCES = \
+	src/api.c src/api.h src/api_resolve.c \
+	src/db.c src/db.h \
+	src/ir.c src/ir.h \
+	src/emit.c src/emit.h \
+	src/lower.c src/compile.h \
+	src/bpf.c src/bpf.h \
+	src/export.c src/export.h src/pfc.c src/notify.c \
+	src/system.c src/system.h \
+	src/alloc.c src/alloc.h
+libsysgate_la_LIBADD = libsysgate_arch.la
+
+lib_LTLIBRARIES += libseccomp.la
+libseccomp_la_SOURCES =
+libseccomp_la_LIBADD = libsysgate.la
+# libseccomp.so.2.6.1, SONAME libseccomp.so.2, no symbol versioning (libseccomp has none)
+libseccomp_la_LDFLAGS = -version-number 2:6:1 -no-undefined

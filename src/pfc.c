@@ -1,0 +1,237 @@
+/*
+ * pfc.c - seccomp_export_pfc(): the filter as readable pseudo code, in libseccomp's format
+ * (arch blocks, `if ($syscall == N)`, `$aN.hi32` / `$aN.lo32` word tests, `action X;`).
+ *
+ * It prints the IR, in the order the compiled program evaluates it: per syscall, rules
+ * strongest action first, each falling through to the next when it does not match.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "bpf.h"
+#include "export.h"
+#include "ir.h"
+
+static void indent(FILE *out, int depth)
+{
+	for (int i = 0; i < depth; i++)
+		fputs("  ", out);
+}
+
+static void print_action(FILE *out, int depth, uint32_t action)
+{
+	char buf[32];
+	/* libseccomp prints NOTIFY as a raw value; keep that so PFC diffs stay meaningful */
+	if (action == SCMP_ACT_NOTIFY)
+		snprintf(buf, sizeof(buf), "0x%08x", action);
+	else
+		sg_action_format(action, buf, sizeof(buf));
+	indent(out, depth);
+	fprintf(out, "action %s;\n", buf);
+}
+
+struct pfc_rule {
+	const struct sg_rule *r;
+	FILE *out;
+};
+
+static void print_conds(const struct pfc_rule *p, unsigned int i, int depth);
+
+/* "$a0", "$a0.hi32" or "$a0.lo32" */
+static void word_name(char *buf, size_t size, const struct sg_cond *c, bool hi)
+{
+	if (c->low32)
+		snprintf(buf, size, "$a%u", c->arg);
+	else
+		snprintf(buf, size, "$a%u.%s", c->arg, hi ? "hi32" : "lo32");
+}
+
+static void print_if(FILE *out, int depth, const char *word, const char *op, uint32_t v)
+{
+	indent(out, depth);
+	fprintf(out, "if (%s %s %u)\n", word, op, v);
+}
+
+static void print_else(FILE *out, int depth)
+{
+	indent(out, depth);
+	fputs("else\n", out);
+}
+
+/* (word & m) == d, with `then` printed where it holds; returns the depth inside */
+static void print_masked(const struct pfc_rule *p, const struct sg_cond *c, bool negate,
+			 unsigned int next, int depth)
+{
+	FILE *out = p->out;
+	char hi[16], lo[16];
+	uint32_t words = c->low32 ? 1 : 2;
+
+	word_name(hi, sizeof(hi), c, true);
+	word_name(lo, sizeof(lo), c, false);
+	for (uint32_t w = 0; w < words; w++) {
+		bool is_hi = words == 2 && w == 0;
+		uint32_t m = (uint32_t)(is_hi ? c->mask >> 32 : c->mask);
+		uint32_t d = (uint32_t)(is_hi ? c->datum >> 32 : c->datum);
+		indent(out, depth + (int)w);
+		if (c->op == SCMP_CMP_MASKED_EQ)
+			fprintf(out, "if (%s & 0x%08x == %u)\n", is_hi ? hi : lo, m, d);
+		else
+			fprintf(out, "if (%s == %u)\n", is_hi ? hi : lo, d);
+	}
+	if (!negate) {
+		print_conds(p, next, depth + (int)words);
+		return;
+	}
+	/* NE: the rest applies wherever one of the word tests fails */
+	for (uint32_t w = words; w-- > 0;) {
+		print_else(out, depth + (int)w);
+		print_conds(p, next, depth + (int)w + 1);
+	}
+}
+
+/* v > d or v >= d; with negate, the rest goes where it does not hold */
+static void print_greater(const struct pfc_rule *p, const struct sg_cond *c, bool ge, bool negate,
+			  unsigned int next, int depth)
+{
+	FILE *out = p->out;
+	char hi[16], lo[16];
+	const char *op = ge ? ">=" : ">";
+
+	word_name(hi, sizeof(hi), c, true);
+	word_name(lo, sizeof(lo), c, false);
+	if (c->low32) {
+		print_if(out, depth, lo, op, (uint32_t)c->datum);
+		if (!negate) {
+			print_conds(p, next, depth + 1);
+		} else {
+			print_else(out, depth);
+			print_conds(p, next, depth + 1);
+		}
+		return;
+	}
+	print_if(out, depth, hi, ">", (uint32_t)(c->datum >> 32));
+	if (!negate)
+		print_conds(p, next, depth + 1);
+	print_else(out, depth);
+	print_if(out, depth + 1, hi, "==", (uint32_t)(c->datum >> 32));
+	print_if(out, depth + 2, lo, op, (uint32_t)c->datum);
+	if (!negate) {
+		print_conds(p, next, depth + 3);
+		return;
+	}
+	print_else(out, depth + 2);
+	print_conds(p, next, depth + 3);
+	print_else(out, depth + 1);
+	print_conds(p, next, depth + 2);
+}
+
+/* conditions i.. of the rule, then its action */
+static void print_conds(const struct pfc_rule *p, unsigned int i, int depth)
+{
+	const struct sg_cond *c;
+
+	if (i == p->r->ncond) {
+		print_action(p->out, depth, p->r->action);
+		return;
+	}
+	c = &p->r->cond[i];
+	switch (c->op) {
+	case SCMP_CMP_EQ:
+	case SCMP_CMP_MASKED_EQ:
+		print_masked(p, c, false, i + 1, depth);
+		break;
+	case SCMP_CMP_NE:
+		print_masked(p, c, true, i + 1, depth);
+		break;
+	case SCMP_CMP_GT:
+		print_greater(p, c, false, false, i + 1, depth);
+		break;
+	case SCMP_CMP_GE:
+		print_greater(p, c, true, false, i + 1, depth);
+		break;
+	case SCMP_CMP_LE:
+		print_greater(p, c, false, true, i + 1, depth);
+		break;
+	case SCMP_CMP_LT:
+		print_greater(p, c, true, true, i + 1, depth);
+		break;
+	}
+}
+
+static unsigned int syscall_priority(const struct sg_sysrules *s)
+{
+	unsigned int nodes = 0;
+	for (uint32_t i = 0; i < s->nrules; i++)
+		nodes += s->rules[i].ncond;
+	return ((unsigned int)s->priority << 16) | (0xffffu - (nodes > 0xffff ? 0xffff : nodes));
+}
+
+static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_sysrules *s,
+			 uint32_t act_default)
+{
+	const char *name = sg_arch_syscall_name(db->arch, s->nr);
+	uint32_t *order;
+
+	if (!s->has_uncond && s->nrules == 0)
+		return 0; /* only a priority hint: the default action applies */
+	fprintf(out, "  # filter for syscall \"%s\" (%d) [priority: %u]\n",
+		name ? name : "UNKNOWN", s->nr, syscall_priority(s));
+	fprintf(out, "  if ($syscall == %d)\n", s->nr);
+	if (s->has_uncond) {
+		print_action(out, 2, s->uncond_action);
+		return 0;
+	}
+	order = sg_reallocarray(NULL, s->nrules, sizeof(*order));
+	if (!order)
+		return -ENOMEM;
+	sg_ir_rule_order(s, order);
+	for (uint32_t i = 0; i < s->nrules; i++) {
+		struct pfc_rule p = {&s->rules[order[i]], out};
+		print_conds(&p, 0, 2);
+	}
+	sg_free(order);
+	(void)act_default;
+	return 0;
+}
+
+int sg_export_pfc(const struct sg_filter *f, int fd)
+{
+	int dupfd, rc = 0;
+	FILE *out;
+
+	dupfd = dup(fd);
+	if (dupfd < 0)
+		return f->rawrc ? -errno : -ECANCELED;
+	out = fdopen(dupfd, "w");
+	if (!out) {
+		int err = errno;
+		close(dupfd);
+		return err == ENOMEM ? -ENOMEM : (f->rawrc ? -err : -ECANCELED);
+	}
+
+	fputs("#\n# pseudo filter code start\n#\n", out);
+	for (uint32_t i = 0; i < f->narch && rc == 0; i++) {
+		const struct sg_archdb *db = &f->arch[i];
+		fprintf(out, "# filter for arch %s (%u)\n", db->arch->name, db->arch->audit);
+		fprintf(out, "if ($arch == %u)\n", db->arch->audit);
+		for (uint32_t j = 0; j < db->nsys && rc == 0; j++)
+			rc = print_syscall(out, db, &db->sys[j], f->act_default);
+		fputs("  # default action\n", out);
+		print_action(out, 1, f->act_default);
+	}
+	fputs("# invalid architecture action\n", out);
+	print_action(out, 0, f->act_badarch);
+	fputs("#\n# pseudo filter code end\n#\n", out);
+
+	if (fflush(out) != 0 && rc == 0)
+		rc = f->rawrc ? -errno : -ECANCELED;
+	fclose(out);
+	return rc;
+}

@@ -1,0 +1,17 @@
+# compiler-core tests
+if HAVE_CHECK
+check_PROGRAMS += tests/test_core
+TESTS += tests/test_core
+tests_test_core_SOURCES = tests/test_core.c tests/testutil.h
+tests_test_core_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_core_LDADD = libsysgate.la $(CHECK_LIBS)
+endif
+
+# live kernel tests (forked children; skips visibly without seccomp)
+if HAVE_CHECK
+check_PROGRAMS += tests/test_live
+TESTS += tests/test_live
+tests_test_live_SOURCES = tests/test_live.c tests/testutil.h
+tests_test_live_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_live_LDADD = libsysgate.la $(CHECK_LIBS) -lpthread
+endif

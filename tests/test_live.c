@@ -1,0 +1,403 @@
+/*
+ * test_live.c - real filters in the running kernel, in forked children.
+ *
+ * Verdicts are observed without side effects through syscall numbers no ABI assigns (1000+):
+ * an allowed call returns ENOSYS, ERRNO(n) returns n, so any argument pattern can be probed.
+ * Skips (exit 77 for the whole program) when the kernel has no seccomp filter support.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <seccomp.h>
+
+#include "testutil.h"
+
+#define NR_BASE 1000
+
+/* run fn in a child; return its wait status */
+static int in_child(void (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		fn(arg);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+static long probe(int nr, const uint64_t a[6])
+{
+	errno = 0;
+	long rc = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	return rc < 0 ? -errno : rc;
+}
+
+/* what a verdict looks like from userspace for an unassigned syscall number */
+static long expected_result(uint32_t action)
+{
+	switch (action & SECCOMP_RET_ACTION_FULL) {
+	case SCMP_ACT_ERRNO(0):
+		return -(long)(action & SECCOMP_RET_DATA);
+	case SCMP_ACT_ALLOW:
+	case SCMP_ACT_LOG:
+		return -ENOSYS;
+	case SCMP_ACT_TRACE(0):
+		return -ENOSYS; /* no tracer attached */
+	default:
+		return 1; /* the tests below never use other actions here */
+	}
+}
+
+struct oracle_arg {
+	uint64_t seed;
+	int rounds;
+};
+
+/*
+ * The kernel as oracle: random ERRNO/ALLOW/LOG policies on unassigned numbers, loaded for
+ * real; the kernel's verdict for many argument vectors must equal the IR's. Each round runs
+ * in its own child (filters only stack).
+ */
+static void oracle_child(void *p)
+{
+	const struct oracle_arg *oa = p;
+	struct tu_rng r = {oa->seed};
+	static const uint32_t acts[] = {SCMP_ACT_ALLOW, SCMP_ACT_ERRNO(1), SCMP_ACT_ERRNO(2),
+					SCMP_ACT_ERRNO(3), SCMP_ACT_ERRNO(4095 - 1), SCMP_ACT_LOG,
+					SCMP_ACT_TRACE(1)};
+	uint32_t def = acts[tu_below(&r, 4)];
+	scmp_filter_ctx ctx = seccomp_init(def);
+	struct sg_filter *f = (struct sg_filter *)ctx;
+	long mismatches = 0, cases = 0;
+
+	/* the child must still be able to report and exit under a denying default */
+	if (def != SCMP_ACT_ALLOW && (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0) ||
+				      seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0)))
+		_exit(2);
+	for (int i = 0; i < 12; i++) {
+		struct scmp_arg_cmp cmp[6];
+		unsigned int k = 0, used = 0;
+		for (int j = 0; j < (int)tu_below(&r, 4); j++) {
+			unsigned int arg = (unsigned int)tu_below(&r, 6);
+			if (used & (1u << arg))
+				continue;
+			used |= 1u << arg;
+			cmp[k++] = (struct scmp_arg_cmp){arg, (enum scmp_compare)(1 + tu_below(&r, 7)),
+							 tu_value(&r), tu_value(&r)};
+		}
+		(void)seccomp_rule_add_array(ctx, acts[tu_below(&r, 7)],
+					     NR_BASE + (int)tu_below(&r, 4), k, cmp);
+	}
+	/* decide every expected verdict before the filter is in force */
+	enum { N = 400 };
+	static uint64_t args[N][6];
+	static long want[N];
+	static int nrs[N];
+	for (int i = 0; i < N; i++) {
+		nrs[i] = NR_BASE + (int)tu_below(&r, 5);
+		const struct sg_sysrules *s = sg_archdb_find(&f->arch[0], nrs[i]);
+		for (int a = 0; a < 6; a++) {
+			args[i][a] = tu_value(&r);
+			if (s && s->nrules && tu_below(&r, 3)) {
+				const struct sg_rule *ru = &s->rules[tu_below(&r, s->nrules)];
+				for (unsigned int c = 0; c < ru->ncond; c++)
+					if (ru->cond[c].arg == a)
+						args[i][a] = tu_value_near(&r, ru->cond[c].datum);
+			}
+		}
+		struct seccomp_data d = {.nr = nrs[i], .arch = f->arch[0].arch->audit};
+		memcpy(d.args, args[i], sizeof(d.args));
+		want[i] = expected_result(sg_ir_eval(f, &d));
+	}
+	if (seccomp_load(ctx) != 0)
+		_exit(3);
+	for (int i = 0; i < N; i++) {
+		cases++;
+		if (probe(nrs[i], args[i]) != want[i])
+			mismatches++;
+	}
+	_exit(mismatches ? 1 : 0);
+	(void)cases;
+}
+
+START_TEST(kernel_oracle)
+{
+	uint64_t seed = tu_seed("kernel_oracle");
+	int rounds = 60, failed = 0;
+	for (int i = 0; i < rounds; i++) {
+		struct oracle_arg oa = {seed + (uint64_t)i, 1};
+		int st = in_child(oracle_child, &oa);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			failed++;
+			fprintf(stderr, "kernel_oracle: round seed %" PRIu64 " status 0x%x\n",
+				seed + (uint64_t)i, st);
+		}
+	}
+	printf("kernel_oracle: %d policies x 400 calls, %d rounds diverged\n", rounds, failed);
+	ck_assert_int_eq(failed, 0);
+}
+END_TEST
+
+static volatile sig_atomic_t trap_syscall, trap_errno, trap_code;
+static volatile uint32_t trap_arch;
+
+static void on_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	trap_syscall = si->si_syscall;
+	trap_errno = si->si_errno;
+	trap_code = si->si_code;
+	trap_arch = si->si_arch;
+}
+
+static void trap_child(void *p)
+{
+	(void)p;
+	struct sigaction sa = {.sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO};
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	sigaction(SIGSYS, &sa, NULL);
+	if (seccomp_rule_add(ctx, SCMP_ACT_TRAP, NR_BASE, 0) ||
+	    seccomp_rule_add(ctx, SCMP_ACT_TRAPX(0x1234), NR_BASE + 1, 1,
+			     SCMP_A0(SCMP_CMP_EQ, 7)) ||
+	    seccomp_load(ctx))
+		_exit(2);
+	syscall(NR_BASE, 0);
+	if (trap_syscall != NR_BASE || trap_errno != 0 || trap_code != 1 /* SYS_SECCOMP */ ||
+	    trap_arch != seccomp_arch_native())
+		_exit(3);
+	trap_syscall = 0;
+	syscall(NR_BASE + 1, 7);
+	if (trap_syscall != NR_BASE + 1 || trap_errno != 0x1234)
+		_exit(4);
+	trap_syscall = 0;
+	if (syscall(NR_BASE + 1, 8) != -1 || errno != ENOSYS || trap_syscall != 0)
+		_exit(5);
+	_exit(0);
+}
+
+START_TEST(action_trap)
+{
+	int st = in_child(trap_child, NULL);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+}
+END_TEST
+
+static void kill_child(void *p)
+{
+	uint32_t action = *(uint32_t *)p;
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (seccomp_rule_add(ctx, action, NR_BASE, 1, SCMP_A1(SCMP_CMP_GE, 10)) ||
+	    seccomp_load(ctx))
+		_exit(2);
+	if (syscall(NR_BASE, 0, 9) != -1 || errno != ENOSYS)
+		_exit(3); /* not killed below the threshold */
+	syscall(NR_BASE, 0, 10);
+	_exit(4); /* must not get here */
+}
+
+START_TEST(action_kill)
+{
+	uint32_t acts[] = {SCMP_ACT_KILL_THREAD, SCMP_ACT_KILL_PROCESS};
+	for (int i = 0; i < 2; i++) {
+		int st = in_child(kill_child, &acts[i]);
+		ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "action %08x status 0x%x",
+			      acts[i], st);
+	}
+}
+END_TEST
+
+static atomic_int thread_done;
+
+static void *killer_thread(void *p)
+{
+	(void)p;
+	syscall(NR_BASE);
+	atomic_store(&thread_done, 1); /* never reached: the thread is killed */
+	return NULL;
+}
+
+static void kill_thread_only_child(void *p)
+{
+	uint32_t action = *(uint32_t *)p;
+	pthread_t t;
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (seccomp_rule_add(ctx, action, NR_BASE, 0) || seccomp_load(ctx))
+		_exit(2);
+	pthread_create(&t, NULL, killer_thread, NULL);
+	/* KILL_THREAD ends only that thread; the joiner comes back */
+	pthread_join(t, NULL);
+	_exit(atomic_load(&thread_done) ? 3 : 0);
+}
+
+START_TEST(action_kill_thread_vs_process)
+{
+	uint32_t thread = SCMP_ACT_KILL_THREAD, process = SCMP_ACT_KILL_PROCESS;
+	int st = in_child(kill_thread_only_child, &thread);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "kill thread: status 0x%x", st);
+	st = in_child(kill_thread_only_child, &process);
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "kill process: status 0x%x", st);
+}
+END_TEST
+
+static void log_child(void *p)
+{
+	(void)p;
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (seccomp_rule_add(ctx, SCMP_ACT_LOG, NR_BASE, 0) ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(0), NR_BASE + 1, 0) || seccomp_load(ctx))
+		_exit(2);
+	/* LOG allows (the unassigned number then fails with ENOSYS); ERRNO(0) returns 0 */
+	if (syscall(NR_BASE) != -1 || errno != ENOSYS)
+		_exit(3);
+	if (syscall(NR_BASE + 1) != 0)
+		_exit(4);
+	_exit(0);
+}
+
+START_TEST(action_log_errno0)
+{
+	if (seccomp_api_get() < 3) {
+		printf("SKIP action_log_errno0: kernel lacks SECCOMP_RET_LOG\n");
+		return;
+	}
+	int st = in_child(log_child, NULL);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+}
+END_TEST
+
+static void nnp_child(void *p)
+{
+	int mode = *(int *)p;
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(5), NR_BASE, 0))
+		_exit(2);
+	if (mode >= 1) {
+		/* without NNP an unprivileged process may not install a filter */
+		seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+		if (setresuid(65534, 65534, 65534) != 0)
+			_exit(6);
+		if (mode == 2)
+			seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
+		int rc = seccomp_load(ctx);
+		_exit(rc == (mode == 1 ? -ECANCELED : -EACCES) ? 0 : 7);
+	}
+	/* default: NNP set on load, and it sticks */
+	if (seccomp_load(ctx) != 0)
+		_exit(3);
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		_exit(4);
+	if (syscall(NR_BASE) != -1 || errno != 5)
+		_exit(5);
+	_exit(0);
+}
+
+START_TEST(nnp)
+{
+	int modes[] = {0, 1, 2};
+	for (int i = 0; i < 3; i++) {
+		if (i > 0 && geteuid() != 0) {
+			printf("SKIP nnp mode %d: needs root to drop privileges\n", i);
+			continue;
+		}
+		int st = in_child(nnp_child, &modes[i]);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "mode %d status 0x%x", i, st);
+	}
+}
+END_TEST
+
+static void prctl_child(void *p)
+{
+	(void)p;
+	/* API level 1: no seccomp(2), load through prctl(PR_SET_SECCOMP) */
+	if (seccomp_api_set(1) != 0)
+		_exit(2);
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(9), NR_BASE, 0) || seccomp_load(ctx))
+		_exit(3);
+	if (syscall(NR_BASE) != -1 || errno != 9)
+		_exit(4);
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 2)
+		_exit(5);
+	_exit(0);
+}
+
+START_TEST(load_via_prctl)
+{
+	int st = in_child(prctl_child, NULL);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+}
+END_TEST
+
+static void x32_child(void *p)
+{
+	(void)p;
+	/* an x86_64-only filter: x32 numbers get the bad-arch action, -1 does not */
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), NR_BASE, 0) ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(77)) || seccomp_load(ctx))
+		_exit(2);
+	if (syscall(0x40000000 | 39) != -1 || errno != 77) /* x32 getpid */
+		_exit(3);
+	if (syscall(-1) != -1 || errno != ENOSYS)
+		_exit(4);
+	if (syscall(NR_BASE) != -1 || errno != 1)
+		_exit(5);
+	_exit(0);
+}
+
+START_TEST(x32_on_x86_64)
+{
+#if defined(__x86_64__) && !defined(__ILP32__)
+	int st = in_child(x32_child, NULL);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+#else
+	printf("SKIP x32_on_x86_64: not an x86_64 build\n");
+#endif
+}
+END_TEST
+
+static Suite *live_suite(void)
+{
+	Suite *s = suite_create("live");
+	TCase *tc = tcase_create("kernel");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, action_trap);
+	tcase_add_test(tc, action_kill);
+	tcase_add_test(tc, action_kill_thread_vs_process);
+	tcase_add_test(tc, action_log_errno0);
+	tcase_add_test(tc, nnp);
+	tcase_add_test(tc, load_via_prctl);
+	tcase_add_test(tc, x32_on_x86_64);
+	tcase_add_test(tc, kernel_oracle);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	/* no seccomp filter support at all: skip visibly */
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0 && errno == EINVAL) {
+		printf("SKIP: this kernel has no seccomp support\n");
+		return 77;
+	}
+	SRunner *sr = srunner_create(live_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

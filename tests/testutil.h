@@ -1,0 +1,120 @@
+/*
+ * testutil.h - shared helpers for sysgate's C tests: a seeded PRNG (every randomised test
+ * prints its seed; SYSGATE_SEED=N reproduces a run), boundary values for 64-bit arguments,
+ * and "compile then run on the interpreter" for comparing programs with the IR.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef SYSGATE_TESTUTIL_H
+#define SYSGATE_TESTUTIL_H
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bpf.h"
+#include "compile.h"
+#include "db.h"
+#include "ir.h"
+
+struct tu_rng {
+	uint64_t s;
+};
+
+static inline uint64_t tu_next(struct tu_rng *r)
+{
+	/* xorshift64* */
+	r->s ^= r->s >> 12;
+	r->s ^= r->s << 25;
+	r->s ^= r->s >> 27;
+	return r->s * 0x2545f4914f6cdd1dull;
+}
+
+static inline uint64_t tu_below(struct tu_rng *r, uint64_t n)
+{
+	return n ? tu_next(r) % n : 0;
+}
+
+/* seed from SYSGATE_SEED or the clock; printed so a failure can be replayed */
+static inline uint64_t tu_seed(const char *test)
+{
+	const char *env = getenv("SYSGATE_SEED");
+	uint64_t seed = env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL) ^ (uint64_t)clock();
+	if (seed == 0)
+		seed = 1;
+	printf("%s: seed %" PRIu64 " (replay with SYSGATE_SEED=%" PRIu64 ")\n", test, seed, seed);
+	fflush(stdout);
+	return seed;
+}
+
+/* values where 64-bit comparisons split into words go wrong if they are going to */
+static const uint64_t tu_edges[] = {
+	0,
+	1,
+	2,
+	0x7fffffffull,
+	0x80000000ull,
+	0xfffffffeull,
+	0xffffffffull,
+	0x100000000ull,
+	0x100000001ull,
+	0x1ffffffffull,
+	0x12345678abcdef01ull,
+	0x7fffffffffffffffull,
+	0x8000000000000000ull,
+	0xffffffff00000000ull,
+	0xffffffff7fffffffull,
+	0xffffffff80000000ull,
+	0xfffffffffffffffeull,
+	0xffffffffffffffffull,
+	0xffffffffffffff9cull, /* AT_FDCWD sign-extended */
+	0xffffff9cull,         /* AT_FDCWD zero-extended */
+};
+#define TU_NEDGES (sizeof(tu_edges) / sizeof(tu_edges[0]))
+
+/* a value near an edge or a datum: the edge itself, +-1, or with one word flipped */
+static inline uint64_t tu_value_near(struct tu_rng *r, uint64_t base)
+{
+	switch (tu_below(r, 7)) {
+	case 0:
+		return base + 1;
+	case 1:
+		return base - 1;
+	case 2:
+		return base ^ 0xffffffff00000000ull;
+	case 3:
+		return base ^ ((uint64_t)tu_next(r) << 32);
+	case 4:
+		return (base & 0xffffffff00000000ull) | (uint32_t)tu_next(r);
+	default:
+		return base;
+	}
+}
+
+static inline uint64_t tu_value(struct tu_rng *r)
+{
+	uint64_t v = tu_below(r, 4) == 0 ? tu_next(r) : tu_edges[tu_below(r, TU_NEDGES)];
+	return tu_below(r, 2) ? tu_value_near(r, v) : v;
+}
+
+/* compile a filter or abort the test */
+static inline struct sg_program *tu_compile(const struct sg_filter *f)
+{
+	struct sg_program *p = NULL;
+	int rc = sg_compile(f, &p);
+	if (rc < 0) {
+		fprintf(stderr, "sg_compile failed: %d\n", rc);
+		abort();
+	}
+	return p;
+}
+
+static inline uint32_t tu_run(const struct sg_filter *f, const struct sg_program *p,
+			      const struct seccomp_data *d)
+{
+	return sg_bpf_run(p->insns, p->len, d, f->arch[0].arch->big_endian, NULL);
+}
+
+#endif

@@ -1,0 +1,3 @@
+# command-line tools; each tool keeps its own fragment
+include tools/resolver.mk
+include tools/bpftools.mk
