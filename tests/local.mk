@@ -7,3 +7,9 @@ EXTRA_DIST += tests/testutil.h
 include tests/arch.mk
 include tests/bpf.mk
 include tests/core.mk
+include tests/kernel.mk
+include tests/profile.mk
+include tests/crossarch.mk
+include tests/compat.mk
+include tests/verify.mk
+include tests/bench.mk

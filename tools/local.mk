@@ -1,3 +1,4 @@
 # command-line tools; each tool keeps its own fragment
 include tools/resolver.mk
 include tools/bpftools.mk
+include tools/profile.mk

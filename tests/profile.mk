@@ -1,0 +1,1 @@
+# (fragment: see the owner of this area)
