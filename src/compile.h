@@ -6,6 +6,7 @@
 #ifndef SYSGATE_COMPILE_H
 #define SYSGATE_COMPILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/filter.h>
 
@@ -16,6 +17,25 @@ struct sg_program {
 	size_t len;
 	struct sock_filter insns[];
 };
+
+/* how to compile; sg_compile() uses the filter's SCMP_FLTATR_CTL_OPTIMIZE level */
+struct sg_compile_opts {
+	/* dispatch tree: 1 = cost-weighted by the built-in frequency profile and priority hints,
+	 * 2 = weighted by syscall numbers only (uniform), 0 = plain halving (reference lowering) */
+	int tree;
+	bool passes;     /* run the bytecode optimizer (bpf_opt.c) */
+	bool exceptions; /* fold isolated numbers into their neighbours' range as JEQ tests */
+};
+
+/* one entry of the built-in frequency profile (profile_weights.c), NULL-terminated */
+struct sg_hot_syscall {
+	const char *name;
+	unsigned int weight;
+};
+extern const struct sg_hot_syscall sg_hot_syscalls[];
+
+int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opts,
+		    struct sg_program **out);
 
 /*
  * Compile the filter. Returns 0 and a new program (free with sg_program_free), or -ENOMEM,

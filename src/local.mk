@@ -11,7 +11,7 @@ libsysgate_la_SOURCES = \
 	src/ir.c src/ir.h \
 	src/emit.c src/emit.h \
 	src/lower.c src/compile.h \
-	src/bpf.c src/bpf.h \
+	src/bpf.c src/bpf.h src/bpf_opt.c src/bpf_opt.h src/profile_weights.c \
 	src/export.c src/export.h src/pfc.c src/notify.c \
 	src/system.c src/system.h \
 	src/alloc.c src/alloc.h

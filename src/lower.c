@@ -25,6 +25,7 @@
 
 #include "alloc.h"
 #include "bpf.h"
+#include "bpf_opt.h"
 #include "compile.h"
 #include "emit.h"
 #include "ir.h"
@@ -38,14 +39,22 @@ struct decision {
 struct range {
 	uint32_t lo, hi; /* inclusive */
 	struct decision d;
+	uint64_t weight;        /* expected share of calls (dispatch cost model) */
+	bool exc;               /* one number inside decides differently: */
+	uint32_t exc_nr;        /* ...this one, tested with a JEQ at the leaf */
+	struct decision exc_d;
 };
 
 struct lowering {
 	struct sg_emit e;
 	const struct sg_filter *f;
+	const struct sg_compile_opts *opts;
 	bool big_endian;
 	struct range *ranges;
 	size_t nranges, cap;
+	uint64_t *prefix;       /* prefix sums of range weights */
+	uint32_t *dp_cost;      /* optimal-tree tables (n <= SG_DP_MAX) */
+	uint16_t *dp_root;
 	uint32_t order[256]; /* scratch for rule order, grown below when needed */
 	uint32_t *order_big;
 };
@@ -212,7 +221,7 @@ static int add_range(struct lowering *L, uint32_t lo, uint32_t hi, struct decisi
 		L->ranges = r;
 		L->cap = cap;
 	}
-	L->ranges[L->nranges++] = (struct range){lo, hi, d};
+	L->ranges[L->nranges++] = (struct range){.lo = lo, .hi = hi, .d = d};
 	return 0;
 }
 
@@ -291,18 +300,220 @@ static int build_ranges(struct lowering *L, uint32_t audit)
 	return rc;
 }
 
+/*
+ * The dispatch cost model. A range's weight is how often calls land in it: every number a
+ * syscall table can hold counts the same (uniform), plus, at OPTIMIZE=1, the built-in
+ * frequency profile and the user's priority hints. A tree then costs sum(weight * depth).
+ */
+#define UNIT_NUMBER   16u   /* weight of one populated syscall number */
+#define UNIT_HOT      128u  /* weight of one per-mille of the frequency profile */
+#define UNIT_PRIORITY 4096u /* weight of one step of seccomp_syscall_priority() */
+#define NR_SPAN       1024u /* numbers above an ABI's base that tables populate */
+#define SG_DP_MAX     256   /* above this many ranges, weight-balanced splits instead of DP */
+
+static size_t range_of(const struct lowering *L, uint32_t nr)
+{
+	size_t lo = 0, hi = L->nranges - 1;
+	while (lo < hi) {
+		size_t mid = (lo + hi + 1) / 2;
+		if (L->ranges[mid].lo <= nr)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+static uint64_t overlap(uint32_t lo, uint32_t hi, uint64_t a, uint64_t b)
+{
+	uint64_t l = lo > a ? lo : a, h = (uint64_t)hi + 1 < b ? (uint64_t)hi + 1 : b;
+	return h > l ? h - l : 0;
+}
+
+static void weigh_ranges(struct lowering *L, uint32_t audit)
+{
+	const struct sg_filter *f = L->f;
+
+	for (size_t r = 0; r < L->nranges; r++) {
+		struct range *rg = &L->ranges[r];
+		rg->weight = 1;
+		for (uint32_t i = 0; i < f->narch; i++)
+			if (f->arch[i].arch->audit == audit)
+				rg->weight += UNIT_NUMBER * overlap(rg->lo, rg->hi, f->arch[i].arch->nr_base,
+								    (uint64_t)f->arch[i].arch->nr_base + NR_SPAN);
+	}
+	if (L->opts->tree != 1)
+		return;
+	for (uint32_t i = 0; i < f->narch; i++) {
+		const struct sg_archdb *db = &f->arch[i];
+		if (db->arch->audit != audit)
+			continue;
+		for (const struct sg_hot_syscall *h = sg_hot_syscalls; h->name; h++) {
+			int nr = sg_arch_syscall_nr(db->arch, h->name);
+			if (nr >= 0 && sg_ir_select(f, audit, (uint32_t)nr) == db)
+				L->ranges[range_of(L, (uint32_t)nr)].weight += (uint64_t)UNIT_HOT * h->weight;
+		}
+		for (uint32_t j = 0; j < db->nsys; j++)
+			if (db->sys[j].priority && sg_ir_select(f, audit, (uint32_t)db->sys[j].nr) == db)
+				L->ranges[range_of(L, (uint32_t)db->sys[j].nr)].weight +=
+					(uint64_t)UNIT_PRIORITY * db->sys[j].priority;
+	}
+}
+
+/* [A][x][A] -> one range [A..A] that tests x with a JEQ at its leaf: one compare, not two */
+static void fold_exceptions(struct lowering *L)
+{
+	struct range *r = L->ranges;
+	size_t out = 0;
+
+	for (size_t i = 0; i < L->nranges; i++) {
+		if (out > 0 && i + 1 < L->nranges && r[i].lo == r[i].hi && !r[out - 1].exc &&
+		    decision_equal(&r[out - 1].d, &r[i + 1].d)) {
+			struct range *m = &r[out - 1];
+			m->exc = true;
+			m->exc_nr = r[i].lo;
+			m->exc_d = r[i].d;
+			m->hi = r[i + 1].hi;
+			m->weight += r[i].weight + r[i + 1].weight;
+			i++;
+			continue;
+		}
+		r[out++] = r[i];
+	}
+	L->nranges = out;
+}
+
+static uint64_t wsum(const struct lowering *L, size_t i, size_t j)
+{
+	return L->prefix[j + 1] - L->prefix[i];
+}
+
+/*
+ * Optimal alphabetic tree over the ranges (each internal node one JGE), by dynamic
+ * programming with Knuth's monotone-root speedup: O(n^2) time. Costs are capped to 32 bits;
+ * a capped comparison can only make the tree slightly less than optimal, never wrong.
+ */
+static int plan_tree_dp(struct lowering *L)
+{
+	size_t n = L->nranges;
+	uint32_t *cost = sg_reallocarray(NULL, n * n, sizeof(*cost));
+	uint16_t *root = sg_reallocarray(NULL, n * n, sizeof(*root));
+
+	if (!cost || !root) {
+		sg_free(cost);
+		sg_free(root);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		cost[i * n + i] = 0;
+		root[i * n + i] = (uint16_t)i;
+	}
+	for (size_t len = 2; len <= n; len++) {
+		for (size_t i = 0; i + len <= n; i++) {
+			size_t j = i + len - 1, lo = root[i * n + j - 1], hi = root[(i + 1) * n + j];
+			uint64_t best = UINT64_MAX;
+			size_t bk = i + 1;
+			if (lo < i + 1)
+				lo = i + 1;
+			for (size_t k = lo; k <= hi && k <= j; k++) {
+				uint64_t c = (uint64_t)cost[i * n + k - 1] + cost[k * n + j];
+				if (c < best) {
+					best = c;
+					bk = k;
+				}
+			}
+			best += wsum(L, i, j);
+			cost[i * n + j] = best > UINT32_MAX ? UINT32_MAX : (uint32_t)best;
+			root[i * n + j] = (uint16_t)bk;
+		}
+	}
+	L->dp_cost = cost;
+	L->dp_root = root;
+	return 0;
+}
+
+/* where to split ranges[i..j] (i < j): the first range of the right-hand side */
+static size_t split_point(const struct lowering *L, size_t i, size_t j)
+{
+	if (L->opts->tree == 0)
+		return i + (j - i + 1) / 2;
+	if (L->dp_root)
+		return L->dp_root[i * L->nranges + j];
+	/* weight-balanced: the k that best halves the weight (binary search on prefix sums) */
+	uint64_t half = L->prefix[i] + wsum(L, i, j) / 2;
+	size_t lo = i + 1, hi = j;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (L->prefix[mid] < half)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > i + 1 && half - L->prefix[lo - 1] < L->prefix[lo] - half)
+		lo--;
+	return lo;
+}
+
+static sg_node lower_leaf(struct lowering *L, const struct range *r)
+{
+	sg_node d = lower_decision(L, &r->d);
+	if (!r->exc)
+		return d;
+	return sg_emit_jmp(&L->e, BPF_JEQ, r->exc_nr, lower_decision(L, &r->exc_d), d);
+}
+
 /* a search tree over ranges[i..j] (A holds nr) */
 static sg_node lower_tree(struct lowering *L, size_t i, size_t j)
 {
 	if (i == j)
-		return lower_decision(L, &L->ranges[i].d);
-	size_t k = i + (j - i + 1) / 2;
+		return lower_leaf(L, &L->ranges[i]);
+	size_t k = split_point(L, i, j);
 	sg_node right = lower_tree(L, k, j);
 	sg_node left = lower_tree(L, i, k - 1);
 	return sg_emit_jmp(&L->e, BPF_JGE, L->ranges[k].lo, right, left);
 }
 
-int sg_compile(const struct sg_filter *f, struct sg_program **out)
+/* ranges, weights and tree plan for one arch value; then its code */
+static sg_node lower_block(struct lowering *L, uint32_t audit)
+{
+	int rc = build_ranges(L, audit);
+
+	if (rc == 0 && L->opts->exceptions)
+		fold_exceptions(L);
+	if (rc == 0) {
+		weigh_ranges(L, audit);
+		sg_free(L->prefix);
+		L->prefix = sg_reallocarray(NULL, L->nranges + 1, sizeof(*L->prefix));
+		if (!L->prefix)
+			rc = -ENOMEM;
+	}
+	if (rc == 0) {
+		L->prefix[0] = 0;
+		for (size_t r = 0; r < L->nranges; r++)
+			L->prefix[r + 1] = L->prefix[r] + L->ranges[r].weight;
+		sg_free(L->dp_cost);
+		sg_free(L->dp_root);
+		L->dp_cost = NULL;
+		L->dp_root = NULL;
+		if (L->opts->tree != 0 && L->nranges <= SG_DP_MAX)
+			rc = plan_tree_dp(L);
+	}
+	if (rc < 0) {
+		if (!L->e.err)
+			L->e.err = rc;
+		return -1;
+	}
+	/* a block that decides everything the same way needs no syscall number */
+	if (L->nranges == 1 && !L->ranges[0].exc && !L->ranges[0].d.rules)
+		return lower_decision(L, &L->ranges[0].d);
+	return sg_emit_ld(&L->e, SG_OFF_NR, lower_tree(L, 0, L->nranges - 1));
+}
+
+/* intermediate programs may exceed the kernel's limit before the optimizer shrinks them */
+#define SG_EMIT_LIMIT 65536
+
+int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opts,
+		    struct sg_program **out)
 {
 	struct lowering L;
 	uint32_t audits[SG_MAX_ARCHES];
@@ -316,8 +527,9 @@ int sg_compile(const struct sg_filter *f, struct sg_program **out)
 		return -EINVAL;
 	memset(&L, 0, sizeof(L));
 	L.f = f;
+	L.opts = opts;
 	L.big_endian = f->arch[0].arch->big_endian;
-	rc = sg_emit_init(&L.e, SG_BPF_MAXINSNS);
+	rc = sg_emit_init(&L.e, SG_EMIT_LIMIT);
 	if (rc < 0)
 		return rc;
 
@@ -331,20 +543,24 @@ int sg_compile(const struct sg_filter *f, struct sg_program **out)
 	}
 
 	chain = sg_emit_ret(&L.e, f->act_badarch);
-	for (size_t g = ngroups; g-- > 0;) {
-		rc = build_ranges(&L, audits[g]);
-		if (rc < 0) {
-			L.e.err = rc;
-			break;
-		}
-		blocks[g] = sg_emit_ld(&L.e, SG_OFF_NR, lower_tree(&L, 0, L.nranges - 1));
-	}
+	for (size_t g = ngroups; g-- > 0 && !L.e.err;)
+		blocks[g] = lower_block(&L, audits[g]);
 	for (size_t g = ngroups; g-- > 0 && !L.e.err;)
 		chain = sg_emit_jmp(&L.e, BPF_JEQ, audits[g], blocks[g], chain);
 	insns = sg_emit_finish(&L.e, sg_emit_ld(&L.e, SG_OFF_ARCH, chain), &len);
 	rc = L.e.err;
+	sg_free(L.ranges);
+	sg_free(L.prefix);
+	sg_free(L.dp_cost);
+	sg_free(L.dp_root);
+	sg_free(L.order_big);
+	sg_emit_fini(&L.e);
 
-	if (insns) {
+	if (insns && opts->passes)
+		rc = sg_bpf_optimize(&insns, &len);
+	if (insns && rc == 0 && len > SG_BPF_MAXINSNS)
+		rc = -E2BIG; /* the kernel refuses more than BPF_MAXINSNS */
+	if (insns && rc == 0) {
 		*out = sg_malloc(sizeof(**out) + len * sizeof(insns[0]));
 		if (*out) {
 			(*out)->len = len;
@@ -352,12 +568,19 @@ int sg_compile(const struct sg_filter *f, struct sg_program **out)
 		} else {
 			rc = -ENOMEM;
 		}
-		sg_free(insns);
 	}
-	sg_free(L.ranges);
-	sg_free(L.order_big);
-	sg_emit_fini(&L.e);
+	sg_free(insns);
 	return rc;
+}
+
+int sg_compile(const struct sg_filter *f, struct sg_program **out)
+{
+	struct sg_compile_opts opts = {
+		.tree = f->optimize == 2 ? 2 : 1,
+		.passes = true,
+		.exceptions = true,
+	};
+	return sg_compile_with(f, &opts, out);
 }
 
 void sg_program_free(struct sg_program *p)
