@@ -223,7 +223,8 @@ SG_API int seccomp_attr_set(scmp_filter_ctx ctx, enum scmp_filter_attr attr, uin
 		f->nnp = on;
 		break;
 	case SCMP_FLTATR_CTL_TSYNC:
-		if (on && !feat.flag_tsync)
+		/* TSYNC, LOG, SSB: refused on a kernel without the flag, whatever the value */
+		if (!feat.flag_tsync)
 			return -EOPNOTSUPP;
 		/* without TSYNC_ESRCH the kernel cannot combine TSYNC with a listener */
 		if (on && f->notify_used && !feat.flag_tsync_esrch)
@@ -235,12 +236,12 @@ SG_API int seccomp_attr_set(scmp_filter_ctx ctx, enum scmp_filter_attr attr, uin
 		sg_filter_invalidate(f);
 		break;
 	case SCMP_FLTATR_CTL_LOG:
-		if (on && !feat.flag_log)
+		if (!feat.flag_log)
 			return -EOPNOTSUPP;
 		f->log = on;
 		break;
 	case SCMP_FLTATR_CTL_SSB:
-		if (on && !feat.flag_spec_allow)
+		if (!feat.flag_spec_allow)
 			return -EOPNOTSUPP;
 		f->ssb = on;
 		break;

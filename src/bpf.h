@@ -91,16 +91,16 @@ uint32_t sg_bpf_run_trace(const struct sock_filter *prog, size_t len,
  * not a 4-aligned offset below 64 (the only loads seccomp allows).
  *
  * sg_bpf_insn_format(): one instruction at `pc` as text, e.g. "ld $data.args[1].hi",
- * "jeq 0x3b true:0005 false:0004", "ja 0012", "add x", "st M[3]", "ret ERRNO(13)", "ret a". Jump
- * targets are absolute instruction numbers. Instructions seccomp refuses still get a name
- * ("ldh $data[2]", "mod 0x3", "ret x", ...) and unknown codes print as ".insn 0x..". Jump
- * targets are printed as 4-digit instruction numbers. Returns the snprintf-style length.
+ * "jeq 0x3b true:0005 false:0004", "ja 0012", "add x", "st M[3]", "ret ERRNO(13)", "ret a".
+ * Jump targets are absolute instruction numbers, printed with 4 digits. Instructions seccomp
+ * refuses still get a name ("ldh $data[2]", "mod 0x3", "ret x", ...) and unknown codes print
+ * as ".insn 0x..". Returns the snprintf-style length.
  */
 const char *sg_bpf_data_name(uint32_t off, bool big_endian);
 int sg_bpf_insn_format(const struct sock_filter *insn, size_t pc, bool big_endian, char *buf,
                        size_t size);
 
-/* Control flow of one instruction: is it a conditional jump, JA, RET; its successors. */
+/* true for JEQ/JGE/JGT/JSET with K or X (the instructions with jt/jf successors) */
 bool sg_bpf_insn_is_cond_jump(const struct sock_filter *insn);
 /* true when the instruction ends a path (RET K, RET A; also RET X and unknown RET forms) */
 bool sg_bpf_insn_is_ret(const struct sock_filter *insn);

@@ -221,9 +221,11 @@ static size_t walk(const struct sock_filter *prog, size_t len, size_t target, st
 }
 
 /* one forward sweep: data flow and retargeting together (see the file comment) */
-static bool thread_jumps(struct sock_filter *prog, size_t len, struct state *st)
+static bool thread_jumps(struct sock_filter *prog, size_t len, struct state *st, bool *dead)
 {
 	bool changed = false;
+
+	*dead = false;
 
 	memset(st, 0, len * sizeof(*st));
 	st[0].reached = true;
@@ -232,8 +234,10 @@ static bool thread_jumps(struct sock_filter *prog, size_t len, struct state *st)
 		struct sock_filter *in = &prog[i];
 		struct state s = st[i];
 
-		if (!s.reached)
+		if (!s.reached) {
+			*dead = true;
 			continue;
+		}
 		switch (BPF_CLASS(in->code)) {
 		case BPF_RET:
 			break;
@@ -284,7 +288,8 @@ static int rebuild(struct sock_filter **prog, size_t *len)
 
 	map = sg_reallocarray(NULL, n, sizeof(*map));
 	live = sg_calloc(n, sizeof(*live));
-	rc = sg_emit_init(&e, n + 16);
+	/* jumps that grew longer may need trampolines: allow room, keep the result only if shorter */
+	rc = sg_emit_init(&e, 4 * n + 64);
 	if (!map || !live || rc < 0) {
 		sg_free(map);
 		sg_free(live);
@@ -335,7 +340,7 @@ static int rebuild(struct sock_filter **prog, size_t *len)
 	sg_free(map);
 	sg_free(live);
 	if (!out)
-		return rc ? rc : -ENOMEM;
+		return rc == -ENOMEM ? rc : 0; /* too long to be worth it: keep the input */
 	/* never let a pass make the program longer */
 	if (newlen > n) {
 		sg_free(out);
@@ -357,8 +362,11 @@ int sg_bpf_optimize(struct sock_filter **prog, size_t *len)
 		st = sg_reallocarray(NULL, *len + 1, sizeof(*st));
 		if (!st)
 			return -ENOMEM;
-		bool changed = thread_jumps(*prog, *len, st);
+		bool dead, changed = thread_jumps(*prog, *len, st, &dead);
 		sg_free(st);
+		/* nothing retargeted and nothing unreachable: the builder's output is final */
+		if (!changed && !dead)
+			break;
 		rc = rebuild(prog, len);
 		if (rc < 0 || (!changed && *len == before))
 			break;

@@ -53,25 +53,29 @@ static void archdb_clear(struct sg_archdb *db)
 	for (uint32_t i = 0; i < db->nsys; i++)
 		sg_free(db->sys[i].rules);
 	sg_free(db->sys);
+	sg_free(db->index);
 	db->sys = NULL;
-	db->nsys = db->cap = 0;
+	db->index = NULL;
+	db->nsys = db->cap = db->index_cap = 0;
 }
 
-/* index of nr in db->sys, or -(insertion point) - 1 */
+static uint32_t nr_hash(int32_t nr, uint32_t cap)
+{
+	return ((uint32_t)nr * 0x9e3779b1u) & (cap - 1);
+}
+
+/* position of nr in db->sys, or -1 */
 static long archdb_search(const struct sg_archdb *db, int32_t nr)
 {
-	long lo = 0, hi = (long)db->nsys - 1;
-
-	while (lo <= hi) {
-		long mid = (lo + hi) / 2;
-		if (db->sys[mid].nr == nr)
-			return mid;
-		if (db->sys[mid].nr < nr)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
+	if (!db->index_cap)
+		return -1;
+	for (uint32_t h = nr_hash(nr, db->index_cap);; h = (h + 1) & (db->index_cap - 1)) {
+		uint32_t slot = db->index[h];
+		if (slot == 0)
+			return -1;
+		if (db->sys[slot - 1].nr == nr)
+			return (long)slot - 1;
 	}
-	return -lo - 1;
 }
 
 const struct sg_sysrules *sg_archdb_find(const struct sg_archdb *db, int32_t nr)
@@ -80,34 +84,56 @@ const struct sg_sysrules *sg_archdb_find(const struct sg_archdb *db, int32_t nr)
 	return i >= 0 ? &db->sys[i] : NULL;
 }
 
+static void index_put(uint32_t *index, uint32_t cap, int32_t nr, uint32_t pos)
+{
+	uint32_t h = nr_hash(nr, cap);
+	while (index[h])
+		h = (h + 1) & (cap - 1);
+	index[h] = pos + 1;
+}
+
 /* make room for `extra` more syscall entries; changes nothing visible */
 static int archdb_reserve(struct sg_archdb *db, uint32_t extra)
 {
-	if (db->nsys + extra <= db->cap)
-		return 0;
-	uint32_t cap = db->cap ? db->cap : 16;
-	while (cap < db->nsys + extra)
-		cap *= 2;
-	struct sg_sysrules *sys = sg_reallocarray(db->sys, cap, sizeof(*sys));
-	if (!sys)
-		return -ENOMEM;
-	db->sys = sys;
-	db->cap = cap;
+	uint32_t need = db->nsys + extra;
+
+	if (need > db->cap) {
+		uint32_t cap = db->cap ? db->cap : 16;
+		while (cap < need)
+			cap *= 2;
+		struct sg_sysrules *sys = sg_reallocarray(db->sys, cap, sizeof(*sys));
+		if (!sys)
+			return -ENOMEM;
+		db->sys = sys;
+		db->cap = cap;
+	}
+	if (need * 2 > db->index_cap) {
+		uint32_t cap = db->index_cap ? db->index_cap : 32;
+		while (cap < need * 2)
+			cap *= 2;
+		uint32_t *index = sg_calloc(cap, sizeof(*index));
+		if (!index)
+			return -ENOMEM;
+		for (uint32_t i = 0; i < db->nsys; i++)
+			index_put(index, cap, db->sys[i].nr, i);
+		sg_free(db->index);
+		db->index = index;
+		db->index_cap = cap;
+	}
 	return 0;
 }
 
-/* insert an empty entry for nr (capacity must be reserved) and return it */
+/* the entry for nr, appended empty if there is none (capacity must be reserved) */
 static struct sg_sysrules *archdb_insert(struct sg_archdb *db, int32_t nr)
 {
 	long i = archdb_search(db, nr);
 	if (i >= 0)
 		return &db->sys[i];
-	i = -i - 1;
-	memmove(&db->sys[i + 1], &db->sys[i], (db->nsys - i) * sizeof(db->sys[0]));
-	db->nsys++;
-	memset(&db->sys[i], 0, sizeof(db->sys[i]));
-	db->sys[i].nr = nr;
-	return &db->sys[i];
+	struct sg_sysrules *s = &db->sys[db->nsys];
+	memset(s, 0, sizeof(*s));
+	s->nr = nr;
+	index_put(db->index, db->index_cap, nr, db->nsys++);
+	return s;
 }
 
 /* deep copy of src into dst (dst uninitialised); -ENOMEM leaves dst empty */
@@ -118,8 +144,13 @@ static int archdb_copy(struct sg_archdb *dst, const struct sg_archdb *src)
 	if (src->nsys == 0)
 		return 0;
 	dst->sys = sg_reallocarray(NULL, src->nsys, sizeof(*dst->sys));
-	if (!dst->sys)
+	dst->index = sg_reallocarray(NULL, src->index_cap, sizeof(*dst->index));
+	if (!dst->sys || !dst->index) {
+		archdb_clear(dst);
 		return -ENOMEM;
+	}
+	memcpy(dst->index, src->index, src->index_cap * sizeof(*dst->index));
+	dst->index_cap = src->index_cap;
 	dst->cap = src->nsys;
 	for (uint32_t i = 0; i < src->nsys; i++) {
 		dst->sys[i] = src->sys[i];
@@ -262,14 +293,14 @@ struct rule_target {
 };
 
 /*
- * Where a rule on `sc` (a native number or a pseudo number) lands on `arch`: 0..2 targets.
- * Numbers are translated by name, so a native x86_64 number means the same syscall on x86.
+ * Where a rule on `sc` (a native number or a pseudo number; `sys` is what it means on the
+ * native ABI, sg_sys_by_nr()) lands on `arch`: 0..2 targets. Numbers are translated by
+ * identity, so a native x86_64 number means the same syscall on x86.
  */
-static int rule_targets(const struct sg_arch *arch, int sc, bool exact, bool has_args,
+static int rule_targets(const struct sg_arch *arch, int sc, int sys, bool exact, bool has_args,
 			struct rule_target out[2], int *n)
 {
 	const struct sg_arch *native = sg_arch_native();
-	const char *name;
 	uint8_t family = 0;
 	int call, nr;
 
@@ -279,8 +310,7 @@ static int rule_targets(const struct sg_arch *arch, int sc, bool exact, bool has
 		out[(*n)++] = (struct rule_target){-1, 0};
 		return 0;
 	}
-	name = sc >= 0 ? sg_arch_syscall_name(native, sc) : sg_syscall_pnr_name(sc);
-	if (!name) {
+	if (sys < 0) {
 		if (sc >= 0 && arch == native) {
 			/* a number the tables do not know: taken literally on the native ABI */
 			out[(*n)++] = (struct rule_target){sc, 0};
@@ -292,8 +322,8 @@ static int rule_targets(const struct sg_arch *arch, int sc, bool exact, bool has
 		return exact ? -EDOM : 0;
 	}
 
-	call = sg_mux_call(sg_syscall_pnr(name), &family);
-	nr = sg_arch_syscall_nr(arch, name);
+	call = sg_mux_call(sg_sys_pnr(sys), &family);
+	nr = sg_sys_arch_nr(arch, sys);
 	if (call > 0 && (arch->mux & family)) {
 		int mux = family == SG_MUX_SOCKET ? arch->socketcall_nr : arch->ipc_nr;
 		if (exact && nr >= 0) {
@@ -540,7 +570,7 @@ int sg_filter_rule_add(struct sg_filter *f, uint32_t action, int syscall, unsign
 		       const struct scmp_arg_cmp *args, bool exact)
 {
 	struct plan plans[2 * SG_MAX_ARCHES];
-	int nplan = 0, rc;
+	int nplan = 0, rc, sys;
 	unsigned int seen = 0;
 
 	if (sg_action_valid(action) < 0)
@@ -566,19 +596,20 @@ int sg_filter_rule_add(struct sg_filter *f, uint32_t action, int syscall, unsign
 		return -EINVAL;
 	if (exact && f->narch > 1)
 		return -EOPNOTSUPP;
+	sys = sg_sys_by_nr(sg_arch_native(), syscall);
 
 	for (uint32_t a = 0; a < f->narch; a++) {
 		struct rule_target tg[2];
 		int ntg;
 
-		rc = rule_targets(f->arch[a].arch, syscall, exact, arg_cnt > 0, tg, &ntg);
+		rc = rule_targets(f->arch[a].arch, syscall, sys, exact, arg_cnt > 0, tg, &ntg);
 		if (rc < 0)
 			return rc;
 		for (int t = 0; t < ntg; t++) {
 			struct plan *p = &plans[nplan++];
-			memset(p, 0, sizeof(*p));
 			p->db = &f->arch[a];
 			p->nr = tg[t].nr;
+			p->fresh = NULL;
 			rule_build(&p->rule, p->db->arch, action, arg_cnt, args, tg[t].mux_call);
 			rc = plan_rule(p);
 			if (rc < 0)
@@ -602,18 +633,19 @@ int sg_filter_rule_add(struct sg_filter *f, uint32_t action, int syscall, unsign
 int sg_filter_priority(struct sg_filter *f, int syscall, uint8_t priority)
 {
 	struct plan plans[2 * SG_MAX_ARCHES];
-	int nplan = 0, rc;
+	int nplan = 0, rc, sys;
 
 	rc = check_syscall(f, syscall);
 	if (rc < 0)
 		return rc;
 	if (f->narch == 0)
 		return -EINVAL;
+	sys = sg_sys_by_nr(sg_arch_native(), syscall);
 	for (uint32_t a = 0; a < f->narch; a++) {
 		struct rule_target tg[2];
 		int ntg;
 
-		rc = rule_targets(f->arch[a].arch, syscall, false, false, tg, &ntg);
+		rc = rule_targets(f->arch[a].arch, syscall, sys, false, false, tg, &ntg);
 		if (rc < 0)
 			return rc;
 		for (int t = 0; t < ntg; t++) {

@@ -51,7 +51,9 @@ struct sg_sysrules {
 struct sg_archdb {
 	const struct sg_arch *arch;
 	uint32_t nsys, cap;
-	struct sg_sysrules *sys; /* owned; sorted by nr (as signed int) */
+	struct sg_sysrules *sys; /* owned; in the order syscalls first got a rule */
+	uint32_t *index;         /* owned; open-addressing hash nr -> position in sys + 1 */
+	uint32_t index_cap;      /* a power of two, at least twice nsys */
 };
 
 /* what a transaction snapshot keeps: the arch list and every rule */

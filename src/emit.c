@@ -194,12 +194,19 @@ sg_node sg_emit_ret(struct sg_emit *e, uint32_t k)
 	return pos >= 0 ? pos : push(e, BPF_RET | BPF_K, 0, 0, k);
 }
 
-/* a node at the current top that continues at target: a copy of a RET, or a JA */
-static long reach(struct sg_emit *e, long target)
+/*
+ * A node that continues at target and that a jump from the current top can reach: the
+ * nearest copy of a RET (made if none is in range), or a JA trampoline.
+ */
+static long reach(struct sg_emit *e, long target, long max_dist)
 {
 	const struct sock_filter *in = &e->rev[target];
-	if (BPF_CLASS(in->code) == BPF_RET)
+	if (BPF_CLASS(in->code) == BPF_RET) {
+		long near = lookup(e, in->code, in->k, 0, 0);
+		if (near >= 0 && (long)e->len - near - 1 <= max_dist)
+			return near;
 		return push(e, in->code, 0, 0, in->k);
+	}
 	return push(e, BPF_JMP | BPF_JA, 0, 0, (uint32_t)((long)e->len - target - 1));
 }
 
@@ -212,7 +219,7 @@ static sg_node emit_straight(struct sg_emit *e, uint16_t code, uint32_t k, sg_no
 	if (pos >= 0)
 		return pos;
 	if (next != (long)e->len - 1) {
-		next = reach(e, next);
+		next = reach(e, next, 0);
 		if (next < 0)
 			return -1;
 	}
@@ -244,9 +251,9 @@ sg_node sg_emit_jmp(struct sg_emit *e, uint16_t op, uint32_t k, sg_node t, sg_no
 	for (;;) {
 		long at = (long)e->len;
 		if (at - t - 1 > JMP_MAX)
-			t = reach(e, t);
+			t = reach(e, t, JMP_MAX);
 		else if (at - f - 1 > JMP_MAX)
-			f = reach(e, f);
+			f = reach(e, f, JMP_MAX);
 		else
 			break;
 		if (e->err)
@@ -261,7 +268,7 @@ struct sock_filter *sg_emit_finish(struct sg_emit *e, sg_node entry, size_t *len
 	if (!e->err && entry < 0)
 		fail(e, -EINVAL);
 	if (!e->err && entry != (long)e->len - 1)
-		reach(e, entry);
+		reach(e, entry, 0);
 	if (e->err)
 		return NULL;
 	struct sock_filter *prog = sg_reallocarray(NULL, e->len, sizeof(*prog));

@@ -53,8 +53,9 @@ struct lowering {
 	struct range *ranges;
 	size_t nranges, cap;
 	uint64_t *prefix;       /* prefix sums of range weights */
-	uint32_t *dp_cost;      /* optimal-tree tables (n <= SG_DP_MAX) */
+	uint32_t *dp_cost;      /* optimal-tree tables for one window of ranges */
 	uint16_t *dp_root;
+	size_t win_lo, win_hi;  /* the window they describe; win_hi < win_lo: none */
 	uint32_t order[256]; /* scratch for rule order, grown below when needed */
 	uint32_t *order_big;
 };
@@ -245,11 +246,25 @@ static int add_gap(struct lowering *L, uint32_t audit, uint32_t lo, uint32_t hi)
 	return add_range(L, lo, hi, d);
 }
 
-static int cmp_sys_u32(const void *a, const void *b)
+/*
+ * Sort syscall entries by number as unsigned (nr -1 last): LSD radix sort on bytes, O(n)
+ * (this runs on every compile); a pass whose byte is the same for every entry is skipped.
+ * tmp has room for n entries. The sorted result is left in v.
+ */
+static void sort_by_nr(const struct sg_sysrules **v, const struct sg_sysrules **tmp, size_t n)
 {
-	uint32_t x = (uint32_t)(*(const struct sg_sysrules *const *)a)->nr;
-	uint32_t y = (uint32_t)(*(const struct sg_sysrules *const *)b)->nr;
-	return x < y ? -1 : x > y;
+	for (unsigned int shift = 0; shift < 32; shift += 8) {
+		size_t count[257] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[(((uint32_t)v[i]->nr >> shift) & 0xff) + 1]++;
+		if (n == 0 || count[(((uint32_t)v[0]->nr >> shift) & 0xff) + 1] == n)
+			continue;
+		for (unsigned int b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++)
+			tmp[count[((uint32_t)v[i]->nr >> shift) & 0xff]++] = v[i];
+		memcpy(v, tmp, n * sizeof(*v));
+	}
 }
 
 /* cut [0, 2^32) into ranges with one decision each for the ABIs compared with `audit` */
@@ -265,7 +280,7 @@ static int build_ranges(struct lowering *L, uint32_t audit)
 	for (uint32_t i = 0; i < f->narch; i++)
 		if (f->arch[i].arch->audit == audit)
 			total += f->arch[i].nsys;
-	pts = sg_reallocarray(NULL, total, sizeof(*pts));
+	pts = sg_reallocarray(NULL, 2 * total, sizeof(*pts));
 	if (!pts)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < f->narch; i++) {
@@ -277,7 +292,7 @@ static int build_ranges(struct lowering *L, uint32_t audit)
 			if (sg_ir_select(f, audit, (uint32_t)db->sys[j].nr) == db)
 				pts[npts++] = &db->sys[j];
 	}
-	qsort(pts, npts, sizeof(*pts), cmp_sys_u32);
+	sort_by_nr(pts, pts + total, npts);
 
 	for (size_t i = 0; i < npts && rc == 0; i++) {
 		const struct sg_sysrules *s = pts[i];
@@ -306,10 +321,9 @@ static int build_ranges(struct lowering *L, uint32_t audit)
  * frequency profile and the user's priority hints. A tree then costs sum(weight * depth).
  */
 #define UNIT_NUMBER   16u   /* weight of one populated syscall number */
-#define UNIT_HOT      128u  /* weight of one per-mille of the frequency profile */
+#define UNIT_HOT      4u    /* weight of one per-mille of the frequency profile */
 #define UNIT_PRIORITY 4096u /* weight of one step of seccomp_syscall_priority() */
-#define NR_SPAN       1024u /* numbers above an ABI's base that tables populate */
-#define SG_DP_MAX     256   /* above this many ranges, weight-balanced splits instead of DP */
+#define SG_DP_WINDOW  40    /* subtrees of at most this many ranges are planned by DP */
 
 static size_t range_of(const struct lowering *L, uint32_t nr)
 {
@@ -324,31 +338,32 @@ static size_t range_of(const struct lowering *L, uint32_t nr)
 	return lo;
 }
 
-static uint64_t overlap(uint32_t lo, uint32_t hi, uint64_t a, uint64_t b)
-{
-	uint64_t l = lo > a ? lo : a, h = (uint64_t)hi + 1 < b ? (uint64_t)hi + 1 : b;
-	return h > l ? h - l : 0;
-}
-
 static void weigh_ranges(struct lowering *L, uint32_t audit)
 {
 	const struct sg_filter *f = L->f;
 
 	for (size_t r = 0; r < L->nranges; r++) {
 		struct range *rg = &L->ranges[r];
+		bool first = true;
 		rg->weight = 1;
-		for (uint32_t i = 0; i < f->narch; i++)
-			if (f->arch[i].arch->audit == audit)
-				rg->weight += UNIT_NUMBER * overlap(rg->lo, rg->hi, f->arch[i].arch->nr_base,
-								    (uint64_t)f->arch[i].arch->nr_base + NR_SPAN);
+		for (uint32_t i = 0; i < f->narch; i++) {
+			if (f->arch[i].arch->audit != audit)
+				continue;
+			/* a second ABI on the same arch value (x32 beside x86_64) is the rare one */
+			rg->weight += (uint64_t)(first ? UNIT_NUMBER : 1) *
+				      sg_arch_count_nrs(f->arch[i].arch, rg->lo, rg->hi);
+			first = false;
+		}
 	}
 	if (L->opts->tree != 1)
 		return;
+	bool first = true;
 	for (uint32_t i = 0; i < f->narch; i++) {
 		const struct sg_archdb *db = &f->arch[i];
 		if (db->arch->audit != audit)
 			continue;
-		for (const struct sg_hot_syscall *h = sg_hot_syscalls; h->name; h++) {
+		/* the profile describes the main ABI of the arch value, not x32 beside x86_64 */
+		for (const struct sg_hot_syscall *h = sg_hot_syscalls; first && h->name; h++) {
 			int nr = sg_arch_syscall_nr(db->arch, h->name);
 			if (nr >= 0 && sg_ir_select(f, audit, (uint32_t)nr) == db)
 				L->ranges[range_of(L, (uint32_t)nr)].weight += (uint64_t)UNIT_HOT * h->weight;
@@ -357,6 +372,7 @@ static void weigh_ranges(struct lowering *L, uint32_t audit)
 			if (db->sys[j].priority && sg_ir_select(f, audit, (uint32_t)db->sys[j].nr) == db)
 				L->ranges[range_of(L, (uint32_t)db->sys[j].nr)].weight +=
 					(uint64_t)UNIT_PRIORITY * db->sys[j].priority;
+		first = false;
 	}
 }
 
@@ -389,56 +405,56 @@ static uint64_t wsum(const struct lowering *L, size_t i, size_t j)
 }
 
 /*
- * Optimal alphabetic tree over the ranges (each internal node one JGE), by dynamic
- * programming with Knuth's monotone-root speedup: O(n^2) time. Costs are capped to 32 bits;
- * a capped comparison can only make the tree slightly less than optimal, never wrong.
+ * Optimal alphabetic tree over ranges[lo..hi] (each internal node one JGE), by dynamic
+ * programming with Knuth's monotone-root speedup. Only run on windows of at most
+ * SG_DP_WINDOW ranges: above that, weight-balanced splits are within a few percent of optimal
+ * and the DP's quadratic time and memory are not worth it. Costs saturate at 32 bits; a
+ * saturated comparison can only make the tree slightly less than optimal, never wrong.
  */
-static int plan_tree_dp(struct lowering *L)
+static void plan_window(struct lowering *L, size_t lo, size_t hi)
 {
-	size_t n = L->nranges;
-	uint32_t *cost = sg_reallocarray(NULL, n * n, sizeof(*cost));
-	uint16_t *root = sg_reallocarray(NULL, n * n, sizeof(*root));
+	const size_t W = SG_DP_WINDOW, n = hi - lo + 1;
+	uint32_t *cost = L->dp_cost;
+	uint16_t *root = L->dp_root;
 
-	if (!cost || !root) {
-		sg_free(cost);
-		sg_free(root);
-		return -ENOMEM;
-	}
 	for (size_t i = 0; i < n; i++) {
-		cost[i * n + i] = 0;
-		root[i * n + i] = (uint16_t)i;
+		cost[i * W + i] = 0;
+		root[i * W + i] = (uint16_t)i;
 	}
 	for (size_t len = 2; len <= n; len++) {
 		for (size_t i = 0; i + len <= n; i++) {
-			size_t j = i + len - 1, lo = root[i * n + j - 1], hi = root[(i + 1) * n + j];
+			size_t j = i + len - 1, a = root[i * W + j - 1], b = root[(i + 1) * W + j];
 			uint64_t best = UINT64_MAX;
 			size_t bk = i + 1;
-			if (lo < i + 1)
-				lo = i + 1;
-			for (size_t k = lo; k <= hi && k <= j; k++) {
-				uint64_t c = (uint64_t)cost[i * n + k - 1] + cost[k * n + j];
+			if (a < i + 1)
+				a = i + 1;
+			for (size_t k = a; k <= b && k <= j; k++) {
+				uint64_t c = (uint64_t)cost[i * W + k - 1] + cost[k * W + j];
 				if (c < best) {
 					best = c;
 					bk = k;
 				}
 			}
-			best += wsum(L, i, j);
-			cost[i * n + j] = best > UINT32_MAX ? UINT32_MAX : (uint32_t)best;
-			root[i * n + j] = (uint16_t)bk;
+			best += wsum(L, lo + i, lo + j);
+			cost[i * W + j] = best > UINT32_MAX ? UINT32_MAX : (uint32_t)best;
+			root[i * W + j] = (uint16_t)bk;
 		}
 	}
-	L->dp_cost = cost;
-	L->dp_root = root;
-	return 0;
+	L->win_lo = lo;
+	L->win_hi = hi;
 }
 
 /* where to split ranges[i..j] (i < j): the first range of the right-hand side */
-static size_t split_point(const struct lowering *L, size_t i, size_t j)
+static size_t split_point(struct lowering *L, size_t i, size_t j)
 {
 	if (L->opts->tree == 0)
 		return i + (j - i + 1) / 2;
-	if (L->dp_root)
-		return L->dp_root[i * L->nranges + j];
+	if (L->dp_root && L->win_lo <= i && j <= L->win_hi)
+		return L->win_lo + L->dp_root[(i - L->win_lo) * SG_DP_WINDOW + (j - L->win_lo)];
+	if (L->dp_root && j - i + 1 <= SG_DP_WINDOW) {
+		plan_window(L, i, j);
+		return split_point(L, i, j);
+	}
 	/* weight-balanced: the k that best halves the weight (binary search on prefix sums) */
 	uint64_t half = L->prefix[i] + wsum(L, i, j) / 2;
 	size_t lo = i + 1, hi = j;
@@ -491,12 +507,16 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 		L->prefix[0] = 0;
 		for (size_t r = 0; r < L->nranges; r++)
 			L->prefix[r + 1] = L->prefix[r] + L->ranges[r].weight;
-		sg_free(L->dp_cost);
-		sg_free(L->dp_root);
-		L->dp_cost = NULL;
-		L->dp_root = NULL;
-		if (L->opts->tree != 0 && L->nranges <= SG_DP_MAX)
-			rc = plan_tree_dp(L);
+		L->win_lo = 1;
+		L->win_hi = 0;
+		if (L->opts->tree != 0 && !L->dp_root) {
+			L->dp_cost = sg_reallocarray(NULL, SG_DP_WINDOW * SG_DP_WINDOW,
+						     sizeof(*L->dp_cost));
+			L->dp_root = sg_reallocarray(NULL, SG_DP_WINDOW * SG_DP_WINDOW,
+						     sizeof(*L->dp_root));
+			if (!L->dp_cost || !L->dp_root)
+				rc = -ENOMEM;
+		}
 	}
 	if (rc < 0) {
 		if (!L->e.err)

@@ -10,8 +10,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -19,25 +19,18 @@
 #include "db.h"
 #include "system.h"
 
-#ifndef SECCOMP_GET_NOTIF_SIZES
-#define SECCOMP_GET_NOTIF_SIZES 3
-#endif
-#ifndef SECCOMP_IOCTL_NOTIF_RECV
-#define SECCOMP_IOC_MAGIC                '!'
-#define SECCOMP_IO(nr)                   _IO(SECCOMP_IOC_MAGIC, nr)
-#define SECCOMP_IOR(nr, type)            _IOR(SECCOMP_IOC_MAGIC, nr, type)
-#define SECCOMP_IOW(nr, type)            _IOW(SECCOMP_IOC_MAGIC, nr, type)
-#define SECCOMP_IOWR(nr, type)           _IOWR(SECCOMP_IOC_MAGIC, nr, type)
-#define SECCOMP_IOCTL_NOTIF_RECV         SECCOMP_IOWR(0, struct seccomp_notif)
-#define SECCOMP_IOCTL_NOTIF_SEND         SECCOMP_IOWR(1, struct seccomp_notif_resp)
-#define SECCOMP_IOCTL_NOTIF_ID_VALID     SECCOMP_IOW(2, __u64)
-#endif
-#ifndef SECCOMP_IOCTL_NOTIF_ADDFD
-#define SECCOMP_IOCTL_NOTIF_ADDFD SECCOMP_IOW(3, struct seccomp_notif_addfd)
-#endif
-/* before Linux 5.9 the header declared ID_VALID with the wrong direction; kernels accept both */
+/*
+ * The ioctl numbers, computed here rather than taken from <linux/seccomp.h>: headers before
+ * Linux 5.9 declare ID_VALID with the wrong direction, and old headers lack ADDFD. The kernel
+ * accepts both ID_VALID numbers; the old one is the fallback, as in libseccomp.
+ */
+#define SG_IOCTL_NOTIF_RECV         _IOWR('!', 0, struct seccomp_notif)
+#define SG_IOCTL_NOTIF_SEND         _IOWR('!', 1, struct seccomp_notif_resp)
+#define SG_IOCTL_NOTIF_ID_VALID     _IOW('!', 2, __u64)
 #define SG_IOCTL_NOTIF_ID_VALID_OLD _IOR('!', 2, __u64)
+#define SG_IOCTL_NOTIF_ADDFD        _IOW('!', 3, struct seccomp_notif_addfd)
 
+/* lock-free: a supervisor thread must not wait for a thread that is inside seccomp_load() */
 static bool notify_supported(void)
 {
 	return sg_sys_features().act_notify;
@@ -45,15 +38,16 @@ static bool notify_supported(void)
 
 SG_API int seccomp_notify_alloc(struct seccomp_notif **req, struct seccomp_notif_resp **resp)
 {
-	struct seccomp_notif_sizes sizes = {0};
+	struct seccomp_notif_sizes sizes;
 	struct seccomp_notif *r = NULL;
 	struct seccomp_notif_resp *p = NULL;
+	int rc = sg_sys_notif_sizes(&sizes);
 
-	if (!sg_sys_features().seccomp_syscall)
-		return -EOPNOTSUPP;
+	if (rc < 0)
+		return rc;
+	if (sizes.seccomp_notif == 0 || sizes.seccomp_notif_resp == 0)
+		return -EFAULT;
 	/* the kernel's structures may be larger than this header's: allocate what it says */
-	if (syscall(__NR_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
-		return -ECANCELED;
 	if (req) {
 		size_t size = sizes.seccomp_notif > sizeof(*r) ? sizes.seccomp_notif : sizeof(*r);
 		r = sg_calloc(1, size);
@@ -61,8 +55,8 @@ SG_API int seccomp_notify_alloc(struct seccomp_notif **req, struct seccomp_notif
 			return -ENOMEM;
 	}
 	if (resp) {
-		size_t size = sizes.seccomp_notif_resp > sizeof(*p) ? sizes.seccomp_notif_resp
-								     : sizeof(*p);
+		size_t size =
+		    sizes.seccomp_notif_resp > sizeof(*p) ? sizes.seccomp_notif_resp : sizeof(*p);
 		p = sg_calloc(1, size);
 		if (!p) {
 			sg_free(r);
@@ -86,10 +80,18 @@ SG_API int seccomp_notify_receive(int fd, struct seccomp_notif *req)
 {
 	if (!notify_supported())
 		return -EOPNOTSUPP;
-	if (!req)
-		return -EINVAL;
-	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
+	if (!req) {
+		/* what the kernel would say; libseccomp passes the NULL through and gets EFAULT */
+		errno = EFAULT;
 		return -ECANCELED;
+	}
+	/*
+	 * The kernel refuses a buffer that is not all zero (EINVAL, since 5.5). libseccomp leaves
+	 * that to the caller; sysgate clears it, so a reused request buffer just works.
+	 */
+	memset(req, 0, sizeof(*req));
+	if (ioctl(fd, SG_IOCTL_NOTIF_RECV, req) < 0)
+		return -ECANCELED; /* errno tells why: ENOENT (target gone), EINTR, ... */
 	return 0;
 }
 
@@ -97,9 +99,7 @@ SG_API int seccomp_notify_respond(int fd, struct seccomp_notif_resp *resp)
 {
 	if (!notify_supported())
 		return -EOPNOTSUPP;
-	if (!resp)
-		return -EINVAL;
-	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0)
+	if (ioctl(fd, SG_IOCTL_NOTIF_SEND, resp) < 0)
 		return -ECANCELED;
 	return 0;
 }
@@ -110,7 +110,7 @@ SG_API int seccomp_notify_id_valid(int fd, uint64_t id)
 
 	if (!notify_supported())
 		return -EOPNOTSUPP;
-	rc = ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id);
+	rc = ioctl(fd, SG_IOCTL_NOTIF_ID_VALID, &id);
 	if (rc < 0 && errno == EINVAL)
 		rc = ioctl(fd, SG_IOCTL_NOTIF_ID_VALID_OLD, &id);
 	return rc == 0 ? 0 : -ENOENT;
@@ -122,9 +122,7 @@ SG_API int seccomp_notify_addfd(int fd, struct seccomp_notif_addfd *addfd)
 
 	if (!notify_supported())
 		return -EOPNOTSUPP;
-	if (!addfd)
-		return -EINVAL;
-	rc = ioctl(fd, SECCOMP_IOCTL_NOTIF_ADDFD, addfd);
+	rc = ioctl(fd, SG_IOCTL_NOTIF_ADDFD, addfd);
 	if (rc >= 0)
 		return rc;
 	/* EINVAL: the kernel does not know the ioctl or its flags */

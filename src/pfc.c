@@ -173,8 +173,7 @@ static unsigned int syscall_priority(const struct sg_sysrules *s)
 	return ((unsigned int)s->priority << 16) | (0xffffu - (nodes > 0xffff ? 0xffff : nodes));
 }
 
-static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_sysrules *s,
-			 uint32_t act_default)
+static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_sysrules *s)
 {
 	const char *name = sg_arch_syscall_name(db->arch, s->nr);
 	uint32_t *order;
@@ -197,8 +196,35 @@ static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_
 		print_conds(&p, 0, 2);
 	}
 	sg_free(order);
-	(void)act_default;
 	return 0;
+}
+
+static int cmp_sys_nr(const void *a, const void *b)
+{
+	int32_t x = (*(const struct sg_sysrules *const *)a)->nr;
+	int32_t y = (*(const struct sg_sysrules *const *)b)->nr;
+	return x < y ? -1 : x > y;
+}
+
+/* one ABI's block, syscalls in ascending number */
+static int print_arch(FILE *out, const struct sg_filter *f, const struct sg_archdb *db)
+{
+	const struct sg_sysrules **sorted = sg_reallocarray(NULL, db->nsys, sizeof(*sorted));
+	int rc = 0;
+
+	if (!sorted)
+		return -ENOMEM;
+	for (uint32_t j = 0; j < db->nsys; j++)
+		sorted[j] = &db->sys[j];
+	qsort(sorted, db->nsys, sizeof(*sorted), cmp_sys_nr);
+	fprintf(out, "# filter for arch %s (%u)\n", db->arch->name, db->arch->audit);
+	fprintf(out, "if ($arch == %u)\n", db->arch->audit);
+	for (uint32_t j = 0; j < db->nsys && rc == 0; j++)
+		rc = print_syscall(out, db, sorted[j]);
+	fputs("  # default action\n", out);
+	print_action(out, 1, f->act_default);
+	sg_free(sorted);
+	return rc;
 }
 
 int sg_export_pfc(const struct sg_filter *f, int fd)
@@ -217,15 +243,8 @@ int sg_export_pfc(const struct sg_filter *f, int fd)
 	}
 
 	fputs("#\n# pseudo filter code start\n#\n", out);
-	for (uint32_t i = 0; i < f->narch && rc == 0; i++) {
-		const struct sg_archdb *db = &f->arch[i];
-		fprintf(out, "# filter for arch %s (%u)\n", db->arch->name, db->arch->audit);
-		fprintf(out, "if ($arch == %u)\n", db->arch->audit);
-		for (uint32_t j = 0; j < db->nsys && rc == 0; j++)
-			rc = print_syscall(out, db, &db->sys[j], f->act_default);
-		fputs("  # default action\n", out);
-		print_action(out, 1, f->act_default);
-	}
+	for (uint32_t i = 0; i < f->narch && rc == 0; i++)
+		rc = print_arch(out, f, &f->arch[i]);
 	fputs("# invalid architecture action\n", out);
 	print_action(out, 0, f->act_badarch);
 	fputs("#\n# pseudo filter code end\n#\n", out);

@@ -1,0 +1,19 @@
+# the classic-BPF model (src/bpf.c): checker, interpreter, cache emulator, export, and the same
+# against the running kernel; then the tools built on it (scmp_bpf_disasm, scmp_bpf_sim)
+if HAVE_CHECK
+check_PROGRAMS += tests/test_bpf
+TESTS += tests/test_bpf
+tests_test_bpf_SOURCES = tests/test_bpf.c
+tests_test_bpf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_bpf_LDADD = libsysgate.la $(CHECK_LIBS)
+endif
+
+TESTS += tests/test_bpftools.sh
+dist_check_SCRIPTS += tests/test_bpftools.sh
+EXTRA_DIST += \
+	tests/golden/bpf_x86_64.disasm \
+	tests/golden/bpf_s390x.disasm \
+	tests/golden/bpf_misc.disasm \
+	tests/golden/bpf_multi.disasm \
+	tests/golden/bpf_x86_64.dot \
+	tests/golden/bpf_misc.trace

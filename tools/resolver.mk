@@ -1,0 +1,12 @@
+# scmp_sys_resolver: libseccomp's syscall name/number resolver tool, same interface
+bin_PROGRAMS += tools/scmp_sys_resolver
+tools_scmp_sys_resolver_SOURCES = tools/scmp_sys_resolver.c
+tools_scmp_sys_resolver_LDADD = libseccomp.la
+
+dist_man_MANS += doc/man/scmp_sys_resolver.1 \
+	doc/man/seccomp_syscall_resolve_name.3 \
+	doc/man/seccomp_syscall_resolve_name_arch.3 \
+	doc/man/seccomp_syscall_resolve_name_rewrite.3 \
+	doc/man/seccomp_syscall_resolve_num_arch.3 \
+	doc/man/seccomp_arch_resolve_name.3 \
+	doc/man/seccomp_arch_native.3

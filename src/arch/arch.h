@@ -76,4 +76,17 @@ int sg_mux_call(int pnr, uint8_t *family);
  * `to` (real or pseudo). Returns __NR_SCMP_ERROR if `nr` has no name on `from`. */
 int sg_arch_translate(const struct sg_arch *from, const struct sg_arch *to, int nr);
 
+/*
+ * Syscall identities without names, for hot paths (no string compares): a syscall is an
+ * index into the generated name table. sg_sys_by_nr: the syscall a real or pseudo number
+ * means on the ABI, or -1; sg_sys_pnr: its pseudo number; sg_sys_arch_nr: its real number on
+ * an ABI, or -1 where the ABI lacks it.
+ */
+int sg_sys_by_nr(const struct sg_arch *arch, int nr);
+int sg_sys_pnr(int sys);
+int sg_sys_arch_nr(const struct sg_arch *arch, int sys);
+
+/* how many numbers of the ABI's table lie in [lo, hi] (O(log n)) */
+size_t sg_arch_count_nrs(const struct sg_arch *arch, uint32_t lo, uint32_t hi);
+
 #endif

@@ -1,0 +1,416 @@
+/*
+ * arch.c - ABI descriptors and syscall name <-> number lookups over the generated tables.
+ *
+ * Every lookup is a binary search: names are sorted in sg_sys, pseudo numbers in sg_sys_by_pnr
+ * and each table's numbers in sg_nr_sorted (see syscalls.h for the layout).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <seccomp.h>
+
+#include "arch/arch.h"
+#include "arch/syscalls.h"
+
+/* multiplexed families follow from the table: an ABI multiplexes what it has a mux call for */
+#define MUX_OF(tbl)                                                                                \
+	(uint8_t)((SG_TBL_##tbl##_SOCKETCALL >= 0 ? SG_MUX_SOCKET : 0) |                           \
+	          (SG_TBL_##tbl##_IPC >= 0 ? SG_MUX_IPC : 0))
+
+/* base: what the table's numbers already include (MIPS ABI offsets, the x32 bit); informational */
+#define ARCH_BASE(var, tok, aud, nm, bits, be, sext, tbl, base)                                    \
+	static const struct sg_arch var = {                                                        \
+	    .token = (tok),                                                                        \
+	    .audit = (aud),                                                                        \
+	    .name = (nm),                                                                          \
+	    .arg_bits = (bits),                                                                    \
+	    .big_endian = (be),                                                                    \
+	    .sign_extends = (sext),                                                                \
+	    .nr_base = (base),                                                                     \
+	    .socketcall_nr = SG_TBL_##tbl##_SOCKETCALL,                                            \
+	    .ipc_nr = SG_TBL_##tbl##_IPC,                                                          \
+	    .mux = MUX_OF(tbl),                                                                    \
+	    .table_index = SG_TBL_##tbl,                                                           \
+	}
+
+#define ARCH(var, tok, aud, nm, bits, be, sext, tbl)                                               \
+	ARCH_BASE(var, tok, aud, nm, bits, be, sext, tbl, 0)
+
+/*
+ * sign_extends: a MIPS64 kernel keeps 32-bit registers sign-extended, so o32 and n32 arguments
+ * reach the filter with the high word a copy of bit 31 (o32 only when run on a 64-bit kernel,
+ * which is the common case today).
+ */
+ARCH(arch_x86, SCMP_ARCH_X86, AUDIT_ARCH_I386, "x86", 32, false, false, X86);
+ARCH(arch_x86_64, SCMP_ARCH_X86_64, AUDIT_ARCH_X86_64, "x86_64", 64, false, false, X86_64);
+/* x32 shares x86_64's audit value; its numbers carry __X32_SYSCALL_BIT */
+ARCH_BASE(arch_x32, SCMP_ARCH_X32, AUDIT_ARCH_X86_64, "x32", 32, false, false, X32, 0x40000000);
+ARCH(arch_arm, SCMP_ARCH_ARM, AUDIT_ARCH_ARM, "arm", 32, false, false, ARM);
+ARCH(arch_aarch64, SCMP_ARCH_AARCH64, AUDIT_ARCH_AARCH64, "aarch64", 64, false, false, AARCH64);
+ARCH(arch_loongarch64, SCMP_ARCH_LOONGARCH64, AUDIT_ARCH_LOONGARCH64, "loongarch64", 64, false,
+     false, LOONGARCH64);
+ARCH(arch_m68k, SCMP_ARCH_M68K, AUDIT_ARCH_M68K, "m68k", 32, true, false, M68K);
+ARCH_BASE(arch_mips, SCMP_ARCH_MIPS, AUDIT_ARCH_MIPS, "mips", 32, true, true, MIPSO32, 4000);
+ARCH_BASE(arch_mipsel, SCMP_ARCH_MIPSEL, AUDIT_ARCH_MIPSEL, "mipsel", 32, false, true, MIPSO32,
+          4000);
+ARCH_BASE(arch_mips64, SCMP_ARCH_MIPS64, AUDIT_ARCH_MIPS64, "mips64", 64, true, false, MIPS64,
+          5000);
+ARCH_BASE(arch_mipsel64, SCMP_ARCH_MIPSEL64, AUDIT_ARCH_MIPSEL64, "mipsel64", 64, false, false,
+          MIPS64, 5000);
+ARCH_BASE(arch_mips64n32, SCMP_ARCH_MIPS64N32, AUDIT_ARCH_MIPS64N32, "mips64n32", 32, true, true,
+          MIPS64N32, 6000);
+ARCH_BASE(arch_mipsel64n32, SCMP_ARCH_MIPSEL64N32, AUDIT_ARCH_MIPSEL64N32, "mipsel64n32", 32, false,
+          true, MIPS64N32, 6000);
+ARCH(arch_parisc, SCMP_ARCH_PARISC, AUDIT_ARCH_PARISC, "parisc", 32, true, false, PARISC);
+ARCH(arch_parisc64, SCMP_ARCH_PARISC64, AUDIT_ARCH_PARISC64, "parisc64", 64, true, false, PARISC64);
+ARCH(arch_ppc, SCMP_ARCH_PPC, AUDIT_ARCH_PPC, "ppc", 32, true, false, PPC);
+ARCH(arch_ppc64, SCMP_ARCH_PPC64, AUDIT_ARCH_PPC64, "ppc64", 64, true, false, PPC64);
+ARCH(arch_ppc64le, SCMP_ARCH_PPC64LE, AUDIT_ARCH_PPC64LE, "ppc64le", 64, false, false, PPC64);
+ARCH(arch_riscv64, SCMP_ARCH_RISCV64, AUDIT_ARCH_RISCV64, "riscv64", 64, false, false, RISCV64);
+ARCH(arch_s390, SCMP_ARCH_S390, AUDIT_ARCH_S390, "s390", 32, true, false, S390);
+ARCH(arch_s390x, SCMP_ARCH_S390X, AUDIT_ARCH_S390X, "s390x", 64, true, false, S390X);
+/* libseccomp's "sh" is little-endian (SHEL) and "sheb" big-endian; one table for both */
+ARCH(arch_sh, SCMP_ARCH_SH, AUDIT_ARCH_SHEL, "sh", 32, false, false, SH);
+ARCH(arch_sheb, SCMP_ARCH_SHEB, AUDIT_ARCH_SH, "sheb", 32, true, false, SH);
+/* sysgate additions */
+ARCH(arch_riscv32, SCMP_ARCH_RISCV32, AUDIT_ARCH_RISCV32, "riscv32", 32, false, false, RISCV32);
+ARCH(arch_csky, SCMP_ARCH_CSKY, AUDIT_ARCH_CSKY, "csky", 32, false, false, CSKY);
+/* AUDIT_ARCH_XTENSA carries no LE bit, but Linux on xtensa is little-endian in practice */
+ARCH(arch_xtensa, SCMP_ARCH_XTENSA, AUDIT_ARCH_XTENSA, "xtensa", 32, false, false, XTENSA);
+
+const struct sg_arch *const sg_arches[] = {
+    &arch_x86,         &arch_x86_64,    &arch_x32,         &arch_arm,     &arch_aarch64,
+    &arch_loongarch64, &arch_m68k,      &arch_mips,        &arch_mipsel,  &arch_mips64,
+    &arch_mipsel64,    &arch_mips64n32, &arch_mipsel64n32, &arch_parisc,  &arch_parisc64,
+    &arch_ppc,         &arch_ppc64,     &arch_ppc64le,     &arch_riscv64, &arch_s390,
+    &arch_s390x,       &arch_sh,        &arch_sheb,        &arch_riscv32, &arch_csky,
+    &arch_xtensa,
+};
+const size_t sg_arch_count = sizeof(sg_arches) / sizeof(sg_arches[0]);
+
+/* the ABI of the compiler building this file */
+#if defined(__x86_64__) && defined(__ILP32__)
+#define NATIVE arch_x32
+#elif defined(__x86_64__)
+#define NATIVE arch_x86_64
+#elif defined(__i386__)
+#define NATIVE arch_x86
+#elif defined(__aarch64__)
+#define NATIVE arch_aarch64
+#elif defined(__arm__)
+#define NATIVE arch_arm
+#elif defined(__loongarch64)
+#define NATIVE arch_loongarch64
+#elif defined(__m68k__)
+#define NATIVE arch_m68k
+#elif defined(__mips__) && defined(_MIPS_SIM) && defined(_ABIO32) && _MIPS_SIM == _ABIO32
+#if defined(__MIPSEB__)
+#define NATIVE arch_mips
+#else
+#define NATIVE arch_mipsel
+#endif
+#elif defined(__mips__) && defined(_MIPS_SIM) && defined(_ABI64) && _MIPS_SIM == _ABI64
+#if defined(__MIPSEB__)
+#define NATIVE arch_mips64
+#else
+#define NATIVE arch_mipsel64
+#endif
+#elif defined(__mips__) && defined(_MIPS_SIM) && defined(_ABIN32) && _MIPS_SIM == _ABIN32
+#if defined(__MIPSEB__)
+#define NATIVE arch_mips64n32
+#else
+#define NATIVE arch_mipsel64n32
+#endif
+#elif defined(__hppa64__)
+#define NATIVE arch_parisc64
+#elif defined(__hppa__)
+#define NATIVE arch_parisc
+#elif defined(__powerpc64__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define NATIVE arch_ppc64le
+#elif defined(__powerpc64__)
+#define NATIVE arch_ppc64
+#elif defined(__powerpc__)
+#define NATIVE arch_ppc
+#elif defined(__riscv) && defined(__riscv_xlen) && __riscv_xlen == 64
+#define NATIVE arch_riscv64
+#elif defined(__riscv) && defined(__riscv_xlen) && __riscv_xlen == 32
+#define NATIVE arch_riscv32
+#elif defined(__s390x__)
+#define NATIVE arch_s390x
+#elif defined(__s390__)
+#define NATIVE arch_s390
+#elif defined(__sh__) && defined(__BIG_ENDIAN__)
+#define NATIVE arch_sheb
+#elif defined(__sh__)
+#define NATIVE arch_sh
+#elif defined(__csky__)
+#define NATIVE arch_csky
+#elif defined(__xtensa__)
+#define NATIVE arch_xtensa
+#else
+#error "sysgate does not know this architecture's seccomp ABI"
+#endif
+
+const struct sg_arch *sg_arch_native(void)
+{
+	return &NATIVE;
+}
+
+const struct sg_arch *sg_arch_by_token(uint32_t token)
+{
+	if (token == SCMP_ARCH_NATIVE)
+		return &NATIVE;
+	for (size_t i = 0; i < sg_arch_count; i++)
+		if (sg_arches[i]->token == token)
+			return sg_arches[i];
+	return NULL;
+}
+
+const struct sg_arch *sg_arch_by_name(const char *name)
+{
+	if (name == NULL)
+		return NULL;
+	for (size_t i = 0; i < sg_arch_count; i++)
+		if (strcmp(sg_arches[i]->name, name) == 0)
+			return sg_arches[i];
+	return NULL;
+}
+
+static const char *sys_name(size_t idx)
+{
+	return sg_sys_pool + sg_sys[idx].name;
+}
+
+/* index of name in sg_sys, or -1 */
+static int sys_find(const char *name)
+{
+	size_t lo = 0, hi = SG_SYS_COUNT;
+
+	if (name == NULL)
+		return -1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, sys_name(mid));
+
+		if (c == 0)
+			return (int)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+/* first position in sg_sys_by_pnr whose pseudo number is >= pnr */
+static size_t pnr_lower_bound(int pnr)
+{
+	size_t lo = 0, hi = SG_SYS_COUNT;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sg_sys[sg_sys_by_pnr[mid]].pnr < pnr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int sg_syscall_pnr(const char *name)
+{
+	int idx = sys_find(name);
+
+	return idx < 0 ? 0 : sg_sys[idx].pnr;
+}
+
+const char *sg_syscall_pnr_name(int pnr)
+{
+	size_t pos;
+
+	if (pnr >= 0)
+		return NULL;
+	pos = pnr_lower_bound(pnr);
+	if (pos < SG_SYS_COUNT && sg_sys[sg_sys_by_pnr[pos]].pnr == pnr)
+		return sys_name(sg_sys_by_pnr[pos]);
+	return NULL;
+}
+
+const char *sg_syscall_name_at(size_t idx)
+{
+	return idx < SG_SYS_COUNT ? sys_name(idx) : NULL;
+}
+
+/* the real number of sg_sys[idx] on the ABI, or -1 if the ABI lacks it */
+static int column_nr(const struct sg_arch *arch, size_t idx)
+{
+	unsigned t = arch->table_index;
+	uint16_t v = sg_sys_nr[t][idx];
+
+	if (v == SG_NR_NONE)
+		return -1;
+	if (v >= SG_NR_HI)
+		return (int)(sg_table_hibase[t] + (v - SG_NR_HI));
+	return (int)(sg_table_base[t] + v);
+}
+
+int sg_arch_syscall_nr(const struct sg_arch *arch, const char *name)
+{
+	int idx = sys_find(name);
+	int nr;
+
+	if (arch == NULL || idx < 0)
+		return __NR_SCMP_ERROR;
+	nr = column_nr(arch, (size_t)idx);
+	return nr >= 0 ? nr : sg_sys[idx].pnr;
+}
+
+/* the multiplexed family a pseudo number belongs to (0 if none) */
+static uint8_t pnr_family(int pnr)
+{
+	if (pnr <= -101 && pnr >= -120)
+		return SG_MUX_SOCKET;
+	if (pnr <= -201 && pnr >= -224)
+		return SG_MUX_IPC;
+	return 0;
+}
+
+int sg_arch_resolve_name(const struct sg_arch *arch, const char *name)
+{
+	int idx = sys_find(name);
+
+	if (arch == NULL || idx < 0)
+		return __NR_SCMP_ERROR;
+	/* libseccomp steers multiplexed calls to their pseudo number even where a direct
+	 * number exists, so rules cover both the mux call and the direct one */
+	if (arch->mux & pnr_family(sg_sys[idx].pnr))
+		return sg_sys[idx].pnr;
+	return sg_arch_syscall_nr(arch, name);
+}
+
+/* encode a real number as a column entry of table t; -1 if it cannot be in the table */
+static int encode_nr(unsigned t, int nr)
+{
+	uint32_t n = (uint32_t)nr;
+
+	if (nr < 0)
+		return -1;
+	if (n >= sg_table_base[t] && n - sg_table_base[t] < SG_NR_HI)
+		return (int)(n - sg_table_base[t]);
+	if (sg_table_hibase[t] != 0 && n >= sg_table_hibase[t] &&
+	    n - sg_table_hibase[t] < SG_NR_NONE - SG_NR_HI)
+		return (int)(SG_NR_HI + (n - sg_table_hibase[t]));
+	return -1;
+}
+
+const char *sg_arch_syscall_name(const struct sg_arch *arch, int nr)
+{
+	unsigned t;
+	int v;
+	size_t lo, hi;
+
+	if (nr < 0)
+		return sg_syscall_pnr_name(nr);
+	if (arch == NULL)
+		return NULL;
+	t = arch->table_index;
+	v = encode_nr(t, nr);
+	if (v < 0)
+		return NULL;
+	lo = sg_nr_sorted_start[t];
+	hi = sg_nr_sorted_start[t + 1];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sg_nr_sorted[mid].nr == v)
+			return sys_name(sg_nr_sorted[mid].sys);
+		if (sg_nr_sorted[mid].nr < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const char *sg_arch_pnr_name(const struct sg_arch *arch, int pnr)
+{
+	if (arch == NULL || pnr >= 0)
+		return NULL;
+	/* several names may share a value (switch_endian, sys_debug_setcontext): take the first,
+	 * in preference order, that this ABI really resolves to it */
+	for (size_t pos = pnr_lower_bound(pnr);
+	     pos < SG_SYS_COUNT && sg_sys[sg_sys_by_pnr[pos]].pnr == pnr; pos++) {
+		const char *name = sys_name(sg_sys_by_pnr[pos]);
+
+		if (sg_arch_resolve_name(arch, name) == pnr)
+			return name;
+	}
+	return NULL;
+}
+
+int sg_sys_by_nr(const struct sg_arch *arch, int nr)
+{
+	unsigned t;
+	int v;
+	size_t lo, hi;
+
+	if (arch == NULL)
+		return -1;
+	if (nr < 0) {
+		size_t pos = pnr_lower_bound(nr);
+		return pos < SG_SYS_COUNT && sg_sys[sg_sys_by_pnr[pos]].pnr == nr
+			       ? (int)sg_sys_by_pnr[pos]
+			       : -1;
+	}
+	t = arch->table_index;
+	v = encode_nr(t, nr);
+	if (v < 0)
+		return -1;
+	lo = sg_nr_sorted_start[t];
+	hi = sg_nr_sorted_start[t + 1];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sg_nr_sorted[mid].nr == v)
+			return sg_nr_sorted[mid].sys;
+		if (sg_nr_sorted[mid].nr < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+int sg_sys_pnr(int sys)
+{
+	return sg_sys[sys].pnr;
+}
+
+int sg_sys_arch_nr(const struct sg_arch *arch, int sys)
+{
+	return column_nr(arch, (size_t)sys);
+}
+
+int sg_mux_call(int pnr, uint8_t *family)
+{
+	uint8_t fam = pnr_family(pnr);
+
+	/* only values that name a call: ipc has gaps (-205..-210, -215..-220) */
+	if (fam == 0 || sg_syscall_pnr_name(pnr) == NULL)
+		return 0;
+	if (family != NULL)
+		*family = fam;
+	return fam == SG_MUX_SOCKET ? -pnr - 100 : -pnr - 200;
+}
+
+int sg_arch_translate(const struct sg_arch *from, const struct sg_arch *to, int nr)
+{
+	const char *name = sg_arch_syscall_name(from, nr);
+
+	if (name == NULL || to == NULL)
+		return __NR_SCMP_ERROR;
+	return sg_arch_syscall_nr(to, name);
+}

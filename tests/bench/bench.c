@@ -1,0 +1,454 @@
+/*
+ * bench.c - sysgate's benchmark. Built twice from the same source: against sysgate
+ * (bench_sysgate) and against Debian's libseccomp (bench_libseccomp). Both replay the same
+ * recorded API calls for each policy, export the program, and measure it with sysgate's
+ * interpreter and kernel-cache emulation (src/bpf.c), so every number is measured the same
+ * way for both. tests/bench/run.sh runs both and prints the table side by side.
+ *
+ * One output line per (policy, OPTIMIZE level):
+ *   BENCH lib=.. policy=.. opt=N insns=.. mean=.. max=.. wmean=.. cov=.. bound=.. wbound=..
+ *         build_us=.. peak_kb=.. [getpid_ns=.. args_ns=.. denied_ns=.. none_ns=..]
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <seccomp.h>
+
+#include "arch/arch.h"
+#include "bpf.h"
+#include "compile.h"
+#include "record.h"
+#include "../../tools/profile.h"
+
+#ifndef BENCH_LIB
+#define BENCH_LIB "unknown"
+#endif
+
+static double now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* export through a memfd: seccomp_export_bpf exists in every libseccomp version */
+static struct sock_filter *export_prog(scmp_filter_ctx ctx, size_t *len)
+{
+	int fd = memfd_create("bench", 0);
+	struct sock_filter *prog;
+	off_t size;
+
+	if (fd < 0 || seccomp_export_bpf(ctx, fd) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	size = lseek(fd, 0, SEEK_END);
+	prog = malloc(size > 0 ? (size_t)size : 1);
+	if (pread(fd, prog, (size_t)size, 0) != size) {
+		free(prog);
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	*len = (size_t)size / sizeof(*prog);
+	return prog;
+}
+
+/* the replay + export a container runtime does; returns elapsed microseconds */
+static double build_once(const struct rec_log *log, int opt)
+{
+	double t0 = now_us();
+	scmp_filter_ctx ctx = rec_replay(log);
+	size_t len;
+	if (!ctx)
+		return -1;
+	if (opt)
+		seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, (uint32_t)opt);
+	struct sock_filter *p = export_prog(ctx, &len);
+	seccomp_release(ctx);
+	double t = now_us() - t0;
+	free(p);
+	return p ? t : -1;
+}
+
+/*
+ * The optimal alphabetic search tree over ranges (each internal node one comparison), by
+ * dynamic programming: the cost bound the achieved dispatch is compared with.
+ */
+static double optimal_tree_cost(const double *w, size_t n)
+{
+	double *c = calloc(n * n, sizeof(*c)), *pre = calloc(n + 1, sizeof(*pre)), res;
+	size_t *root = calloc(n * n, sizeof(*root));
+	for (size_t i = 0; i < n; i++) {
+		pre[i + 1] = pre[i] + w[i];
+		root[i * n + i] = i;
+	}
+	for (size_t len = 2; len <= n; len++)
+		for (size_t i = 0; i + len <= n; i++) {
+			size_t j = i + len - 1, lo = root[i * n + j - 1], hi = root[(i + 1) * n + j];
+			double best = 1e300;
+			size_t bk = i + 1;
+			if (lo < i + 1)
+				lo = i + 1;
+			for (size_t k = lo; k <= hi && k <= j; k++) {
+				double v = c[i * n + k - 1] + c[k * n + j];
+				if (v < best) {
+					best = v;
+					bk = k;
+				}
+			}
+			c[i * n + j] = best + pre[j + 1] - pre[i];
+			root[i * n + j] = bk;
+		}
+	res = n ? c[n - 1] : 0;
+	free(c);
+	free(pre);
+	free(root);
+	return res;
+}
+
+struct metrics {
+	size_t insns;
+	double mean, wmean, bound, wbound;
+	size_t max;
+	double coverage;
+};
+
+#define NVEC 17
+
+static void measure(const struct sock_filter *prog, size_t len, const struct sg_arch *arch,
+		    struct metrics *m)
+{
+	static uint64_t vecs[NVEC][6];
+	uint32_t top = 0;
+	double sum = 0, wsum = 0, wtot = 0;
+	size_t count = 0, uncond = 0, cached = 0;
+
+	for (int v = 0; v < NVEC; v++)
+		for (int a = 0; a < 6; a++)
+			vecs[v][a] = v == 0 ? 0 : v == 1 ? UINT64_MAX
+					     : (0x9e3779b97f4a7c15ull * (uint64_t)(v * 6 + a + 1)) >>
+						       (v % 3 * 16);
+	for (uint32_t nr = arch->nr_base; nr < arch->nr_base + 1024; nr++)
+		if (sg_arch_syscall_name(arch, (int)nr))
+			top = nr;
+
+	/* per number: executed instructions (args 0), "unconditional ALLOW", signature */
+	size_t n = top - arch->nr_base + 1;
+	uint32_t *sig = calloc(n, sizeof(*sig));
+	bool *in_table = calloc(n, sizeof(*in_table)), *uncond_allow = calloc(n, sizeof(bool));
+	size_t *exec = calloc(n, sizeof(*exec));
+	m->max = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t nr = arch->nr_base + (uint32_t)i;
+		struct seccomp_data d = {.nr = (int)nr, .arch = arch->audit};
+		bool all_allow = true;
+		uint32_t h = 2166136261u;
+		in_table[i] = sg_arch_syscall_name(arch, (int)nr) != NULL;
+		for (int v = 0; v < NVEC; v++) {
+			memcpy(d.args, vecs[v], sizeof(d.args));
+			size_t ex;
+			uint32_t r = sg_bpf_run(prog, len, &d, arch->big_endian, &ex);
+			if (v == 0)
+				exec[i] = ex;
+			all_allow &= r == SECCOMP_RET_ALLOW;
+			h = (h ^ r) * 16777619u;
+		}
+		sig[i] = h;
+		uncond_allow[i] = all_allow;
+		if (!in_table[i])
+			continue;
+		count++;
+		sum += (double)exec[i];
+		if (exec[i] > m->max)
+			m->max = exec[i];
+		if (all_allow) {
+			uncond++;
+			cached += sg_bpf_const_allow(prog, len, arch->audit, (int32_t)nr);
+		}
+	}
+	for (const struct sg_hot_syscall *hs = sg_hot_syscalls; hs->name; hs++) {
+		int nr = sg_arch_syscall_nr(arch, hs->name);
+		if (nr < (int)arch->nr_base || (size_t)(nr - (int)arch->nr_base) >= n)
+			continue;
+		wsum += (double)hs->weight * (double)exec[nr - arch->nr_base];
+		wtot += hs->weight;
+	}
+	m->insns = len;
+	m->mean = count ? sum / (double)count : 0;
+	m->wmean = wtot ? wsum / wtot : 0;
+	m->coverage = uncond ? 100.0 * (double)cached / (double)uncond : 100.0;
+
+	/*
+	 * Bound: ranges of equal behaviour (signature) over the table's numbers, plus everything
+	 * above it as one range; the cheapest possible dispatch is an optimal tree over them,
+	 * after the fixed "ld arch; jeq; ld nr" and before a leaf's own code (1 for a RET).
+	 */
+	double *w = calloc(n + 1, sizeof(*w)), *hw = calloc(n + 1, sizeof(*hw));
+	size_t nr_ranges = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || sig[i] != sig[i - 1])
+			nr_ranges++;
+		w[nr_ranges - 1] += in_table[i];
+	}
+	for (const struct sg_hot_syscall *hs = sg_hot_syscalls; hs->name; hs++) {
+		int nr = sg_arch_syscall_nr(arch, hs->name);
+		if (nr < (int)arch->nr_base || (size_t)(nr - (int)arch->nr_base) >= n)
+			continue;
+		size_t r = 0;
+		for (size_t i = 1; i <= (size_t)(nr - (int)arch->nr_base); i++)
+			r += sig[i] != sig[i - 1];
+		hw[r] += hs->weight;
+	}
+	nr_ranges++; /* numbers above the table */
+	/* + 1: every leaf ends in at least a RET */
+	m->bound = 3 + optimal_tree_cost(w, nr_ranges) / (double)count + 1;
+	m->wbound = wtot ? 3 + optimal_tree_cost(hw, nr_ranges) / wtot + 1 : 0;
+	free(w);
+	free(hw);
+	free(sig);
+	free(in_table);
+	free(uncond_allow);
+	free(exec);
+}
+
+/* peak memory of one replay + export, in a fresh child, minus an idle child's */
+static long peak_kb(const struct rec_log *log, int opt)
+{
+	long res[2];
+	for (int mode = 0; mode < 2; mode++) {
+		struct rusage ru;
+		int st;
+		pid_t pid = fork();
+		if (pid == 0) {
+			if (mode == 1)
+				build_once(log, opt);
+			_exit(0);
+		}
+		wait4(pid, &st, 0, &ru);
+		res[mode] = ru.ru_maxrss;
+	}
+	return res[1] - res[0];
+}
+
+/* ns per call of a syscall loop, in a child with the program loaded (or none) */
+static double syscall_ns(const struct sock_filter *prog, size_t len, long nr, long a0)
+{
+	int pfd[2];
+	double ns = -1;
+	if (pipe(pfd) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct sock_fprog fp = {.len = (unsigned short)len, .filter = (struct sock_filter *)prog};
+		enum { N = 40000 };
+		if (prog && (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+			     syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp)))
+			_exit(1);
+		double best = 1e300;
+		for (int round = 0; round < 3; round++) {
+			double t0 = now_us();
+			for (int i = 0; i < N; i++)
+				syscall(nr, a0, 0, 0, 0, 0, 0);
+			double t = (now_us() - t0) * 1000.0 / N;
+			if (t < best)
+				best = t;
+		}
+		if (write(pfd[1], &best, sizeof(best)) != sizeof(best))
+			_exit(1);
+		_exit(0);
+	}
+	close(pfd[1]);
+	if (read(pfd[0], &ns, sizeof(ns)) != sizeof(ns))
+		ns = -1;
+	close(pfd[0]);
+	waitpid(pid, NULL, 0);
+	return ns;
+}
+
+struct policy {
+	char name[64];
+	struct rec_log log;
+	int runs;      /* timing repetitions */
+	bool live;     /* also measure real syscall cost */
+	double budget; /* seconds one build may take before the library is called too slow */
+};
+
+static void run_policy(struct policy *p, int opt)
+{
+	const struct sg_arch *arch = sg_arch_native();
+	struct metrics m;
+	size_t len;
+	double *times;
+	int runs = p->runs;
+
+	/* a first build, in a child with a time budget: libseccomp can take minutes */
+	pid_t pid = fork();
+	if (pid == 0) {
+		alarm((unsigned int)p->budget + 1);
+		_exit(build_once(&p->log, opt) < 0 ? 1 : 0);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		printf("BENCH lib=%s policy=%s opt=%d status=%s\n", BENCH_LIB, p->name, opt,
+		       WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM ? "timeout" : "failed");
+		fflush(stdout);
+		return;
+	}
+
+	scmp_filter_ctx ctx = rec_replay(&p->log);
+	if (opt)
+		seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, (uint32_t)opt);
+	struct sock_filter *prog = export_prog(ctx, &len);
+	seccomp_release(ctx);
+	if (!prog) {
+		printf("BENCH lib=%s policy=%s opt=%d status=export-failed\n", BENCH_LIB, p->name,
+		       opt);
+		return;
+	}
+	measure(prog, len, arch, &m);
+
+	times = calloc((size_t)runs, sizeof(*times));
+	for (int i = 0; i < runs; i++)
+		times[i] = build_once(&p->log, opt);
+	qsort(times, (size_t)runs, sizeof(*times), cmp_double);
+
+	const struct scmp_version *ver = seccomp_version();
+	printf("BENCH lib=%s policy=%s opt=%d status=ok version=%u.%u.%u insns=%zu mean=%.2f max=%zu wmean=%.2f "
+	       "cov=%.1f bound=%.2f wbound=%.2f build_us=%.1f peak_kb=%ld",
+	       BENCH_LIB, p->name, opt, ver->major, ver->minor, ver->micro, m.insns, m.mean, m.max, m.wmean, m.coverage, m.bound,
+	       m.wbound, times[runs / 2], peak_kb(&p->log, opt));
+	if (p->live && len <= 4096) {
+		printf(" getpid_ns=%.0f args_ns=%.0f denied_ns=%.0f none_ns=%.0f",
+		       syscall_ns(prog, len, SYS_getpid, 0),
+		       syscall_ns(prog, len, SYS_personality, 0xffffffff),
+		       syscall_ns(prog, len, 1000, 0), syscall_ns(NULL, 0, SYS_getpid, 0));
+	}
+	printf("\n");
+	fflush(stdout);
+	free(times);
+	free(prog);
+}
+
+static int load_profile(struct policy *p, const char *name, const char *path, bool native_only)
+{
+	struct sg_profile_opts opts = {0};
+	scmp_filter_ctx handle;
+	char err[256];
+
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	rec_current = &p->log;
+	if (sg_profile_compile_file(path, &opts, &handle, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bench: %s: %s\n", path, err);
+		return -1;
+	}
+	p->log.result = (int)(intptr_t)handle - 1;
+	if (native_only)
+		rec_log_native_only(&p->log);
+	p->runs = 101;
+	p->live = true;
+	p->budget = 30;
+	return 0;
+}
+
+/* synthetic: an allow-list of n syscalls (default ERRNO) */
+static void synth_allowlist(struct policy *p, int n)
+{
+	struct rec_op op = {.type = REC_INIT, .ctx = 0, .value = SCMP_ACT_ERRNO(1)};
+	snprintf(p->name, sizeof(p->name), "allow%d", n);
+	rec_log_add(&p->log, &op);
+	for (int i = 0; i < n; i++) {
+		op = (struct rec_op){.type = REC_RULE, .value = SCMP_ACT_ALLOW,
+				     .syscall = (i * 7) % (n + n / 3 + 1)};
+		rec_log_add(&p->log, &op);
+	}
+	p->runs = 51;
+	p->budget = 60;
+}
+
+/* synthetic: s syscalls with k argument conditions each (EQ on A1, one rule per value) */
+static void synth_args(struct policy *p, int s, int k)
+{
+	struct rec_op op = {.type = REC_INIT, .ctx = 0, .value = SCMP_ACT_ERRNO(1)};
+	snprintf(p->name, sizeof(p->name), "args%dx%d", s, k);
+	rec_log_add(&p->log, &op);
+	for (int i = 0; i < s; i++)
+		for (int j = 0; j < k; j++) {
+			op = (struct rec_op){.type = REC_RULE, .value = SCMP_ACT_ALLOW,
+					     .syscall = i, .cnt = 1};
+			op.args[0] = (struct scmp_arg_cmp){1, SCMP_CMP_EQ,
+							   (uint64_t)(i * 131 + j * 17 + 1), 0};
+			rec_log_add(&p->log, &op);
+		}
+	p->runs = 5;
+	p->budget = 20;
+}
+
+int main(int argc, char **argv)
+{
+	/* make sure the library under test is the one this binary is named after */
+	const struct scmp_version *ver = seccomp_version();
+	bool is_sysgate = strcmp(BENCH_LIB, "sysgate") == 0;
+	if (is_sysgate != (ver->major == 2 && ver->minor == 6 && ver->micro == 1 &&
+			   seccomp_arch_resolve_name("csky") != 0)) {
+		fprintf(stderr, "bench_%s: loaded libseccomp %u.%u.%u, not the library expected\n",
+			BENCH_LIB, ver->major, ver->minor, ver->micro);
+		return 1;
+	}
+	const char *profiles = argc > 1 ? argv[1] : "../shared/data/profiles";
+	const char *only = argc > 2 ? argv[2] : NULL;
+	static struct policy pol[32];
+	int np = 0;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/docker-default.json", profiles);
+	if (load_profile(&pol[np], "docker", path, true) == 0)
+		np++;
+	memset(&pol[np], 0, sizeof(pol[np]));
+	if (load_profile(&pol[np], "docker-3arch", path, false) == 0)
+		np++;
+	snprintf(path, sizeof(path), "%s/podman-seccomp.json", profiles);
+	memset(&pol[np], 0, sizeof(pol[np]));
+	if (load_profile(&pol[np], "podman", path, true) == 0)
+		np++;
+	memset(&pol[np], 0, sizeof(pol[np]));
+	if (load_profile(&pol[np], "podman-3arch", path, false) == 0)
+		np++;
+	for (int n = 50; n <= 400; n *= 2)
+		synth_allowlist(&pol[np++], n);
+	for (int k = 1; k <= 8; k *= 2)
+		synth_args(&pol[np++], 362, k);
+	synth_args(&pol[np++], 1250, 8); /* 10^4 rules */
+
+	for (int i = 0; i < np; i++) {
+		if (only && !strstr(pol[i].name, only))
+			continue;
+		for (int opt = 1; opt <= 2; opt++)
+			run_policy(&pol[i], opt);
+	}
+	for (int i = 0; i < np; i++)
+		rec_log_free(&pol[i].log);
+	return 0;
+}

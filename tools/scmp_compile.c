@@ -1,0 +1,522 @@
+/*
+ * scmp_compile - compile an OCI / Docker seccomp profile into BPF, PFC or a C array, or run
+ * a command under it.
+ *
+ * Exit status: 0 success, 1 profile or output error, 2 usage error, 126 the command could
+ * not be executed, 127 the command was not found.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "profile.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+
+#define EXIT_PROFILE  1
+#define EXIT_USAGE    2
+#define EXIT_NOEXEC   126
+#define EXIT_NOTFOUND 127
+
+/* the kernel's BPF_MAXINSNS: longer programs are refused at load time */
+#define KERNEL_MAX_INSNS 4096
+
+static const char *prog = "scmp_compile";
+
+/* Docker's default capability set (what `docker run` grants without --cap-add) */
+static const char *const docker_caps[] = {
+    "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",
+    "CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",           "CAP_SETUID",
+    "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
+    "CAP_KILL",    "CAP_AUDIT_WRITE",
+};
+
+enum format { FMT_BPF, FMT_PFC, FMT_C };
+
+enum {
+	OPT_ALL_CAPS = 256,
+	OPT_DOCKER_CAPS,
+	OPT_ALL_ARCHES,
+};
+
+static const struct option long_opts[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"format", required_argument, NULL, 'f'},
+    {"name", required_argument, NULL, 'n'},
+    {"cap", required_argument, NULL, 'c'},
+    {"all-caps", no_argument, NULL, OPT_ALL_CAPS},
+    {"docker-caps", no_argument, NULL, OPT_DOCKER_CAPS},
+    {"kernel", required_argument, NULL, 'k'},
+    {"arch", required_argument, NULL, 'a'},
+    {"all-arches", no_argument, NULL, OPT_ALL_ARCHES},
+    {"optimize", required_argument, NULL, 'O'},
+    {"stats", no_argument, NULL, 's'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+static const char short_opts[] = "o:f:n:c:k:a:O:sqhV";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "Usage: %s [OPTION]... PROFILE.json\n"
+	        "       %s [OPTION]... PROFILE.json -- COMMAND [ARG]...\n"
+	        "Compile an OCI or Docker seccomp profile into a BPF filter, or run COMMAND under "
+	        "it.\n"
+	        "\n"
+	        "  -o, --output FILE     write the filter to FILE (default: standard output)\n"
+	        "  -f, --format FORMAT   bpf (raw, target byte order; default), pfc or c\n"
+	        "  -n, --name NAME       array name for -f c (default: seccomp_filter)\n"
+	        "  -c, --cap CAP         hold capability CAP for includes/excludes (repeatable)\n"
+	        "      --all-caps        hold every capability\n"
+	        "      --docker-caps     hold Docker's default capability set\n"
+	        "  -k, --kernel X.Y      kernel version for minKernel (default: the running one)\n"
+	        "  -a, --arch ARCH       native architecture: selects the archMap entry\n"
+	        "      --all-arches      include every architecture the profile lists\n"
+	        "  -O, --optimize LEVEL  library optimization level: 1 (default) or 2 (tree)\n"
+	        "  -s, --stats           print the instruction count and rule counts on stderr\n"
+	        "  -q, --quiet           do not print warnings\n"
+	        "  -h, --help            show this help\n"
+	        "  -V, --version         show the version\n"
+	        "\n"
+	        "PROFILE may be - for standard input. Exit status: 0 success, 1 profile or output\n"
+	        "error, 2 usage error, 126/127 COMMAND could not be run / was not found.\n",
+	        prog, prog);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", prog);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
+	return EXIT_USAGE;
+}
+
+/* does option `c` (short) or `s` (long, without "--") take a separate argument? */
+static bool short_takes_arg(char c)
+{
+	const char *p = strchr(short_opts, c);
+
+	return c != ':' && p && p[1] == ':';
+}
+
+static bool long_takes_arg(const char *s)
+{
+	size_t i, n = strcspn(s, "=");
+	size_t matches = 0;
+	bool arg = false;
+
+	if (s[n] == '=')
+		return false;
+	/* getopt_long accepts unambiguous prefixes, so must we */
+	for (i = 0; long_opts[i].name; i++)
+		if (strncmp(long_opts[i].name, s, n) == 0) {
+			if (strlen(long_opts[i].name) == n)
+				return long_opts[i].has_arg == required_argument;
+			matches++;
+			arg = long_opts[i].has_arg == required_argument;
+		}
+	return matches == 1 && arg;
+}
+
+/* index of the "--" that separates the command, not counting one that is an option value */
+static int find_separator(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0)
+			return i;
+		if (a[0] != '-' || a[1] == '\0')
+			continue;
+		if (a[1] == '-') {
+			if (long_takes_arg(a + 2))
+				i++;
+			continue;
+		}
+		for (a++; *a; a++)
+			if (short_takes_arg(*a)) {
+				if (a[1] == '\0')
+					i++; /* "-o FILE": the value is the next word */
+				break;
+			}
+	}
+	return -1;
+}
+
+/* the filter as the kernel would receive it, in the target's byte order */
+static int get_bpf(scmp_filter_ctx ctx, unsigned char **buf, size_t *len)
+{
+	int rc;
+#if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
+	size_t n = 0;
+
+	if ((rc = seccomp_export_bpf_mem(ctx, NULL, &n)) < 0)
+		return rc;
+	*buf = malloc(n ? n : 1);
+	if (!*buf)
+		return -ENOMEM;
+	if ((rc = seccomp_export_bpf_mem(ctx, *buf, &n)) < 0) {
+		free(*buf);
+		*buf = NULL;
+		return rc;
+	}
+	*len = n;
+	return 0;
+#else
+	/* libseccomp < 2.6 can only write to a file descriptor */
+	struct stat st;
+	int fd = memfd_create("scmp_compile", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	rc = seccomp_export_bpf(ctx, fd);
+	if (rc == 0 && fstat(fd, &st) < 0)
+		rc = -errno;
+	if (rc == 0) {
+		*len = (size_t)st.st_size;
+		*buf = malloc(*len ? *len : 1);
+		if (!*buf)
+			rc = -ENOMEM;
+		else if (pread(fd, *buf, *len, 0) != (ssize_t)*len)
+			rc = -EIO;
+		if (rc) {
+			free(*buf);
+			*buf = NULL;
+		}
+	}
+	close(fd);
+	return rc;
+#endif
+}
+
+static uint32_t rd(const unsigned char *p, int n, bool le)
+{
+	uint32_t v = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint32_t)p[le ? i : n - 1 - i] << (8 * i);
+	return v;
+}
+
+static int write_c(FILE *f, const char *name, const char *profile, const unsigned char *buf,
+                   size_t len, const struct sg_profile_stats *st, bool le)
+{
+	size_t i;
+
+	fprintf(f, "/* Generated by scmp_compile from %s: %zu instructions for", profile, len / 8);
+	for (i = 0; i < st->arches; i++)
+		fprintf(f, " %s", sg_profile_arch_name(st->arch_list[i]));
+	fprintf(f, ". */\n#include <linux/filter.h>\n\nstatic const struct sock_filter %s[] = {\n",
+	        name);
+	/* struct sock_filter: u16 code, u8 jt, u8 jf, u32 k, stored in the target byte order */
+	for (i = 0; i + 8 <= len; i += 8)
+		fprintf(f, "\t{ 0x%04x, %3u, %3u, 0x%08x },\n", rd(buf + i, 2, le), buf[i + 2],
+		        buf[i + 3], rd(buf + i + 4, 4, le));
+	fprintf(f,
+	        "};\n\nstatic const struct sock_fprog %s_prog = {\n"
+	        "\t.len = sizeof(%s) / sizeof(%s[0]),\n"
+	        "\t.filter = (struct sock_filter *)%s,\n};\n",
+	        name, name, name, name);
+	return ferror(f) ? -EIO : 0;
+}
+
+static bool c_identifier(const char *s)
+{
+	if (!*s || isdigit((unsigned char)*s))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return false;
+	return true;
+}
+
+static int write_output(scmp_filter_ctx ctx, enum format fmt, const char *out, const char *name,
+                        const char *profile, const unsigned char *buf, size_t len,
+                        const struct sg_profile_stats *st, bool le)
+{
+	int fd = STDOUT_FILENO, rc = 0;
+	FILE *f = NULL;
+
+	if (out && strcmp(out, "-") != 0) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			fprintf(stderr, "%s: %s: %s\n", prog, out, strerror(errno));
+			return EXIT_PROFILE;
+		}
+	} else {
+		out = "standard output";
+		fflush(stdout);
+	}
+	switch (fmt) {
+	case FMT_BPF:
+		rc = seccomp_export_bpf(ctx, fd);
+		break;
+	case FMT_PFC:
+		rc = seccomp_export_pfc(ctx, fd);
+		break;
+	case FMT_C:
+		f = fd == STDOUT_FILENO ? stdout : fdopen(fd, "w");
+		if (!f) {
+			rc = -errno;
+			break;
+		}
+		rc = write_c(f, name, profile, buf, len, st, le);
+		if (fflush(f) != 0 && !rc)
+			rc = -errno;
+		break;
+	}
+	if (f && f != stdout) {
+		if (fclose(f) != 0 && !rc)
+			rc = -errno;
+		fd = -1;
+	}
+	if (fd > STDOUT_FILENO && close(fd) < 0 && !rc)
+		rc = -errno;
+	if (rc < 0) {
+		fprintf(stderr, "%s: writing %s: %s\n", prog, out, strerror(-rc));
+		return EXIT_PROFILE;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sg_profile_opts opts = {0};
+	struct sg_profile_stats st;
+	const char **caps = NULL;
+	size_t ncaps = 0;
+	const char *out = NULL, *name = "seccomp_filter", *profile;
+	enum format fmt = FMT_BPF;
+	bool stats = false, quiet = false, fmt_given = false;
+	char **cmd = NULL;
+	int sep, opt, rc, status = 0;
+	scmp_filter_ctx ctx = NULL;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	char err[512];
+
+	if (argv[0] && *argv[0]) {
+		const char *s = strrchr(argv[0], '/');
+
+		prog = s ? s + 1 : argv[0];
+	}
+	sep = find_separator(argc, argv);
+	if (sep >= 0) {
+		cmd = argv + sep + 1;
+		argv[sep] = NULL;
+		argc = sep;
+	}
+	caps =
+	    calloc((size_t)argc + sizeof(docker_caps) / sizeof(docker_caps[0]) + 1, sizeof(*caps));
+	if (!caps) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return EXIT_PROFILE;
+	}
+	while ((opt = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'f':
+			fmt_given = true;
+			if (strcmp(optarg, "bpf") == 0)
+				fmt = FMT_BPF;
+			else if (strcmp(optarg, "pfc") == 0)
+				fmt = FMT_PFC;
+			else if (strcmp(optarg, "c") == 0)
+				fmt = FMT_C;
+			else {
+				status = usage_error("unknown format '%s' (bpf, pfc or c)", optarg);
+				goto out;
+			}
+			break;
+		case 'n':
+			if (!c_identifier(optarg)) {
+				status = usage_error("'%s' is not a C identifier", optarg);
+				goto out;
+			}
+			name = optarg;
+			break;
+		case 'c':
+			caps[ncaps++] = optarg;
+			break;
+		case OPT_ALL_CAPS:
+			opts.all_caps = true;
+			break;
+		case OPT_DOCKER_CAPS: {
+			size_t i;
+
+			for (i = 0; i < sizeof(docker_caps) / sizeof(docker_caps[0]); i++)
+				caps[ncaps++] = docker_caps[i];
+			break;
+		}
+		case 'k': {
+			unsigned int maj, min;
+			char extra;
+
+			if (sscanf(optarg, "%u.%u%c", &maj, &min, &extra) != 2 ||
+			    (maj == 0 && min == 0)) {
+				status =
+				    usage_error("bad kernel version '%s' (expected X.Y)", optarg);
+				goto out;
+			}
+			opts.kernel_major = maj;
+			opts.kernel_minor = min;
+			break;
+		}
+		case 'a':
+			opts.native_arch = sg_profile_arch_resolve(optarg);
+			if (!opts.native_arch) {
+				status =
+				    usage_error("unknown or unsupported architecture '%s'", optarg);
+				goto out;
+			}
+			break;
+		case OPT_ALL_ARCHES:
+			opts.all_arches = true;
+			break;
+		case 'O':
+			if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0) {
+				status =
+				    usage_error("bad optimization level '%s' (1 or 2)", optarg);
+				goto out;
+			}
+			opts.optimize = (unsigned int)(optarg[0] - '0');
+			break;
+		case 's':
+			stats = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			goto out;
+		case 'V':
+			printf("scmp_compile (sysgate) %s, libseccomp API %u.%u.%u\n",
+			       PACKAGE_VERSION, seccomp_version()->major, seccomp_version()->minor,
+			       seccomp_version()->micro);
+			goto out;
+		default:
+			fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+			status = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (optind != argc - 1) {
+		status = usage_error("%s", optind >= argc ? "no profile given"
+		                                          : "more than one profile given (use -- "
+		                                            "before a command)");
+		goto out;
+	}
+	profile = strcmp(argv[optind], "-") == 0 ? "/dev/stdin" : argv[optind];
+	if (cmd && !cmd[0]) {
+		status = usage_error("%s", "no command after --");
+		goto out;
+	}
+	if (fmt_given && cmd && !out) {
+		status = usage_error("%s", "-f with a command needs -o FILE");
+		goto out;
+	}
+	if (!cmd && fmt == FMT_BPF && (!out || strcmp(out, "-") == 0) && isatty(STDOUT_FILENO)) {
+		status =
+		    usage_error("%s", "refusing to write binary BPF to a terminal (use -o FILE "
+		                      "or -f pfc)");
+		goto out;
+	}
+	opts.caps = caps;
+	opts.ncaps = ncaps;
+	opts.warn = quiet ? NULL : stderr;
+	opts.warn_prefix = prog;
+	opts.stats = &st;
+
+	rc = sg_profile_compile_file(profile, &opts, &ctx, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err[0] ? err : strerror(-rc));
+		status = EXIT_PROFILE;
+		goto out;
+	}
+	if ((rc = get_bpf(ctx, &buf, &len)) < 0) {
+		fprintf(stderr, "%s: cannot generate the filter: %s\n", prog, strerror(-rc));
+		status = EXIT_PROFILE;
+		goto out;
+	}
+	if (len / 8 > KERNEL_MAX_INSNS && !quiet)
+		fprintf(stderr, "%s: warning: %zu instructions: the kernel loads at most %d\n",
+		        prog, len / 8, KERNEL_MAX_INSNS);
+	if (stats) {
+		size_t i;
+
+		fprintf(stderr, "%s: %zu instructions for", prog, len / 8);
+		for (i = 0; i < st.arches; i++)
+			fprintf(stderr, " %s", sg_profile_arch_name(st.arch_list[i]));
+		fprintf(stderr,
+		        "; %u rules from %u of %u entries (%u rewritten for same-argument "
+		        "conditions), %u names skipped as default action, %u unknown\n",
+		        st.rules, st.entries_used, st.entries, st.split_entries, st.rules_default,
+		        st.names_unknown);
+	}
+	if (!cmd || out) {
+		uint32_t native = opts.native_arch ? opts.native_arch : seccomp_arch_native();
+
+		status = write_output(ctx, fmt, out, name, argv[optind], buf, len, &st,
+		                      (native & 0x40000000u) != 0);
+		if (status)
+			goto out;
+	}
+	if (!cmd)
+		goto out;
+
+	if (opts.native_arch && opts.native_arch != seccomp_arch_native())
+		fprintf(stderr, "%s: warning: filter built for %s, running on %s\n", prog,
+		        sg_profile_arch_name(opts.native_arch),
+		        sg_profile_arch_name(seccomp_arch_native()));
+	if (st.uses_notify && !quiet)
+		fprintf(stderr,
+		        "%s: warning: SCMP_ACT_NOTIFY without a supervisor: those syscalls will "
+		        "fail\n",
+		        prog);
+	free(buf);
+	buf = NULL;
+	free(caps);
+	caps = NULL;
+	fflush(NULL);
+	rc = seccomp_load(ctx);
+	seccomp_release(ctx);
+	ctx = NULL;
+	if (rc < 0) {
+		fprintf(stderr, "%s: cannot load the filter: %s\n", prog, strerror(-rc));
+		return EXIT_PROFILE;
+	}
+	execvp(cmd[0], cmd);
+	rc = errno;
+	fprintf(stderr, "%s: %s: %s\n", prog, cmd[0], strerror(rc));
+	return rc == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC;
+out:
+	free(buf);
+	free(caps);
+	if (ctx)
+		seccomp_release(ctx);
+	return status;
+}
