@@ -2,3 +2,4 @@
 include tools/resolver.mk
 include tools/bpftools.mk
 include tools/profile.mk
+EXTRA_DIST += tools/demo.sh
