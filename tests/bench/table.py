@@ -34,7 +34,8 @@ for p in order:
             if not kv:
                 continue
             if kv.get("status") != "ok":
-                print(f"| {lib} | {opt} | {kv.get('status')} |")
+                extra = f" (build {kv['build_us']} µs)" if "build_us" in kv else ""
+                print(f"| {lib} | {opt} | {kv.get('status')}{extra} |")
                 continue
             print(f"| {lib} | {opt} | " + " | ".join(kv.get(c[0], "-") for c in COLS) + " |")
     ref = [rows[(p, "libseccomp", o)] for o in ("1", "2")
