@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# build: toolchain, Check, json-c; tests: Debian's libseccomp (second opinion), graphviz,
+# valgrind, and the real libseccomp clients and ABI tools of tests/compat
 deps=(build-essential autoconf automake libtool pkg-config check libseccomp-dev seccomp
-      libjson-c-dev graphviz valgrind rsync)
+      libjson-c-dev graphviz valgrind abigail-tools man-db universal-ctags strace)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 	missing=()
 	for p in "${deps[@]}"; do
