@@ -11,8 +11,9 @@
 #include "alloc.h"
 
 #ifdef SG_FAULT_INJECTION
-static _Thread_local long fault_countdown;
-static _Thread_local int fault_fired;
+/* initial-exec: no dependency on the dynamic loader for TLS (see tests/compat/abi.sh) */
+static _Thread_local long fault_countdown __attribute__((tls_model("initial-exec")));
+static _Thread_local int fault_fired __attribute__((tls_model("initial-exec")));
 
 void sg_fault_arm(long n)
 {
