@@ -386,8 +386,10 @@ static void rule_build(struct sg_rule *r, const struct sg_arch *arch, uint32_t a
 		c.op = (uint8_t)op;
 		c.low32 = arch->arg_bits == 32 || (args[i].op & SCMP_CMP_32BIT);
 		if (op == SCMP_CMP_MASKED_EQ) {
+			/* libseccomp's documented meaning: the masked argument equals the masked
+			 * datum, so datum bits outside the mask do not count */
 			c.mask = args[i].datum_a;
-			c.datum = args[i].datum_b;
+			c.datum = args[i].datum_b & args[i].datum_a;
 		} else {
 			c.mask = UINT64_MAX;
 			c.datum = args[i].datum_a;
@@ -397,6 +399,10 @@ static void rule_build(struct sg_rule *r, const struct sg_arch *arch, uint32_t a
 			c.mask &= 0xffffffffu;
 			c.datum &= 0xffffffffu;
 		}
+		/* a test of no bits always holds: libseccomp drops it, and so the rule may become
+		 * unconditional, which matters for the rule-add conflict rules */
+		if (op == SCMP_CMP_MASKED_EQ && c.mask == 0)
+			continue;
 		r->cond[r->ncond++] = c;
 	}
 	if (mux_call) {

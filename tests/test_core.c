@@ -356,7 +356,7 @@ static void boundaries_on(uint32_t arch_token)
 				case SCMP_CMP_EQ: expect = x == dd; break;
 				case SCMP_CMP_GE: expect = x >= dd; break;
 				case SCMP_CMP_GT: expect = x > dd; break;
-				default: expect = (x & mm) == dd; break;
+				default: expect = (x & mm) == (dd & mm); break;
 				}
 				ck_assert_msg(ir == prog,
 					      "arch %08x op %d datum %016" PRIx64 " mask %016" PRIx64
