@@ -579,15 +579,18 @@ int sg_filter_rule_add(struct sg_filter *f, uint32_t action, int syscall, unsign
 	int nplan = 0, rc, sys;
 	unsigned int seen = 0;
 
-	if (sg_action_valid(action) < 0)
+	/* the order of the checks decides which error a bad call gets: libseccomp's */
+	if (sg_action_valid(action) < 0 || f->narch == 0)
 		return -EINVAL;
-	if (action == f->act_default)
-		return -EACCES;
 	rc = check_syscall(f, syscall);
 	if (rc < 0)
 		return rc;
 	if (arg_cnt > SG_MAX_ARGS || (arg_cnt > 0 && !args))
 		return -EINVAL;
+	if (action == f->act_default)
+		return -EACCES;
+	if (exact && f->narch > 1)
+		return -EOPNOTSUPP;
 	for (unsigned int i = 0; i < arg_cnt; i++) {
 		unsigned int op = args[i].op & ~SCMP_CMP_32BIT;
 		if (args[i].arg >= SG_MAX_ARGS || op <= _SCMP_CMP_MIN || op >= _SCMP_CMP_MAX ||
@@ -598,10 +601,6 @@ int sg_filter_rule_add(struct sg_filter *f, uint32_t action, int syscall, unsign
 			return -EINVAL;
 		seen |= 1u << args[i].arg;
 	}
-	if (f->narch == 0)
-		return -EINVAL;
-	if (exact && f->narch > 1)
-		return -EOPNOTSUPP;
 	sys = sg_sys_by_nr(sg_arch_native(), syscall);
 
 	for (uint32_t a = 0; a < f->narch; a++) {

@@ -142,6 +142,19 @@ START_TEST(rule_add_errors)
 	ck_assert_int_eq(seccomp_rule_add(NULL, SCMP_ACT_KILL, 1, 0), -EINVAL);
 	ck_assert_int_eq(seccomp_rule_add_exact(NULL, SCMP_ACT_KILL, 1, 0), -EINVAL);
 
+	/* which error wins when several apply: libseccomp's order of checks */
+	struct scmp_arg_cmp badop = {0, 9, 1, 0};
+	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, -5, 0), -EINVAL);
+	ck_assert_int_eq(seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, 1, 7, seven), -EINVAL);
+	ck_assert_int_eq(seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, 1, 1, &badop), -EACCES);
+	ck_assert_int_eq(seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, 1, 2, two), -EACCES);
+	ck_assert_int_eq(seccomp_rule_add(ctx, 0x12345678, -5, 0), -EINVAL);
+	ck_assert_int_eq(seccomp_arch_add(ctx, SCMP_ARCH_X86), 0);
+	ck_assert_int_eq(seccomp_rule_add_exact(ctx, SCMP_ACT_ALLOW, 1, 0), -EACCES);
+	ck_assert_int_eq(seccomp_rule_add_exact_array(ctx, SCMP_ACT_KILL, 1, 1, &badop), -EOPNOTSUPP);
+	ck_assert_int_eq(seccomp_rule_add_exact_array(ctx, SCMP_ACT_KILL, 1, 7, seven), -EINVAL);
+	ck_assert_int_eq(seccomp_arch_remove(ctx, SCMP_ARCH_X86), 0);
+
 	ck_assert_int_eq(seccomp_attr_set(ctx, SCMP_FLTATR_API_TSKIP, 1), 0);
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(7), -1, 0), 0);
 	ck_assert_uint_eq(verdict(ctx, -1, NULL), SCMP_ACT_ERRNO(7));
