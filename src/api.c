@@ -58,8 +58,7 @@ static bool action_ok(uint32_t action)
 
 SG_API const struct scmp_version *seccomp_version(void)
 {
-	static const struct scmp_version version = {SCMP_VER_MAJOR, SCMP_VER_MINOR,
-						    SCMP_VER_MICRO};
+	static const struct scmp_version version = {SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO};
 	return &version;
 }
 
@@ -157,8 +156,7 @@ SG_API int seccomp_load(const scmp_filter_ctx ctx)
 	return sg_sys_load(f, prog);
 }
 
-SG_API int seccomp_attr_get(const scmp_filter_ctx ctx, enum scmp_filter_attr attr,
-			    uint32_t *value)
+SG_API int seccomp_attr_get(const scmp_filter_ctx ctx, enum scmp_filter_attr attr, uint32_t *value)
 {
 	struct sg_filter *f = ctx_get(ctx);
 
@@ -273,7 +271,7 @@ SG_API int seccomp_syscall_priority(scmp_filter_ctx ctx, int syscall, uint8_t pr
 }
 
 static int rule_add(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt,
-		    const struct scmp_arg_cmp *args, bool exact)
+                    const struct scmp_arg_cmp *args, bool exact)
 {
 	struct sg_filter *f = ctx_get_arch(ctx);
 
@@ -285,20 +283,20 @@ static int rule_add(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned 
 }
 
 SG_API int seccomp_rule_add_array(scmp_filter_ctx ctx, uint32_t action, int syscall,
-				  unsigned int arg_cnt, const struct scmp_arg_cmp *arg_array)
+                                  unsigned int arg_cnt, const struct scmp_arg_cmp *arg_array)
 {
 	return rule_add(ctx, action, syscall, arg_cnt, arg_array, false);
 }
 
 SG_API int seccomp_rule_add_exact_array(scmp_filter_ctx ctx, uint32_t action, int syscall,
-					unsigned int arg_cnt, const struct scmp_arg_cmp *arg_array)
+                                        unsigned int arg_cnt, const struct scmp_arg_cmp *arg_array)
 {
 	return rule_add(ctx, action, syscall, arg_cnt, arg_array, true);
 }
 
 /* the varargs forms: struct scmp_arg_cmp passed by value, at most SG_MAX_ARGS of them */
 static int rule_add_va(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt,
-		       va_list ap, bool exact)
+                       va_list ap, bool exact)
 {
 	struct scmp_arg_cmp args[SG_MAX_ARGS];
 
@@ -309,8 +307,8 @@ static int rule_add_va(scmp_filter_ctx ctx, uint32_t action, int syscall, unsign
 	return rule_add(ctx, action, syscall, arg_cnt, args, exact);
 }
 
-SG_API int seccomp_rule_add(scmp_filter_ctx ctx, uint32_t action, int syscall,
-			    unsigned int arg_cnt, ...)
+SG_API int seccomp_rule_add(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int arg_cnt,
+                            ...)
 {
 	va_list ap;
 	va_start(ap, arg_cnt);
@@ -320,7 +318,7 @@ SG_API int seccomp_rule_add(scmp_filter_ctx ctx, uint32_t action, int syscall,
 }
 
 SG_API int seccomp_rule_add_exact(scmp_filter_ctx ctx, uint32_t action, int syscall,
-				  unsigned int arg_cnt, ...)
+                                  unsigned int arg_cnt, ...)
 {
 	va_list ap;
 	va_start(ap, arg_cnt);

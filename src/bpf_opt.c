@@ -35,7 +35,7 @@
 /* what is known about one word on every path reaching an instruction */
 struct fact {
 	uint8_t word;
-	uint32_t lo, hi;     /* lo <= value <= hi */
+	uint32_t lo, hi;      /* lo <= value <= hi */
 	uint32_t zeros, ones; /* bits known to be 0 / 1 */
 };
 
@@ -204,7 +204,9 @@ static size_t walk(const struct sock_filter *prog, size_t len, size_t target, st
 			}
 			if (same)
 				best = pos;
-			out = sym == ACC_UNKNOWN ? -1 : decide(fact_find(&e, sym), BPF_OP(in->code), in->k);
+			out = sym == ACC_UNKNOWN
+			          ? -1
+			          : decide(fact_find(&e, sym), BPF_OP(in->code), in->k);
 			if (out < 0)
 				return best;
 			learn(&e, sym, BPF_OP(in->code), in->k, out);
@@ -213,7 +215,8 @@ static size_t walk(const struct sock_filter *prog, size_t len, size_t target, st
 				best = pos;
 			continue;
 		default:
-			/* ALU: it reads the accumulator, so only land here if it holds the right word */
+			/* ALU: it reads the accumulator, so only land here if it holds the right
+			 * word */
 			return same ? pos : best;
 		}
 	}
@@ -288,7 +291,8 @@ static int rebuild(struct sock_filter **prog, size_t *len)
 
 	map = sg_reallocarray(NULL, n, sizeof(*map));
 	live = sg_calloc(n, sizeof(*live));
-	/* jumps that grew longer may need trampolines: allow room, keep the result only if shorter */
+	/* jumps that grew longer may need trampolines: allow room, keep the result only if shorter
+	 */
 	rc = sg_emit_init(&e, 4 * n + 64);
 	if (!map || !live || rc < 0) {
 		sg_free(map);
@@ -329,8 +333,8 @@ static int rebuild(struct sock_filter **prog, size_t *len)
 			if (BPF_OP(in->code) == BPF_JA)
 				map[i] = map[i + 1 + in->k];
 			else
-				map[i] = sg_emit_jmp(&e, BPF_OP(in->code), in->k, map[i + 1 + in->jt],
-						     map[i + 1 + in->jf]);
+				map[i] = sg_emit_jmp(&e, BPF_OP(in->code), in->k,
+				                     map[i + 1 + in->jt], map[i + 1 + in->jf]);
 			break;
 		}
 	}

@@ -35,7 +35,7 @@ struct sg_hot_syscall {
 extern const struct sg_hot_syscall sg_hot_syscalls[];
 
 int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opts,
-		    struct sg_program **out);
+                    struct sg_program **out);
 
 /*
  * Compile the filter. Returns 0 and a new program (free with sg_program_free), or -ENOMEM,

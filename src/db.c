@@ -33,7 +33,7 @@ int sg_action_valid(uint32_t action)
 	case SCMP_ACT_NOTIFY:
 		/* these carry no data; a value with data bits is not an action libseccomp knows */
 		return data == 0 ? 0 : -EINVAL;
-	case SCMP_ACT_TRAP:   /* SCMP_ACT_TRAPX(data) */
+	case SCMP_ACT_TRAP: /* SCMP_ACT_TRAPX(data) */
 	case SCMP_ACT_TRACE(0):
 		return 0;
 	case SCMP_ACT_ERRNO(0):
@@ -157,8 +157,8 @@ static int archdb_copy(struct sg_archdb *dst, const struct sg_archdb *src)
 		dst->sys[i].rules = NULL;
 		dst->sys[i].cap = 0;
 		if (src->sys[i].nrules) {
-			dst->sys[i].rules = sg_reallocarray(NULL, src->sys[i].nrules,
-							    sizeof(struct sg_rule));
+			dst->sys[i].rules =
+			    sg_reallocarray(NULL, src->sys[i].nrules, sizeof(struct sg_rule));
 			if (!dst->sys[i].rules) {
 				dst->nsys = i;
 				archdb_clear(dst);
@@ -298,7 +298,7 @@ struct rule_target {
  * identity, so a native x86_64 number means the same syscall on x86.
  */
 static int rule_targets(const struct sg_arch *arch, int sc, int sys, bool exact, bool has_args,
-			struct rule_target out[2], int *n)
+                        struct rule_target out[2], int *n)
 {
 	const struct sg_arch *native = sg_arch_native();
 	uint8_t family = 0;
@@ -372,7 +372,7 @@ static bool rule_same_conds(const struct sg_rule *a, const struct sg_rule *b)
 
 /* normalise the user's comparisons for one ABI, sorted by argument */
 static void rule_build(struct sg_rule *r, const struct sg_arch *arch, uint32_t action,
-		       unsigned int cnt, const struct scmp_arg_cmp *args, uint32_t mux_call)
+                       unsigned int cnt, const struct scmp_arg_cmp *args, uint32_t mux_call)
 {
 	memset(r, 0, sizeof(*r));
 	r->action = action;
@@ -395,7 +395,8 @@ static void rule_build(struct sg_rule *r, const struct sg_arch *arch, uint32_t a
 			c.datum = args[i].datum_a;
 		}
 		if (c.low32) {
-			/* a 32-bit ABI sees only the low word: the datum is truncated, as libseccomp does */
+			/* a 32-bit ABI sees only the low word: the datum is truncated, as
+			 * libseccomp does */
 			c.mask &= 0xffffffffu;
 			c.datum &= 0xffffffffu;
 		}
@@ -408,10 +409,10 @@ static void rule_build(struct sg_rule *r, const struct sg_arch *arch, uint32_t a
 	if (mux_call) {
 		/* socketcall/ipc take `int call`: the kernel ignores the high word, so must we */
 		r->cond[r->ncond++] = (struct sg_cond){.arg = 0,
-						       .op = SCMP_CMP_EQ,
-						       .low32 = true,
-						       .mask = 0xffffffffu,
-						       .datum = mux_call};
+		                                       .op = SCMP_CMP_EQ,
+		                                       .low32 = true,
+		                                       .mask = 0xffffffffu,
+		                                       .datum = mux_call};
 	}
 	/* insertion sort by argument: at most 6 entries */
 	for (unsigned int i = 1; i < r->ncond; i++) {
@@ -436,8 +437,8 @@ struct plan {
 	struct sg_archdb *db;
 	int32_t nr;
 	enum plan_kind kind;
-	bool new_entry;           /* the syscall has no entry on this ABI yet */
-	struct sg_rule *fresh;    /* PLAN_ADD on a new entry: its rules array (owned until applied) */
+	bool new_entry;        /* the syscall has no entry on this ABI yet */
+	struct sg_rule *fresh; /* PLAN_ADD on a new entry: its rules array (owned until applied) */
 	struct sg_rule rule;
 	uint8_t priority;
 };
@@ -488,7 +489,7 @@ static int plans_reserve(struct plan *plans, int n)
 			uint32_t extra = 0;
 			for (int j = 0; j < n; j++)
 				extra += plans[j].db == p->db && plans[j].new_entry &&
-					 plans[j].kind != PLAN_NOP;
+				         plans[j].kind != PLAN_NOP;
 			if (archdb_reserve(p->db, extra) < 0)
 				return -ENOMEM;
 			if (p->kind == PLAN_ADD) {
@@ -547,7 +548,8 @@ static void plans_apply(struct plan *plans, int n)
 				s->cap = 4;
 				p->fresh = NULL;
 			}
-			/* longer rules this one is a prefix of are now decided by it (same action) */
+			/* longer rules this one is a prefix of are now decided by it (same action)
+			 */
 			for (uint32_t j = 0; j < s->nrules; j++)
 				if (!rule_prefix_of(&p->rule, &s->rules[j]))
 					s->rules[kept++] = s->rules[j];
@@ -573,7 +575,7 @@ static int check_syscall(const struct sg_filter *f, int syscall)
 }
 
 int sg_filter_rule_add(struct sg_filter *f, uint32_t action, int syscall, unsigned int arg_cnt,
-		       const struct scmp_arg_cmp *args, bool exact)
+                       const struct scmp_arg_cmp *args, bool exact)
 {
 	struct plan plans[2 * SG_MAX_ARCHES];
 	int nplan = 0, rc, sys;

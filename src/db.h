@@ -16,10 +16,10 @@
 
 #include "arch/arch.h"
 
-#define SG_MAX_ARGS    6
-#define SG_MAX_ARCHES  32
-#define SG_CTX_MAGIC   0x5347a7e5u /* "SG gate": a live context */
-#define SG_CTX_RELEASED 0x5347dead /* set before free, to catch some use-after-release */
+#define SG_MAX_ARGS     6
+#define SG_MAX_ARCHES   32
+#define SG_CTX_MAGIC    0x5347a7e5u /* "SG gate": a live context */
+#define SG_CTX_RELEASED 0x5347dead  /* set before free, to catch some use-after-release */
 
 /* one argument comparison, normalised for one ABI */
 struct sg_cond {
@@ -39,9 +39,9 @@ struct sg_rule {
 
 /* everything about one syscall number on one ABI */
 struct sg_sysrules {
-	int32_t nr;            /* real number on the ABI (may be -1 with API_TSKIP) */
-	uint8_t priority;      /* seccomp_syscall_priority() hint */
-	bool has_uncond;       /* an unconditional rule exists: it decides alone */
+	int32_t nr;       /* real number on the ABI (may be -1 with API_TSKIP) */
+	uint8_t priority; /* seccomp_syscall_priority() hint */
+	bool has_uncond;  /* an unconditional rule exists: it decides alone */
 	uint32_t uncond_action;
 	uint32_t nrules, cap;  /* conditional rules, in the order they were added */
 	struct sg_rule *rules; /* owned */
@@ -95,7 +95,7 @@ int sg_filter_arch_remove(struct sg_filter *f, const struct sg_arch *arch);
 
 /* rules: atomic (on error the context is unchanged) */
 int sg_filter_rule_add(struct sg_filter *f, uint32_t action, int syscall, unsigned int arg_cnt,
-		       const struct scmp_arg_cmp *args, bool exact);
+                       const struct scmp_arg_cmp *args, bool exact);
 int sg_filter_priority(struct sg_filter *f, int syscall, uint8_t priority);
 int sg_filter_merge(struct sg_filter *dst, struct sg_filter *src);
 

@@ -65,7 +65,7 @@ static uint64_t hash_key(uint16_t code, uint32_t k, uint64_t t, uint64_t f)
 }
 
 static bool slot_matches(const struct sg_emit *e, long pos, uint16_t code, uint32_t k, uint64_t t,
-			 uint64_t f)
+                         uint64_t f)
 {
 	uint64_t st, sf;
 	if (e->rev[pos].code != code || e->rev[pos].k != k)

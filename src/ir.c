@@ -94,7 +94,8 @@ void sg_ir_rule_order(const struct sg_sysrules *s, uint32_t *order)
 	/* stable insertion sort: rule counts per syscall are small */
 	for (uint32_t i = 0; i < s->nrules; i++) {
 		uint32_t j = i;
-		while (j > 0 && sg_action_stronger(s->rules[i].action, s->rules[order[j - 1]].action)) {
+		while (j > 0 &&
+		       sg_action_stronger(s->rules[i].action, s->rules[order[j - 1]].action)) {
 			order[j] = order[j - 1];
 			j--;
 		}

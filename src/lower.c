@@ -39,9 +39,9 @@ struct decision {
 struct range {
 	uint32_t lo, hi; /* inclusive */
 	struct decision d;
-	uint64_t weight;        /* expected share of calls (dispatch cost model) */
-	bool exc;               /* one number inside decides differently: */
-	uint32_t exc_nr;        /* ...this one, tested with a JEQ at the leaf */
+	uint64_t weight; /* expected share of calls (dispatch cost model) */
+	bool exc;        /* one number inside decides differently: */
+	uint32_t exc_nr; /* ...this one, tested with a JEQ at the leaf */
 	struct decision exc_d;
 };
 
@@ -52,11 +52,11 @@ struct lowering {
 	bool big_endian;
 	struct range *ranges;
 	size_t nranges, cap;
-	uint64_t *prefix;       /* prefix sums of range weights */
-	uint32_t *dp_cost;      /* optimal-tree tables for one window of ranges */
+	uint64_t *prefix;  /* prefix sums of range weights */
+	uint32_t *dp_cost; /* optimal-tree tables for one window of ranges */
 	uint16_t *dp_root;
-	size_t win_lo, win_hi;  /* the window they describe; win_hi < win_lo: none */
-	uint32_t order[256]; /* scratch for rule order, grown below when needed */
+	size_t win_lo, win_hi; /* the window they describe; win_hi < win_lo: none */
+	uint32_t order[256];   /* scratch for rule order, grown below when needed */
 	uint32_t *order_big;
 };
 
@@ -66,7 +66,7 @@ struct lowering {
 
 /* (word at off & m) == d */
 static sg_node word_masked_eq(struct lowering *L, uint32_t off, uint32_t m, uint32_t d, sg_node t,
-			      sg_node f)
+                              sg_node f)
 {
 	struct sg_emit *e = &L->e;
 
@@ -88,7 +88,7 @@ static sg_node word_masked_eq(struct lowering *L, uint32_t off, uint32_t m, uint
  * is above 0xffffffff, and a word not above 0 is 0.
  */
 static sg_node hi_then_lo(struct lowering *L, uint32_t hi_off, uint32_t dh, sg_node lo_test,
-			  sg_node t, sg_node f)
+                          sg_node t, sg_node f)
 {
 	struct sg_emit *e = &L->e;
 
@@ -97,12 +97,12 @@ static sg_node hi_then_lo(struct lowering *L, uint32_t hi_off, uint32_t dh, sg_n
 	if (dh == 0)
 		return sg_emit_ld(e, hi_off, sg_emit_jmp(e, BPF_JGT, 0, t, lo_test));
 	return sg_emit_ld(e, hi_off,
-			  sg_emit_jmp(e, BPF_JGT, dh, t, sg_emit_jmp(e, BPF_JEQ, dh, lo_test, f)));
+	                  sg_emit_jmp(e, BPF_JGT, dh, t, sg_emit_jmp(e, BPF_JEQ, dh, lo_test, f)));
 }
 
 /* arg > d (ge=false) or arg >= d (ge=true), 64-bit or low word only */
 static sg_node cmp_greater(struct lowering *L, const struct sg_cond *c, bool ge, sg_node t,
-			   sg_node f)
+                           sg_node f)
 {
 	struct sg_emit *e = &L->e;
 	uint32_t lo_off = sg_arg_lo_off(c->arg, L->big_endian);
@@ -128,7 +128,7 @@ static sg_node cmp_masked_eq(struct lowering *L, const struct sg_cond *c, sg_nod
 	if (c->low32)
 		return lo;
 	return word_masked_eq(L, hi_off, (uint32_t)(c->mask >> 32), (uint32_t)(c->datum >> 32), lo,
-			      f);
+	                      f);
 }
 
 /* code that goes to t when the condition holds and to f otherwise */
@@ -241,8 +241,8 @@ static int add_gap(struct lowering *L, uint32_t audit, uint32_t lo, uint32_t hi)
 			return rc;
 		}
 	}
-	struct decision d = {NULL, sg_ir_select(L->f, audit, lo) ? L->f->act_default
-								     : L->f->act_badarch};
+	struct decision d = {NULL,
+	                     sg_ir_select(L->f, audit, lo) ? L->f->act_default : L->f->act_badarch};
 	return add_range(L, lo, hi, d);
 }
 
@@ -288,7 +288,8 @@ static int build_ranges(struct lowering *L, uint32_t audit)
 		if (db->arch->audit != audit)
 			continue;
 		for (uint32_t j = 0; j < db->nsys; j++)
-			/* rules an ABI holds for numbers another ABI of the group owns never apply */
+			/* rules an ABI holds for numbers another ABI of the group owns never apply
+			 */
 			if (sg_ir_select(f, audit, (uint32_t)db->sys[j].nr) == db)
 				pts[npts++] = &db->sys[j];
 	}
@@ -349,9 +350,10 @@ static void weigh_ranges(struct lowering *L, uint32_t audit)
 		for (uint32_t i = 0; i < f->narch; i++) {
 			if (f->arch[i].arch->audit != audit)
 				continue;
-			/* a second ABI on the same arch value (x32 beside x86_64) is the rare one */
+			/* a second ABI on the same arch value (x32 beside x86_64) is the rare one
+			 */
 			rg->weight += (uint64_t)(first ? UNIT_NUMBER : 1) *
-				      sg_arch_count_nrs(f->arch[i].arch, rg->lo, rg->hi);
+			              sg_arch_count_nrs(f->arch[i].arch, rg->lo, rg->hi);
 			first = false;
 		}
 	}
@@ -366,12 +368,14 @@ static void weigh_ranges(struct lowering *L, uint32_t audit)
 		for (const struct sg_hot_syscall *h = sg_hot_syscalls; first && h->name; h++) {
 			int nr = sg_arch_syscall_nr(db->arch, h->name);
 			if (nr >= 0 && sg_ir_select(f, audit, (uint32_t)nr) == db)
-				L->ranges[range_of(L, (uint32_t)nr)].weight += (uint64_t)UNIT_HOT * h->weight;
+				L->ranges[range_of(L, (uint32_t)nr)].weight +=
+				    (uint64_t)UNIT_HOT * h->weight;
 		}
 		for (uint32_t j = 0; j < db->nsys; j++)
-			if (db->sys[j].priority && sg_ir_select(f, audit, (uint32_t)db->sys[j].nr) == db)
+			if (db->sys[j].priority &&
+			    sg_ir_select(f, audit, (uint32_t)db->sys[j].nr) == db)
 				L->ranges[range_of(L, (uint32_t)db->sys[j].nr)].weight +=
-					(uint64_t)UNIT_PRIORITY * db->sys[j].priority;
+				    (uint64_t)UNIT_PRIORITY * db->sys[j].priority;
 		first = false;
 	}
 }
@@ -510,10 +514,10 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 		L->win_lo = 1;
 		L->win_hi = 0;
 		if (L->opts->tree != 0 && !L->dp_root) {
-			L->dp_cost = sg_reallocarray(NULL, SG_DP_WINDOW * SG_DP_WINDOW,
-						     sizeof(*L->dp_cost));
-			L->dp_root = sg_reallocarray(NULL, SG_DP_WINDOW * SG_DP_WINDOW,
-						     sizeof(*L->dp_root));
+			L->dp_cost =
+			    sg_reallocarray(NULL, SG_DP_WINDOW * SG_DP_WINDOW, sizeof(*L->dp_cost));
+			L->dp_root =
+			    sg_reallocarray(NULL, SG_DP_WINDOW * SG_DP_WINDOW, sizeof(*L->dp_root));
 			if (!L->dp_cost || !L->dp_root)
 				rc = -ENOMEM;
 		}
@@ -533,7 +537,7 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 #define SG_EMIT_LIMIT 65536
 
 int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opts,
-		    struct sg_program **out)
+                    struct sg_program **out)
 {
 	struct lowering L;
 	uint32_t audits[SG_MAX_ARCHES];
@@ -596,9 +600,9 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 int sg_compile(const struct sg_filter *f, struct sg_program **out)
 {
 	struct sg_compile_opts opts = {
-		.tree = f->optimize == 2 ? 2 : 1,
-		.passes = true,
-		.exceptions = true,
+	    .tree = f->optimize == 2 ? 2 : 1,
+	    .passes = true,
+	    .exceptions = true,
 	};
 	return sg_compile_with(f, &opts, out);
 }

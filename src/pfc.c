@@ -67,7 +67,7 @@ static void print_else(FILE *out, int depth)
 
 /* (word & m) == d, with `then` printed where it holds; returns the depth inside */
 static void print_masked(const struct pfc_rule *p, const struct sg_cond *c, bool negate,
-			 unsigned int next, int depth)
+                         unsigned int next, int depth)
 {
 	FILE *out = p->out;
 	char hi[16], lo[16];
@@ -98,7 +98,7 @@ static void print_masked(const struct pfc_rule *p, const struct sg_cond *c, bool
 
 /* v > d or v >= d; with negate, the rest goes where it does not hold */
 static void print_greater(const struct pfc_rule *p, const struct sg_cond *c, bool ge, bool negate,
-			  unsigned int next, int depth)
+                          unsigned int next, int depth)
 {
 	FILE *out = p->out;
 	char hi[16], lo[16];
@@ -180,8 +180,8 @@ static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_
 
 	if (!s->has_uncond && s->nrules == 0)
 		return 0; /* only a priority hint: the default action applies */
-	fprintf(out, "  # filter for syscall \"%s\" (%d) [priority: %u]\n",
-		name ? name : "UNKNOWN", s->nr, syscall_priority(s));
+	fprintf(out, "  # filter for syscall \"%s\" (%d) [priority: %u]\n", name ? name : "UNKNOWN",
+	        s->nr, syscall_priority(s));
 	fprintf(out, "  if ($syscall == %d)\n", s->nr);
 	if (s->has_uncond) {
 		print_action(out, 2, s->uncond_action);

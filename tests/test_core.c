@@ -102,33 +102,30 @@ START_TEST(rule_add_errors)
 	struct scmp_arg_cmp seven[7];
 
 	ck_assert_ptr_nonnull(ctx);
-	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), NR_TEST, 1,
-					  SCMP_A0(SCMP_CMP_EQ, 5)), 0);
+	ck_assert_int_eq(
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), NR_TEST, 1, SCMP_A0(SCMP_CMP_EQ, 5)), 0);
 	for (int i = 0; i < 7; i++)
 		seven[i] = SCMP_CMP(i % 6, SCMP_CMP_EQ, i);
 
 	/* rule action == default action */
 	ASSERT_FAILS_UNCHANGED(ctx, seccomp_rule_add(ctx, SCMP_ACT_ALLOW, 1, 0), -EACCES);
 	/* same argument chain, different action */
-	ASSERT_FAILS_UNCHANGED(ctx,
-			       seccomp_rule_add(ctx, SCMP_ACT_ERRNO(2), NR_TEST, 1,
-						SCMP_A0(SCMP_CMP_EQ, 5)),
-			       -EEXIST);
+	ASSERT_FAILS_UNCHANGED(
+	    ctx, seccomp_rule_add(ctx, SCMP_ACT_ERRNO(2), NR_TEST, 1, SCMP_A0(SCMP_CMP_EQ, 5)),
+	    -EEXIST);
 	/* two comparisons on one argument */
 	ASSERT_FAILS_UNCHANGED(ctx, seccomp_rule_add_array(ctx, SCMP_ACT_KILL, 2, 2, two), -EINVAL);
 	/* argument index, operator, count */
-	ASSERT_FAILS_UNCHANGED(ctx,
-			       seccomp_rule_add(ctx, SCMP_ACT_KILL, 2, 1,
-						SCMP_CMP(6, SCMP_CMP_EQ, 1)),
-			       -EINVAL);
-	ASSERT_FAILS_UNCHANGED(ctx, seccomp_rule_add(ctx, SCMP_ACT_KILL, 2, 1,
-						     SCMP_CMP(0, 0, 1)), -EINVAL);
-	ASSERT_FAILS_UNCHANGED(ctx, seccomp_rule_add(ctx, SCMP_ACT_KILL, 2, 1,
-						     SCMP_CMP(0, 8, 1)), -EINVAL);
+	ASSERT_FAILS_UNCHANGED(
+	    ctx, seccomp_rule_add(ctx, SCMP_ACT_KILL, 2, 1, SCMP_CMP(6, SCMP_CMP_EQ, 1)), -EINVAL);
+	ASSERT_FAILS_UNCHANGED(ctx, seccomp_rule_add(ctx, SCMP_ACT_KILL, 2, 1, SCMP_CMP(0, 0, 1)),
+	                       -EINVAL);
+	ASSERT_FAILS_UNCHANGED(ctx, seccomp_rule_add(ctx, SCMP_ACT_KILL, 2, 1, SCMP_CMP(0, 8, 1)),
+	                       -EINVAL);
 	ASSERT_FAILS_UNCHANGED(ctx, seccomp_rule_add_array(ctx, SCMP_ACT_KILL, 2, 7, seven),
-			       -EINVAL);
+	                       -EINVAL);
 	ASSERT_FAILS_UNCHANGED(ctx, seccomp_rule_add_array(ctx, SCMP_ACT_KILL, 2, 1, NULL),
-			       -EINVAL);
+	                       -EINVAL);
 	/* invalid actions */
 	ASSERT_FAILS_UNCHANGED(ctx, seccomp_rule_add(ctx, 0x12345678, 2, 0), -EINVAL);
 	ASSERT_FAILS_UNCHANGED(ctx, seccomp_rule_add(ctx, SCMP_ACT_ERRNO(4095), 2, 0), -EINVAL);
@@ -151,7 +148,8 @@ START_TEST(rule_add_errors)
 	ck_assert_int_eq(seccomp_rule_add(ctx, 0x12345678, -5, 0), -EINVAL);
 	ck_assert_int_eq(seccomp_arch_add(ctx, SCMP_ARCH_X86), 0);
 	ck_assert_int_eq(seccomp_rule_add_exact(ctx, SCMP_ACT_ALLOW, 1, 0), -EACCES);
-	ck_assert_int_eq(seccomp_rule_add_exact_array(ctx, SCMP_ACT_KILL, 1, 1, &badop), -EOPNOTSUPP);
+	ck_assert_int_eq(seccomp_rule_add_exact_array(ctx, SCMP_ACT_KILL, 1, 1, &badop),
+	                 -EOPNOTSUPP);
 	ck_assert_int_eq(seccomp_rule_add_exact_array(ctx, SCMP_ACT_KILL, 1, 7, seven), -EINVAL);
 	ck_assert_int_eq(seccomp_arch_remove(ctx, SCMP_ARCH_X86), 0);
 
@@ -170,50 +168,50 @@ START_TEST(rule_add_semantics)
 	/* first unconditional action wins; later conditional rules are dropped */
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), 1001, 0), 0);
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(2), 1001, 0), 0);
-	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(3), 1001, 1,
-					  SCMP_A0(SCMP_CMP_EQ, 1)), 0);
+	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(3), 1001, 1, SCMP_A0(SCMP_CMP_EQ, 1)),
+	                 0);
 	ck_assert_uint_eq(verdict(ctx, 1001, a1), SCMP_ACT_ERRNO(1));
 
 	/* an unconditional rule replaces conditional ones */
-	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(3), 1002, 1,
-					  SCMP_A0(SCMP_CMP_EQ, 1)), 0);
+	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(3), 1002, 1, SCMP_A0(SCMP_CMP_EQ, 1)),
+	                 0);
 	ck_assert_uint_eq(verdict(ctx, 1002, a9), SCMP_ACT_ALLOW);
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(4), 1002, 0), 0);
 	ck_assert_uint_eq(verdict(ctx, 1002, a1), SCMP_ACT_ERRNO(4));
 	ck_assert_uint_eq(verdict(ctx, 1002, a9), SCMP_ACT_ERRNO(4));
 
 	/* duplicates are fine; a longer chain after a shorter prefix is dropped */
-	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(5), 1003, 1,
-					  SCMP_A0(SCMP_CMP_EQ, 1)), 0);
-	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(5), 1003, 1,
-					  SCMP_A0(SCMP_CMP_EQ, 1)), 0);
+	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(5), 1003, 1, SCMP_A0(SCMP_CMP_EQ, 1)),
+	                 0);
+	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(5), 1003, 1, SCMP_A0(SCMP_CMP_EQ, 1)),
+	                 0);
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(6), 1003, 2, SCMP_A0(SCMP_CMP_EQ, 1),
-					  SCMP_A1(SCMP_CMP_EQ, 2)), 0);
+	                                  SCMP_A1(SCMP_CMP_EQ, 2)),
+	                 0);
 	ck_assert_uint_eq(verdict(ctx, 1003, a1), SCMP_ACT_ERRNO(5));
 
 	/* a shorter prefix after a longer chain: conflict unless the action is the same */
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(7), 1004, 2, SCMP_A0(SCMP_CMP_EQ, 1),
-					  SCMP_A1(SCMP_CMP_EQ, 2)), 0);
-	ASSERT_FAILS_UNCHANGED(ctx,
-			       seccomp_rule_add(ctx, SCMP_ACT_ERRNO(8), 1004, 1,
-						SCMP_A0(SCMP_CMP_EQ, 1)),
-			       -EEXIST);
+	                                  SCMP_A1(SCMP_CMP_EQ, 2)),
+	                 0);
+	ASSERT_FAILS_UNCHANGED(
+	    ctx, seccomp_rule_add(ctx, SCMP_ACT_ERRNO(8), 1004, 1, SCMP_A0(SCMP_CMP_EQ, 1)),
+	    -EEXIST);
 	ck_assert_uint_eq(verdict(ctx, 1004, a2), SCMP_ACT_ALLOW);
-	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(7), 1004, 1,
-					  SCMP_A0(SCMP_CMP_EQ, 1)), 0);
+	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(7), 1004, 1, SCMP_A0(SCMP_CMP_EQ, 1)),
+	                 0);
 	ck_assert_uint_eq(verdict(ctx, 1004, a2), SCMP_ACT_ERRNO(7));
 
 	/* the argument order given does not matter */
-	ASSERT_FAILS_UNCHANGED(ctx,
-			       seccomp_rule_add(ctx, SCMP_ACT_ERRNO(9), 1004, 1,
-						SCMP_A0(SCMP_CMP_EQ, 1)),
-			       -EEXIST);
+	ASSERT_FAILS_UNCHANGED(
+	    ctx, seccomp_rule_add(ctx, SCMP_ACT_ERRNO(9), 1004, 1, SCMP_A0(SCMP_CMP_EQ, 1)),
+	    -EEXIST);
 
 	/* overlapping rules: the most restrictive action wins, whatever the order */
-	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(20), 1005, 1,
-					  SCMP_A1(SCMP_CMP_EQ, 2)), 0);
-	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, 1005, 1,
-					  SCMP_A0(SCMP_CMP_EQ, 1)), 0);
+	ck_assert_int_eq(
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(20), 1005, 1, SCMP_A1(SCMP_CMP_EQ, 2)), 0);
+	ck_assert_int_eq(
+	    seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, 1005, 1, SCMP_A0(SCMP_CMP_EQ, 1)), 0);
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_LOG, 1005, 1, SCMP_A2(SCMP_CMP_EQ, 0)), 0);
 	ck_assert_uint_eq(verdict(ctx, 1005, a1), SCMP_ACT_KILL_PROCESS);
 	ck_assert_uint_eq(verdict(ctx, 1005, (uint64_t[6]){0, 2, 0}), SCMP_ACT_ERRNO(20));
@@ -337,7 +335,7 @@ static void boundaries_on(uint32_t arch_token)
 			struct sg_filter *f = F(ctx);
 			uint64_t datum = tu_edges[di], mask = tu_edges[(di * 7 + 3) % TU_NEDGES];
 			struct scmp_arg_cmp cmp = {2, op, op == SCMP_CMP_MASKED_EQ ? mask : datum,
-						   datum};
+			                           datum};
 			int nr;
 
 			if (arch_token != SCMP_ARCH_NATIVE) {
@@ -347,38 +345,54 @@ static void boundaries_on(uint32_t arch_token)
 			nr = seccomp_syscall_resolve_name_arch(arch_token, "read");
 			ck_assert_int_ge(nr, 0);
 			/* rules are given as native numbers */
-			ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(op), SCMP_SYS(read), 1,
-							  cmp),
-					 0);
+			ck_assert_int_eq(
+			    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(op), SCMP_SYS(read), 1, cmp), 0);
 			struct sg_program *p = tu_compile(f);
 			ck_assert_int_eq(sg_bpf_check(p->insns, p->len), 0);
 			for (size_t vi = 0; vi < TU_NEDGES + 6; vi++) {
-				uint64_t v = vi < TU_NEDGES ? tu_edges[vi]
-							    : datum + (uint64_t)(vi - TU_NEDGES) - 3;
+				uint64_t v = vi < TU_NEDGES
+				                 ? tu_edges[vi]
+				                 : datum + (uint64_t)(vi - TU_NEDGES) - 3;
 				uint64_t args[6] = {0, 0, v};
 				struct seccomp_data d = data_for(f, nr, args);
 				uint32_t ir = sg_ir_eval(f, &d), prog = tu_run(f, p, &d);
 				bool low32 = f->arch[0].arch->arg_bits == 32;
-				uint64_t x = low32 ? (uint32_t)v : v, dd = low32 ? (uint32_t)datum : datum;
+				uint64_t x = low32 ? (uint32_t)v : v,
+				         dd = low32 ? (uint32_t)datum : datum;
 				uint64_t mm = low32 ? (uint32_t)mask : mask;
 				bool expect;
 				switch (op) {
-				case SCMP_CMP_NE: expect = x != dd; break;
-				case SCMP_CMP_LT: expect = x < dd; break;
-				case SCMP_CMP_LE: expect = x <= dd; break;
-				case SCMP_CMP_EQ: expect = x == dd; break;
-				case SCMP_CMP_GE: expect = x >= dd; break;
-				case SCMP_CMP_GT: expect = x > dd; break;
-				default: expect = (x & mm) == (dd & mm); break;
+				case SCMP_CMP_NE:
+					expect = x != dd;
+					break;
+				case SCMP_CMP_LT:
+					expect = x < dd;
+					break;
+				case SCMP_CMP_LE:
+					expect = x <= dd;
+					break;
+				case SCMP_CMP_EQ:
+					expect = x == dd;
+					break;
+				case SCMP_CMP_GE:
+					expect = x >= dd;
+					break;
+				case SCMP_CMP_GT:
+					expect = x > dd;
+					break;
+				default:
+					expect = (x & mm) == (dd & mm);
+					break;
 				}
 				ck_assert_msg(ir == prog,
-					      "arch %08x op %d datum %016" PRIx64 " mask %016" PRIx64
-					      " value %016" PRIx64 ": IR %08x program %08x",
-					      arch_token, op, datum, mask, v, ir, prog);
+				              "arch %08x op %d datum %016" PRIx64
+				              " mask %016" PRIx64 " value %016" PRIx64
+				              ": IR %08x program %08x",
+				              arch_token, op, datum, mask, v, ir, prog);
 				ck_assert_msg(ir == (expect ? SCMP_ACT_ERRNO(op) : SCMP_ACT_ALLOW),
-					      "arch %08x op %d datum %016" PRIx64 " value %016" PRIx64
-					      ": IR %08x",
-					      arch_token, op, datum, v, ir);
+				              "arch %08x op %d datum %016" PRIx64
+				              " value %016" PRIx64 ": IR %08x",
+				              arch_token, op, datum, v, ir);
 			}
 			sg_program_free(p);
 			seccomp_release(ctx);
@@ -414,9 +428,8 @@ END_TEST
  * the kernel's checker; every unconditionally allowed syscall is const-allow for the cache.
  */
 static const uint32_t rand_actions[] = {
-	SCMP_ACT_ALLOW,    SCMP_ACT_ERRNO(1), SCMP_ACT_ERRNO(2), SCMP_ACT_KILL_PROCESS,
-	SCMP_ACT_KILL,     SCMP_ACT_TRAP,     SCMP_ACT_LOG,      SCMP_ACT_TRACE(3),
-	SCMP_ACT_ERRNO(0),
+    SCMP_ACT_ALLOW, SCMP_ACT_ERRNO(1), SCMP_ACT_ERRNO(2), SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL,
+    SCMP_ACT_TRAP,  SCMP_ACT_LOG,      SCMP_ACT_TRACE(3), SCMP_ACT_ERRNO(0),
 };
 #define N_RAND_ACTIONS (sizeof(rand_actions) / sizeof(rand_actions[0]))
 
@@ -463,10 +476,12 @@ static void check_random_filter(struct tu_rng *r, scmp_filter_ctx ctx, int nsys,
 			for (int a = 0; a < 6; a++) {
 				args[a] = tu_value(r);
 				if (s && s->nrules && tu_below(r, 2)) {
-					const struct sg_rule *ru = &s->rules[tu_below(r, s->nrules)];
+					const struct sg_rule *ru =
+					    &s->rules[tu_below(r, s->nrules)];
 					for (unsigned int c = 0; c < ru->ncond; c++)
 						if (ru->cond[c].arg == a)
-							args[a] = tu_value_near(r, ru->cond[c].datum);
+							args[a] =
+							    tu_value_near(r, ru->cond[c].datum);
 				}
 			}
 			struct seccomp_data d = data_for(f, nr, args);
@@ -475,8 +490,9 @@ static void check_random_filter(struct tu_rng *r, scmp_filter_ctx ctx, int nsys,
 			(*cases)++;
 		}
 		if (s && s->has_uncond && s->uncond_action == SCMP_ACT_ALLOW)
-			ck_assert_msg(sg_bpf_const_allow(p->insns, p->len, f->arch[0].arch->audit, nr),
-				      "nr %d allowed unconditionally but not const-allow", nr);
+			ck_assert_msg(
+			    sg_bpf_const_allow(p->insns, p->len, f->arch[0].arch->audit, nr),
+			    "nr %d allowed unconditionally but not const-allow", nr);
 	}
 	sg_program_free(p);
 }
@@ -493,7 +509,8 @@ START_TEST(random_policies)
 		ck_assert_ptr_nonnull(ctx);
 		if (tu_below(&r, 2))
 			ck_assert_int_eq(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE,
-							  1 + (uint32_t)tu_below(&r, 2)), 0);
+			                                  1 + (uint32_t)tu_below(&r, 2)),
+			                 0);
 		random_policy(&r, ctx, nsys, 1 + (int)tu_below(&r, 30));
 		check_random_filter(&r, ctx, nsys, &cases);
 		seccomp_release(ctx);
@@ -541,9 +558,9 @@ START_TEST(transactions)
 	state_get(ctx, &s1);
 	ck_assert_int_eq(seccomp_transaction_start(ctx), 0);
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(3), 3, 1, SCMP_A0(SCMP_CMP_GT, 3)),
-			 0);
+	                 0);
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(4), 3, 1, SCMP_A0(SCMP_CMP_GT, 3)),
-			 -EEXIST);
+	                 -EEXIST);
 	seccomp_transaction_reject(ctx);
 	state_assert_same(ctx, &s1);
 	seccomp_transaction_reject(ctx);
@@ -595,8 +612,8 @@ START_TEST(too_big)
 	size_t len = 0;
 	for (int i = 0; i < 3000; i++)
 		ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), i % 300, 1,
-						  SCMP_A1(SCMP_CMP_EQ, (uint64_t)i << 20)),
-				 0);
+		                                  SCMP_A1(SCMP_CMP_EQ, (uint64_t)i << 20)),
+		                 0);
 	ck_assert_int_eq(seccomp_export_bpf_mem(ctx, NULL, &len), -EFAULT);
 	ck_assert_int_eq(seccomp_load(ctx), -EFAULT);
 	seccomp_release(ctx);
@@ -608,28 +625,28 @@ START_TEST(low32_extension)
 	/* AT_FDCWD as glibc on one distribution and musl on another pass it: both must match */
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), SCMP_SYS(openat), 1,
-					  SCMP_A0_LO32(SCMP_CMP_EQ, -100)),
-			 0);
+	                                  SCMP_A0_LO32(SCMP_CMP_EQ, -100)),
+	                 0);
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(2), SCMP_SYS(read), 1,
-					  SCMP_A0_LO32(SCMP_CMP_GT, 0x7fffffff)),
-			 0);
+	                                  SCMP_A0_LO32(SCMP_CMP_GT, 0x7fffffff)),
+	                 0);
 	ck_assert_uint_eq(verdict(ctx, SCMP_SYS(openat), (uint64_t[6]){0xffffff9cull}),
-			  SCMP_ACT_ERRNO(1));
+	                  SCMP_ACT_ERRNO(1));
 	ck_assert_uint_eq(verdict(ctx, SCMP_SYS(openat), (uint64_t[6]){0xffffffffffffff9cull}),
-			  SCMP_ACT_ERRNO(1));
+	                  SCMP_ACT_ERRNO(1));
 	ck_assert_uint_eq(verdict(ctx, SCMP_SYS(openat), (uint64_t[6]){0x1ffffff9cull}),
-			  SCMP_ACT_ERRNO(1));
+	                  SCMP_ACT_ERRNO(1));
 	ck_assert_uint_eq(verdict(ctx, SCMP_SYS(openat), (uint64_t[6]){0xffffff9dull}),
-			  SCMP_ACT_ALLOW);
+	                  SCMP_ACT_ALLOW);
 	/* a negative int is "greater than INT_MAX" in its low word, whatever the high word */
 	ck_assert_uint_eq(verdict(ctx, SCMP_SYS(read), (uint64_t[6]){0xffffffffffffffffull}),
-			  SCMP_ACT_ERRNO(2));
+	                  SCMP_ACT_ERRNO(2));
 	ck_assert_uint_eq(verdict(ctx, SCMP_SYS(read), (uint64_t[6]){0xffffffff00000005ull}),
-			  SCMP_ACT_ALLOW);
+	                  SCMP_ACT_ALLOW);
 	/* unknown flag bits are refused */
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), SCMP_SYS(write), 1,
-					  SCMP_CMP(0, (enum scmp_compare)(SCMP_CMP_EQ | 0x200), 1)),
-			 -EINVAL);
+	                                  SCMP_CMP(0, (enum scmp_compare)(SCMP_CMP_EQ | 0x200), 1)),
+	                 -EINVAL);
 	seccomp_release(ctx);
 }
 END_TEST

@@ -76,17 +76,18 @@ static void oracle_child(void *p)
 {
 	const struct oracle_arg *oa = p;
 	struct tu_rng r = {oa->seed};
-	static const uint32_t acts[] = {SCMP_ACT_ALLOW, SCMP_ACT_ERRNO(1), SCMP_ACT_ERRNO(2),
-					SCMP_ACT_ERRNO(3), SCMP_ACT_ERRNO(4095 - 1), SCMP_ACT_LOG,
-					SCMP_ACT_TRACE(1)};
+	static const uint32_t acts[] = {
+	    SCMP_ACT_ALLOW,           SCMP_ACT_ERRNO(1), SCMP_ACT_ERRNO(2), SCMP_ACT_ERRNO(3),
+	    SCMP_ACT_ERRNO(4095 - 1), SCMP_ACT_LOG,      SCMP_ACT_TRACE(1)};
 	uint32_t def = acts[tu_below(&r, 4)];
 	scmp_filter_ctx ctx = seccomp_init(def);
 	struct sg_filter *f = (struct sg_filter *)ctx;
 	long mismatches = 0, cases = 0;
 
 	/* the child must still be able to report and exit under a denying default */
-	if (def != SCMP_ACT_ALLOW && (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0) ||
-				      seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0)))
+	if (def != SCMP_ACT_ALLOW &&
+	    (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0) ||
+	     seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0)))
 		_exit(2);
 	for (int i = 0; i < 12; i++) {
 		struct scmp_arg_cmp cmp[6];
@@ -96,11 +97,12 @@ static void oracle_child(void *p)
 			if (used & (1u << arg))
 				continue;
 			used |= 1u << arg;
-			cmp[k++] = (struct scmp_arg_cmp){arg, (enum scmp_compare)(1 + tu_below(&r, 7)),
-							 tu_value(&r), tu_value(&r)};
+			cmp[k++] =
+			    (struct scmp_arg_cmp){arg, (enum scmp_compare)(1 + tu_below(&r, 7)),
+			                          tu_value(&r), tu_value(&r)};
 		}
 		(void)seccomp_rule_add_array(ctx, acts[tu_below(&r, 7)],
-					     NR_BASE + (int)tu_below(&r, 4), k, cmp);
+		                             NR_BASE + (int)tu_below(&r, 4), k, cmp);
 	}
 	/* decide every expected verdict before the filter is in force */
 	enum { N = 400 };
@@ -144,7 +146,7 @@ START_TEST(kernel_oracle)
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 			failed++;
 			fprintf(stderr, "kernel_oracle: round seed %" PRIu64 " status 0x%x\n",
-				seed + (uint64_t)i, st);
+			        seed + (uint64_t)i, st);
 		}
 	}
 	printf("kernel_oracle: %d policies x 400 calls, %d rounds diverged\n", rounds, failed);
@@ -173,7 +175,7 @@ static void trap_child(void *p)
 	sigaction(SIGSYS, &sa, NULL);
 	if (seccomp_rule_add(ctx, SCMP_ACT_TRAP, NR_BASE, 0) ||
 	    seccomp_rule_add(ctx, SCMP_ACT_TRAPX(0x1234), NR_BASE + 1, 1,
-			     SCMP_A0(SCMP_CMP_EQ, 7)) ||
+	                     SCMP_A0(SCMP_CMP_EQ, 7)) ||
 	    seccomp_load(ctx))
 		_exit(2);
 	syscall(NR_BASE, 0);
@@ -216,7 +218,7 @@ START_TEST(action_kill)
 	for (int i = 0; i < 2; i++) {
 		int st = in_child(kill_child, &acts[i]);
 		ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "action %08x status 0x%x",
-			      acts[i], st);
+		              acts[i], st);
 	}
 }
 END_TEST

@@ -51,26 +51,26 @@ static inline uint64_t tu_seed(const char *test)
 
 /* values where 64-bit comparisons split into words go wrong if they are going to */
 static const uint64_t tu_edges[] = {
-	0,
-	1,
-	2,
-	0x7fffffffull,
-	0x80000000ull,
-	0xfffffffeull,
-	0xffffffffull,
-	0x100000000ull,
-	0x100000001ull,
-	0x1ffffffffull,
-	0x12345678abcdef01ull,
-	0x7fffffffffffffffull,
-	0x8000000000000000ull,
-	0xffffffff00000000ull,
-	0xffffffff7fffffffull,
-	0xffffffff80000000ull,
-	0xfffffffffffffffeull,
-	0xffffffffffffffffull,
-	0xffffffffffffff9cull, /* AT_FDCWD sign-extended */
-	0xffffff9cull,         /* AT_FDCWD zero-extended */
+    0,
+    1,
+    2,
+    0x7fffffffull,
+    0x80000000ull,
+    0xfffffffeull,
+    0xffffffffull,
+    0x100000000ull,
+    0x100000001ull,
+    0x1ffffffffull,
+    0x12345678abcdef01ull,
+    0x7fffffffffffffffull,
+    0x8000000000000000ull,
+    0xffffffff00000000ull,
+    0xffffffff7fffffffull,
+    0xffffffff80000000ull,
+    0xfffffffffffffffeull,
+    0xffffffffffffffffull,
+    0xffffffffffffff9cull, /* AT_FDCWD sign-extended */
+    0xffffff9cull,         /* AT_FDCWD zero-extended */
 };
 #define TU_NEDGES (sizeof(tu_edges) / sizeof(tu_edges[0]))
 
@@ -112,7 +112,7 @@ static inline struct sg_program *tu_compile(const struct sg_filter *f)
 }
 
 static inline uint32_t tu_run(const struct sg_filter *f, const struct sg_program *p,
-			      const struct seccomp_data *d)
+                              const struct seccomp_data *d)
 {
 	return sg_bpf_run(p->insns, p->len, d, f->arch[0].arch->big_endian, NULL);
 }

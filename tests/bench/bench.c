@@ -14,6 +14,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,7 +109,8 @@ static double optimal_tree_cost(const double *w, size_t n)
 	}
 	for (size_t len = 2; len <= n; len++)
 		for (size_t i = 0; i + len <= n; i++) {
-			size_t j = i + len - 1, lo = root[i * n + j - 1], hi = root[(i + 1) * n + j];
+			size_t j = i + len - 1, lo = root[i * n + j - 1],
+			       hi = root[(i + 1) * n + j];
 			double best = 1e300;
 			size_t bk = i + 1;
 			if (lo < i + 1)
@@ -149,7 +152,7 @@ static bool log_uncond_allow(const struct rec_log *log, int nr)
 }
 
 static void measure(const struct sock_filter *prog, size_t len, const struct sg_arch *arch,
-		    const struct rec_log *log, struct metrics *m)
+                    const struct rec_log *log, struct metrics *m)
 {
 	static uint64_t vecs[NVEC][6];
 	uint32_t top = 0;
@@ -158,9 +161,11 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 
 	for (int v = 0; v < NVEC; v++)
 		for (int a = 0; a < 6; a++)
-			vecs[v][a] = v == 0 ? 0 : v == 1 ? UINT64_MAX
-					     : (0x9e3779b97f4a7c15ull * (uint64_t)(v * 6 + a + 1)) >>
-						       (v % 3 * 16);
+			vecs[v][a] = v == 0 ? 0
+			             : v == 1
+			                 ? UINT64_MAX
+			                 : (0x9e3779b97f4a7c15ull * (uint64_t)(v * 6 + a + 1)) >>
+			                       (v % 3 * 16);
 	for (uint32_t nr = arch->nr_base; nr < arch->nr_base + 1024; nr++)
 		if (sg_arch_syscall_name(arch, (int)nr))
 			top = nr;
@@ -194,7 +199,8 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 		sum += (double)exec[i];
 		if (exec[i] > m->max)
 			m->max = exec[i];
-		/* the kernel's cache must prove every syscall the policy allows without conditions */
+		/* the kernel's cache must prove every syscall the policy allows without conditions
+		 */
 		if (all_allow && log_uncond_allow(log, (int)nr)) {
 			uncond++;
 			cached += sg_bpf_const_allow(prog, len, arch->audit, (int32_t)nr);
@@ -245,23 +251,33 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 	free(exec);
 }
 
-/* peak memory of one replay + export, in a fresh child, minus an idle child's */
+/*
+ * Peak heap of one replay + export, in a fresh child: with trimming and mmap'ed chunks turned
+ * off, glibc's arena only grows, so its size afterwards is the peak.
+ */
 static long peak_kb(const struct rec_log *log, int opt)
 {
-	long res[2];
-	for (int mode = 0; mode < 2; mode++) {
-		struct rusage ru;
-		int st;
-		pid_t pid = fork();
-		if (pid == 0) {
-			if (mode == 1)
-				build_once(log, opt);
-			_exit(0);
-		}
-		wait4(pid, &st, 0, &ru);
-		res[mode] = ru.ru_maxrss;
+	int pfd[2];
+	long kb = -1;
+	if (pipe(pfd) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		mallopt(M_TRIM_THRESHOLD, INT_MAX);
+		mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+		size_t before = mallinfo2().arena;
+		build_once(log, opt);
+		long v = (long)((mallinfo2().arena - before) / 1024);
+		if (write(pfd[1], &v, sizeof(v)) != sizeof(v))
+			_exit(1);
+		_exit(0);
 	}
-	return res[1] - res[0];
+	close(pfd[1]);
+	if (read(pfd[0], &kb, sizeof(kb)) != sizeof(kb))
+		kb = -1;
+	close(pfd[0]);
+	waitpid(pid, NULL, 0);
+	return kb;
 }
 
 /* ns per call of a syscall loop, in a child with the program loaded (or none) */
@@ -273,10 +289,11 @@ static double syscall_ns(const struct sock_filter *prog, size_t len, long nr, lo
 		return -1;
 	pid_t pid = fork();
 	if (pid == 0) {
-		struct sock_fprog fp = {.len = (unsigned short)len, .filter = (struct sock_filter *)prog};
+		struct sock_fprog fp = {.len = (unsigned short)len,
+		                        .filter = (struct sock_filter *)prog};
 		enum { N = 40000 };
 		if (prog && (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-			     syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp)))
+		             syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp)))
 			_exit(1);
 		double best = 1e300;
 		for (int round = 0; round < 3; round++) {
@@ -349,10 +366,11 @@ static void run_policy(struct policy *p, int opt)
 	qsort(times, (size_t)runs, sizeof(*times), cmp_double);
 
 	const struct scmp_version *ver = seccomp_version();
-	printf("BENCH lib=%s policy=%s opt=%d status=ok version=%u.%u.%u insns=%zu mean=%.2f max=%zu wmean=%.2f "
+	printf("BENCH lib=%s policy=%s opt=%d status=ok version=%u.%u.%u insns=%zu mean=%.2f "
+	       "max=%zu wmean=%.2f "
 	       "cov=%.1f bound=%.2f wbound=%.2f build_us=%.1f peak_kb=%ld",
-	       BENCH_LIB, p->name, opt, ver->major, ver->minor, ver->micro, m.insns, m.mean, m.max, m.wmean, m.coverage, m.bound,
-	       m.wbound, times[runs / 2], peak_kb(&p->log, opt));
+	       BENCH_LIB, p->name, opt, ver->major, ver->minor, ver->micro, m.insns, m.mean, m.max,
+	       m.wmean, m.coverage, m.bound, m.wbound, times[runs / 2], peak_kb(&p->log, opt));
 	if (p->live && len <= 4096) {
 		printf(" getpid_ns=%.0f args_ns=%.0f denied_ns=%.0f none_ns=%.0f",
 		       syscall_ns(prog, len, SYS_getpid, 0),
@@ -393,8 +411,9 @@ static void synth_allowlist(struct policy *p, int n)
 	snprintf(p->name, sizeof(p->name), "allow%d", n);
 	rec_log_add(&p->log, &op);
 	for (int i = 0; i < n; i++) {
-		op = (struct rec_op){.type = REC_RULE, .value = SCMP_ACT_ALLOW,
-				     .syscall = (i * 7) % (n + n / 3 + 1)};
+		op = (struct rec_op){.type = REC_RULE,
+		                     .value = SCMP_ACT_ALLOW,
+		                     .syscall = (i * 7) % (n + n / 3 + 1)};
 		rec_log_add(&p->log, &op);
 	}
 	p->runs = 51;
@@ -409,10 +428,10 @@ static void synth_args(struct policy *p, int s, int k)
 	rec_log_add(&p->log, &op);
 	for (int i = 0; i < s; i++)
 		for (int j = 0; j < k; j++) {
-			op = (struct rec_op){.type = REC_RULE, .value = SCMP_ACT_ALLOW,
-					     .syscall = i, .cnt = 1};
+			op = (struct rec_op){
+			    .type = REC_RULE, .value = SCMP_ACT_ALLOW, .syscall = i, .cnt = 1};
 			op.args[0] = (struct scmp_arg_cmp){1, SCMP_CMP_EQ,
-							   (uint64_t)(i * 131 + j * 17 + 1), 0};
+			                                   (uint64_t)(i * 131 + j * 17 + 1), 0};
 			rec_log_add(&p->log, &op);
 		}
 	p->runs = 5;
@@ -425,9 +444,9 @@ int main(int argc, char **argv)
 	const struct scmp_version *ver = seccomp_version();
 	bool is_sysgate = strcmp(BENCH_LIB, "sysgate") == 0;
 	if (is_sysgate != (ver->major == 2 && ver->minor == 6 && ver->micro == 1 &&
-			   seccomp_arch_resolve_name("csky") != 0)) {
+	                   seccomp_arch_resolve_name("csky") != 0)) {
 		fprintf(stderr, "bench_%s: loaded libseccomp %u.%u.%u, not the library expected\n",
-			BENCH_LIB, ver->major, ver->minor, ver->micro);
+		        BENCH_LIB, ver->major, ver->minor, ver->micro);
 		return 1;
 	}
 	const char *profiles = argc > 1 ? argv[1] : "../shared/data/profiles";

@@ -68,7 +68,8 @@ scmp_filter_ctx rec_replay(const struct rec_log *log)
 			seccomp_attr_set(ctxs[op->ctx], (enum scmp_filter_attr)op->attr, op->value);
 			break;
 		case REC_RULE:
-			seccomp_rule_add_array(ctxs[op->ctx], op->value, op->syscall, op->cnt, op->args);
+			seccomp_rule_add_array(ctxs[op->ctx], op->value, op->syscall, op->cnt,
+			                       op->args);
 			break;
 		case REC_MERGE:
 			if (seccomp_merge(ctxs[op->ctx], ctxs[op->ctx2]) == 0)
@@ -115,11 +116,14 @@ int rec_seccomp_attr_set(scmp_filter_ctx ctx, enum scmp_filter_attr attr, uint32
 	return 0;
 }
 
-int rec_seccomp_rule_add_array(scmp_filter_ctx ctx, uint32_t action, int syscall,
-			       unsigned int cnt, const struct scmp_arg_cmp *args)
+int rec_seccomp_rule_add_array(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int cnt,
+                               const struct scmp_arg_cmp *args)
 {
-	struct rec_op op = {.type = REC_RULE, .ctx = id_of(ctx), .value = action,
-			    .syscall = syscall, .cnt = cnt > 6 ? 6 : cnt};
+	struct rec_op op = {.type = REC_RULE,
+	                    .ctx = id_of(ctx),
+	                    .value = action,
+	                    .syscall = syscall,
+	                    .cnt = cnt > 6 ? 6 : cnt};
 	memcpy(op.args, args, op.cnt * sizeof(*args));
 	rec_log_add(rec_current, &op);
 	return 0;

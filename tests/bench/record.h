@@ -14,15 +14,23 @@
 
 #include <seccomp.h>
 
-enum rec_type { REC_INIT, REC_ARCH_ADD, REC_ARCH_REMOVE, REC_ATTR, REC_RULE, REC_MERGE, REC_RELEASE };
+enum rec_type {
+	REC_INIT,
+	REC_ARCH_ADD,
+	REC_ARCH_REMOVE,
+	REC_ATTR,
+	REC_RULE,
+	REC_MERGE,
+	REC_RELEASE
+};
 
 struct rec_op {
 	enum rec_type type;
-	int ctx, ctx2;      /* recorded context ids */
-	uint32_t value;     /* action, arch token or attribute value */
-	int attr;           /* REC_ATTR: the attribute */
-	int syscall;        /* REC_RULE */
-	unsigned int cnt;   /* REC_RULE */
+	int ctx, ctx2;    /* recorded context ids */
+	uint32_t value;   /* action, arch token or attribute value */
+	int attr;         /* REC_ATTR: the attribute */
+	int syscall;      /* REC_RULE */
+	unsigned int cnt; /* REC_RULE */
 	struct scmp_arg_cmp args[6];
 };
 
@@ -47,8 +55,8 @@ scmp_filter_ctx rec_seccomp_init(uint32_t def_action);
 int rec_seccomp_arch_add(scmp_filter_ctx ctx, uint32_t token);
 int rec_seccomp_arch_remove(scmp_filter_ctx ctx, uint32_t token);
 int rec_seccomp_attr_set(scmp_filter_ctx ctx, enum scmp_filter_attr attr, uint32_t value);
-int rec_seccomp_rule_add_array(scmp_filter_ctx ctx, uint32_t action, int syscall,
-			       unsigned int cnt, const struct scmp_arg_cmp *args);
+int rec_seccomp_rule_add_array(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int cnt,
+                               const struct scmp_arg_cmp *args);
 int rec_seccomp_merge(scmp_filter_ctx dst, scmp_filter_ctx src);
 void rec_seccomp_release(scmp_filter_ctx ctx);
 

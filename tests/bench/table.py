@@ -5,7 +5,7 @@ import sys
 
 COLS = [("insns", "insns"), ("mean", "mean"), ("bound", "bound"), ("max", "max"),
         ("wmean", "wmean"), ("wbound", "wbound"), ("cov", "cov %"), ("build_us", "build µs"),
-        ("peak_kb", "peak KB"), ("getpid_ns", "getpid ns"), ("args_ns", "args ns"),
+        ("peak_kb", "peak heap KB"), ("getpid_ns", "getpid ns"), ("args_ns", "args ns"),
         ("denied_ns", "denied ns"), ("none_ns", "no filter ns")]
 
 rows, order = {}, []
@@ -22,7 +22,7 @@ print("Instructions executed are counted by sysgate's interpreter over every sys
 print("native table (args 0); wmean weights them by the built-in frequency profile; bound/wbound are")
 print("the optimal search tree over the policy's ranges (DP) plus the arch check and a RET; cov is the")
 print("share of unconditionally allowed syscalls the kernel's action cache proves; build µs is the")
-print("median time to build the filter through the API and export it; peak KB is the extra peak RSS.")
+print("median time to build the filter through the API and export it; peak heap KB is the heap the\nlibrary needed for one build + export.")
 print()
 for p in order:
     print(f"### {p}\n")
