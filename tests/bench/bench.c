@@ -14,7 +14,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -252,9 +251,56 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 }
 
 /*
- * Peak heap of one replay + export, in a fresh child: with trimming and mmap'ed chunks turned
- * off, glibc's arena only grows, so its size afterwards is the peak.
+ * Peak heap: the benchmark interposes malloc and friends (the executable's definitions win
+ * over libc's for every library in the process) and, while armed, tracks the bytes in use.
  */
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+static bool heap_armed;
+static long heap_cur, heap_peak;
+
+static void heap_add(long n)
+{
+	heap_cur += n;
+	if (heap_cur > heap_peak)
+		heap_peak = heap_cur;
+}
+
+void *malloc(size_t n)
+{
+	void *p = __libc_malloc(n);
+	if (heap_armed && p)
+		heap_add((long)malloc_usable_size(p));
+	return p;
+}
+
+void *calloc(size_t n, size_t size)
+{
+	void *p = __libc_calloc(n, size);
+	if (heap_armed && p)
+		heap_add((long)malloc_usable_size(p));
+	return p;
+}
+
+void *realloc(void *old, size_t n)
+{
+	long before = heap_armed && old ? (long)malloc_usable_size(old) : 0;
+	void *p = __libc_realloc(old, n);
+	if (heap_armed && p)
+		heap_add((long)malloc_usable_size(p) - before);
+	return p;
+}
+
+void free(void *p)
+{
+	if (heap_armed && p)
+		heap_cur -= (long)malloc_usable_size(p);
+	__libc_free(p);
+}
+
+/* peak heap of one replay + export, in a fresh child so nothing else is in flight */
 static long peak_kb(const struct rec_log *log, int opt)
 {
 	int pfd[2];
@@ -263,11 +309,11 @@ static long peak_kb(const struct rec_log *log, int opt)
 		return -1;
 	pid_t pid = fork();
 	if (pid == 0) {
-		mallopt(M_TRIM_THRESHOLD, INT_MAX);
-		mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-		size_t before = mallinfo2().arena;
+		heap_cur = heap_peak = 0;
+		heap_armed = true;
 		build_once(log, opt);
-		long v = (long)((mallinfo2().arena - before) / 1024);
+		heap_armed = false;
+		long v = (heap_peak + 1023) / 1024;
 		if (write(pfd[1], &v, sizeof(v)) != sizeof(v))
 			_exit(1);
 		_exit(0);
