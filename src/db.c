@@ -326,10 +326,6 @@ static int rule_targets(const struct sg_arch *arch, int sc, int sys, bool exact,
 	nr = sg_sys_arch_nr(arch, sys);
 	if (call > 0 && (arch->mux & family)) {
 		int mux = family == SG_MUX_SOCKET ? arch->socketcall_nr : arch->ipc_nr;
-		if (exact && nr >= 0) {
-			out[(*n)++] = (struct rule_target){nr, 0};
-			return 0;
-		}
 		/* through the multiplexer only A0 (the call number) can be filtered */
 		if (exact && has_args)
 			return -EINVAL;

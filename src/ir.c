@@ -40,6 +40,17 @@ static bool rule_match(const struct sg_rule *r, const struct seccomp_data *d)
 	return true;
 }
 
+/*
+ * A MIPS64 kernel runs a syscall by its number whatever the caller's ABI: an n64 task that
+ * calls 4020 gets o32's getpid, reported under n64's arch value. Numbers of the other MIPS
+ * ABIs are therefore foreign to a MIPS filter, like x32 numbers to an x86_64 one: bad-arch.
+ */
+static bool mips_foreign(const struct sg_arch *arch, uint32_t nr)
+{
+	bool mips = arch->nr_base == 4000 || arch->nr_base == 5000 || arch->nr_base == 6000;
+	return mips && nr >= 4000 && nr < 7000 && (nr < arch->nr_base || nr >= arch->nr_base + 1000);
+}
+
 const struct sg_archdb *sg_ir_select(const struct sg_filter *f, uint32_t arch, uint32_t nr)
 {
 	const struct sg_archdb *x86_64 = NULL, *x32 = NULL;
@@ -53,7 +64,7 @@ const struct sg_archdb *sg_ir_select(const struct sg_filter *f, uint32_t arch, u
 		else if (db->arch->token == SCMP_ARCH_X86_64)
 			x86_64 = db;
 		else
-			return db;
+			return mips_foreign(db->arch, nr) ? NULL : db;
 	}
 	if (!x86_64 && !x32)
 		return NULL;

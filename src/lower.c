@@ -229,8 +229,8 @@ static int add_range(struct lowering *L, uint32_t lo, uint32_t hi, struct decisi
 /* numbers no rule names: the default action, or bad-arch where no ABI of the group owns them */
 static int add_gap(struct lowering *L, uint32_t audit, uint32_t lo, uint32_t hi)
 {
-	/* ownership changes only at the x32 bit and at -1 (see sg_ir_select) */
-	static const uint32_t cuts[] = {SG_X32_BIT, 0xffffffffu};
+	/* ownership changes only at the MIPS ABI bases, the x32 bit and -1 (sg_ir_select) */
+	static const uint32_t cuts[] = {4000, 5000, 6000, 7000, SG_X32_BIT, 0xffffffffu};
 	int rc;
 
 	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {

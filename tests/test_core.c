@@ -651,6 +651,24 @@ START_TEST(low32_extension)
 }
 END_TEST
 
+START_TEST(mips_foreign_numbers)
+{
+	/* a MIPS64 kernel runs o32/n32 numbers for an n64 caller: they get the bad-arch action */
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	ck_assert_int_eq(seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE), 0);
+	ck_assert_int_eq(seccomp_arch_add(ctx, SCMP_ARCH_MIPSEL64), 0);
+	ck_assert_int_eq(seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(99)), 0);
+	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), SCMP_SYS(getpid), 0), 0);
+	ck_assert_uint_eq(verdict(ctx, 5038, NULL), SCMP_ACT_ERRNO(1)); /* n64 getpid */
+	ck_assert_uint_eq(verdict(ctx, 4020, NULL), SCMP_ACT_ERRNO(99)); /* o32 getpid */
+	ck_assert_uint_eq(verdict(ctx, 6038, NULL), SCMP_ACT_ERRNO(99)); /* n32 getpid */
+	ck_assert_uint_eq(verdict(ctx, 5999, NULL), SCMP_ACT_ALLOW);
+	ck_assert_uint_eq(verdict(ctx, 7000, NULL), SCMP_ACT_ALLOW);
+	ck_assert_uint_eq(verdict(ctx, 3999, NULL), SCMP_ACT_ALLOW);
+	seccomp_release(ctx);
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
 	Suite *s = suite_create("core");
@@ -663,6 +681,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, precompute_invalidation);
 	tcase_add_test(tc, too_big);
 	tcase_add_test(tc, low32_extension);
+	tcase_add_test(tc, mips_foreign_numbers);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("semantics");
 	tcase_set_timeout(tc, 120);
