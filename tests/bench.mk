@@ -3,7 +3,7 @@
 BENCH_COMMON = tests/bench/bench.c tests/bench/record.c tests/bench/record.h \
 	tests/bench/profile_rec.c src/bpf.c src/profile_weights.c src/arch/arch.c \
 	src/arch/syscalls.c src/arch/range.c
-EXTRA_DIST += tests/bench/run.sh
+EXTRA_DIST += tests/bench/run.sh tests/bench/table.py
 if HAVE_JSONC
 EXTRA_PROGRAMS = tests/bench/bench_sysgate tests/bench/bench_libseccomp
 tests_bench_bench_sysgate_SOURCES = $(BENCH_COMMON)
@@ -28,5 +28,5 @@ else
 bench:
 	@echo "bench: json-c is needed (apt-get install libjson-c-dev)"; exit 1
 endif
-BENCH_PROFILES = $(abs_top_srcdir)/../shared/data/profiles
+BENCH_PROFILES = $(abs_top_srcdir)/doc/examples/profiles
 .PHONY: bench

@@ -13,3 +13,4 @@ include tests/crossarch.mk
 include tests/compat.mk
 include tests/verify.mk
 include tests/bench.mk
+include tests/dist.mk

@@ -373,7 +373,7 @@ verdicts "$tmp/act.bpf" x86_64 "read => ALLOW" "write => ERRNO(1)" "close => ERR
 	"getpid => TRAP" "getppid => KILL_PROCESS" "gettid => TRACE(7)" "getuid => LOG" \
 	"getgid => KILL" "geteuid => ERRNO(13)" "mmap => ERRNO(38)"
 
-DOCKER=$top_srcdir/../shared/data/profiles/docker-default.json
+DOCKER=$top_srcdir/doc/examples/profiles/docker-default.json
 if [ -r "$DOCKER" ]; then
 	echo "== Docker's default profile"
 	"$COMPILE" -q --arch x86_64 -o "$tmp/d64.bpf" "$DOCKER" || fail "docker x86_64"

@@ -13,8 +13,8 @@
 : "${top_builddir:=.}"
 COMPILE=$top_builddir/tools/scmp_compile
 PROBE=$top_builddir/tests/syscall_probe
-DOCKER=$top_srcdir/../shared/data/profiles/docker-default.json
-PODMAN=$top_srcdir/../shared/data/profiles/podman-seccomp.json
+DOCKER=$top_srcdir/doc/examples/profiles/docker-default.json
+PODMAN=$top_srcdir/doc/examples/profiles/podman-seccomp.json
 
 skip() {
 	echo "SKIP: $*"
@@ -166,5 +166,5 @@ fi
 echo "$checks checks passed, $fails failed"
 [ $fails -eq 0 ] || exit 1
 if [ ! -r "$DOCKER" ] && [ ! -r "$PODMAN" ]; then
-	skip "neither the Docker nor the podman profile is in ../shared/data/profiles"
+	skip "neither the Docker nor the podman profile is in doc/examples/profiles"
 fi

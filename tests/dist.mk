@@ -1,0 +1,42 @@
+# packaging (issue 10): the README tutorial's example program; what `make install` gives a
+# distribution and a program built against it with pkg-config (tests/install.sh); man page
+# lint (tests/manlint.sh)
+
+# doc/examples/tiny-daemon.c, built and run as the README shows it (skips without seccomp)
+check_PROGRAMS += tests/test_tiny_daemon
+TESTS += tests/test_tiny_daemon
+tests_test_tiny_daemon_SOURCES = tests/dist/tiny-daemon.c
+tests_test_tiny_daemon_LDADD = libseccomp.la
+
+# release files the top-level Makefile.am does not list
+EXTRA_DIST += CHANGELOG CONTRIBUTING.md tests/run-all.sh
+
+TESTS += tests/install.sh tests/manlint.sh
+dist_check_SCRIPTS += tests/install.sh tests/manlint.sh
+EXTRA_DIST += tests/dist/installed.c tests/dist/static-init.c tests/dist/header.cpp
+
+# what tests/install.sh needs to know about this build (shell assignments)
+if HAVE_JSONC
+SYSGATE_HAVE_JSONC = yes
+else
+SYSGATE_HAVE_JSONC =
+endif
+sysgate-build-vars:
+	@echo "prefix='$(prefix)'"
+	@echo "bindir='$(bindir)'"
+	@echo "libdir='$(libdir)'"
+	@echo "includedir='$(includedir)'"
+	@echo "mandir='$(mandir)'"
+	@echo "pkgconfigdir='$(pkgconfigdir)'"
+	@echo "CC='$(CC)'"
+	@echo "PACKAGE_VERSION='$(PACKAGE_VERSION)'"
+	@echo "VERSION_MAJOR='$(VERSION_MAJOR)'"
+	@echo "VERSION_MINOR='$(VERSION_MINOR)'"
+	@echo "VERSION_MICRO='$(VERSION_MICRO)'"
+	@echo "bin_programs='$(bin_PROGRAMS)'"
+	@echo "man_pages='$(dist_man_MANS)'"
+	@echo "have_jsonc='$(SYSGATE_HAVE_JSONC)'"
+.PHONY: sysgate-build-vars
+
+# distcheck installs with a multiarch-style libdir, as Debian does (/usr/lib/<triplet>)
+AM_DISTCHECK_CONFIGURE_FLAGS = --libdir='$${prefix}/lib/$(host_cpu)-$(host_os)'
