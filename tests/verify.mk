@@ -1,1 +1,38 @@
-# (fragment: see the owner of this area)
+# verification: libseccomp as a second opinion, optimizer equivalence, limits, fuzzing
+# (see doc/verification.md)
+if HAVE_CHECK
+# Debian's libseccomp is dlopen()ed at run time (never linked: its seccomp_* would clash with
+# sysgate's); the test skips (77) without it
+check_PROGRAMS += tests/test_refdiff
+TESTS += tests/test_refdiff
+tests_test_refdiff_SOURCES = tests/test_refdiff.c tests/testutil.h
+tests_test_refdiff_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_refdiff_LDADD = libsysgate.la $(CHECK_LIBS) -ldl
+endif
+
+if HAVE_CHECK
+# OPTIMIZE=1 and =2 programs agree with each other and with the IR; checker; action cache
+check_PROGRAMS += tests/test_optequiv
+TESTS += tests/test_optequiv
+tests_test_optequiv_SOURCES = tests/test_optequiv.c tests/testutil.h
+tests_test_optequiv_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_optequiv_LDADD = libsysgate.la $(CHECK_LIBS)
+endif
+
+if HAVE_CHECK
+# sizes past every limit: -EFAULT, no crash, bounded time (timings printed)
+check_PROGRAMS += tests/test_limits
+TESTS += tests/test_limits
+tests_test_limits_SOURCES = tests/test_limits.c tests/testutil.h
+tests_test_limits_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_limits_LDADD = libsysgate.la $(CHECK_LIBS)
+endif
+
+# libFuzzer targets (clang; run outside `make check`): `make check-fuzz` runs each target for
+# FUZZ_SECONDS (make check-fuzz FUZZ_SECONDS=600); see tests/fuzz/README.md
+FUZZ_SECONDS = 30
+EXTRA_DIST += tests/fuzz/README.md tests/fuzz/run.sh tests/fuzz/fuzz_api.c tests/fuzz/fuzz_bpf.c \
+	tests/fuzz/fuzz_profile.c tests/fuzz/corpus tests/sanitize.sh
+check-fuzz:
+	FUZZ_BUILD='$(abs_top_builddir)/tests/fuzz/build' bash '$(abs_top_srcdir)/tests/fuzz/run.sh' $(FUZZ_SECONDS)
+.PHONY: check-fuzz

@@ -1,0 +1,1297 @@
+/*
+ * test_refdiff.c - libseccomp as a second opinion.
+ *
+ * Random policies (every operator, every action, several rules per syscall, invalid calls
+ * mixed in) are built call by call in sysgate and in Debian's libseccomp 2.5.4, on x86_64 and
+ * on other ABIs (x86, x32, aarch64, arm, s390x, ppc64, mips, and multi-ABI filters), with
+ * independent OPTIMIZE levels on each side. Every rule-add return code must be the same. Both
+ * exported programs then run in sysgate's interpreter on the same inputs (the policy's syscall
+ * numbers and their neighbours, x32 and -1 numbers, a foreign arch, boundary arguments and
+ * values next to the rules' datums), and the verdicts are compared.
+ *
+ * The documented difference: the input matches several conditional rules of its syscall with
+ * different actions. sysgate defines that the most restrictive action wins (ir.h); libseccomp's
+ * answer depends on the shape of its internal decision tree ("overlap"). Every other difference
+ * is classified (diff_classes[] below): a libseccomp 2.5.4 bug, or a known sysgate difference
+ * reported to the compiler's owner; the first examples of each class are printed with the
+ * calls that built the policy, the input and both verdicts. An unclassified difference fails
+ * the test. A policy is dropped at its first return-code difference (the two contexts no
+ * longer hold the same rules). libseccomp runs each policy in a child process: 2.5.4 can loop
+ * forever in a rule add; a child that makes no progress for SYSGATE_REFDIFF_TIMEOUT seconds
+ * (default 0.5) is killed and the hang counted.
+ *
+ * The reference library is not linked: its seccomp_* symbols would clash with sysgate's. It is
+ * dlopen()ed with RTLD_LOCAL (and RTLD_DEEPBIND, so its internal calls bind to itself) and
+ * called through dlsym() pointers. Without it the test is skipped (exit 77).
+ * SYSGATE_REF_LIBSECCOMP=/path/to/libseccomp.so.2 chooses another reference build;
+ * SYSGATE_SEED=N replays a run; SYSGATE_REFDIFF_ITERS=N changes the policies per ABI set;
+ * SYSGATE_REFDIFF_ABI=name runs one ABI set; SYSGATE_REFDIFF_STRICT=1 fails on known sysgate
+ * bugs too.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <check.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <seccomp.h>
+
+#include "testutil.h"
+
+/*
+ * The reference library
+ */
+
+struct ref_lib {
+	void *handle;
+	const char *path;
+	const struct scmp_version *(*version)(void);
+	scmp_filter_ctx (*init)(uint32_t);
+	void (*release)(scmp_filter_ctx);
+	int (*arch_add)(scmp_filter_ctx, uint32_t);
+	int (*arch_remove)(scmp_filter_ctx, uint32_t);
+	int (*attr_set)(scmp_filter_ctx, enum scmp_filter_attr, uint32_t);
+	int (*rule_add_array)(scmp_filter_ctx, uint32_t, int, unsigned int,
+	                      const struct scmp_arg_cmp *);
+	int (*rule_add_exact_array)(scmp_filter_ctx, uint32_t, int, unsigned int,
+	                            const struct scmp_arg_cmp *);
+	int (*priority)(scmp_filter_ctx, int, uint8_t);
+	int (*export_bpf)(const scmp_filter_ctx, int);
+	int (*resolve_name_arch)(uint32_t, const char *);
+	int (*resolve_name_rewrite)(uint32_t, const char *);
+	int (*api_set)(unsigned int);
+};
+
+static struct ref_lib R;
+
+#if defined(__x86_64__) && defined(__ILP32__)
+#define MULTIARCH "x86_64-linux-gnux32"
+#elif defined(__x86_64__)
+#define MULTIARCH "x86_64-linux-gnu"
+#elif defined(__i386__)
+#define MULTIARCH "i386-linux-gnu"
+#elif defined(__aarch64__)
+#define MULTIARCH "aarch64-linux-gnu"
+#elif defined(__arm__)
+#define MULTIARCH "arm-linux-gnueabihf"
+#elif defined(__s390x__)
+#define MULTIARCH "s390x-linux-gnu"
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define MULTIARCH "powerpc64le-linux-gnu"
+#elif defined(__riscv) && __riscv_xlen == 64
+#define MULTIARCH "riscv64-linux-gnu"
+#else
+#define MULTIARCH "unknown"
+#endif
+
+/* RTLD_DEEPBIND is refused by the sanitizer runtimes; the symbols are found through dlsym()
+ * anyway, and the test binary does not export its own seccomp_* functions */
+#if defined(__SANITIZE_ADDRESS__)
+#define REF_DLFLAGS (RTLD_NOW | RTLD_LOCAL)
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define REF_DLFLAGS (RTLD_NOW | RTLD_LOCAL)
+#endif
+#endif
+#ifndef REF_DLFLAGS
+#define REF_DLFLAGS (RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND)
+#endif
+
+static void *ref_sym(const char *name, bool *ok)
+{
+	void *p = dlsym(R.handle, name);
+	if (!p) {
+		printf("refdiff: %s has no %s\n", R.path, name);
+		*ok = false;
+	}
+	return p;
+}
+
+static bool ref_open(void)
+{
+	static const char *const paths[] = {
+	    "/lib/" MULTIARCH "/libseccomp.so.2", "/usr/lib/" MULTIARCH "/libseccomp.so.2",
+	    "/usr/lib64/libseccomp.so.2",         "/lib64/libseccomp.so.2",
+	    "/usr/lib/libseccomp.so.2",
+	};
+	const char *env = getenv("SYSGATE_REF_LIBSECCOMP");
+	bool ok = true;
+
+	for (size_t i = 0; !R.handle && i < (env ? 1 : sizeof(paths) / sizeof(paths[0])); i++) {
+		R.path = env ? env : paths[i];
+		R.handle = dlopen(R.path, REF_DLFLAGS);
+	}
+	if (!R.handle) {
+		printf("refdiff: no reference libseccomp.so.2 (%s)\n", dlerror());
+		return false;
+	}
+	/* the function pointer casts go through void * as POSIX allows */
+	*(void **)&R.version = ref_sym("seccomp_version", &ok);
+	*(void **)&R.init = ref_sym("seccomp_init", &ok);
+	*(void **)&R.release = ref_sym("seccomp_release", &ok);
+	*(void **)&R.arch_add = ref_sym("seccomp_arch_add", &ok);
+	*(void **)&R.arch_remove = ref_sym("seccomp_arch_remove", &ok);
+	*(void **)&R.attr_set = ref_sym("seccomp_attr_set", &ok);
+	*(void **)&R.rule_add_array = ref_sym("seccomp_rule_add_array", &ok);
+	*(void **)&R.rule_add_exact_array = ref_sym("seccomp_rule_add_exact_array", &ok);
+	*(void **)&R.priority = ref_sym("seccomp_syscall_priority", &ok);
+	*(void **)&R.export_bpf = ref_sym("seccomp_export_bpf", &ok);
+	*(void **)&R.resolve_name_arch = ref_sym("seccomp_syscall_resolve_name_arch", &ok);
+	*(void **)&R.resolve_name_rewrite = ref_sym("seccomp_syscall_resolve_name_rewrite", &ok);
+	*(void **)&R.api_set = ref_sym("seccomp_api_set", &ok);
+	if (!ok)
+		return false;
+	if (getenv("SYSGATE_TEST_API_LEVEL"))
+		R.api_set((unsigned int)atoi(getenv("SYSGATE_TEST_API_LEVEL")));
+	/* make sure we are not comparing sysgate with itself */
+	if ((void *)R.init == (void *)seccomp_init) {
+		printf("refdiff: %s resolves to sysgate itself\n", R.path);
+		return false;
+	}
+	const struct scmp_version *v = R.version();
+	printf("refdiff: reference %s, libseccomp %u.%u.%u\n", R.path, v->major, v->minor,
+	       v->micro);
+	return v->major == 2;
+}
+
+/*
+ * A log of the calls that built a policy, printed with any difference
+ */
+
+struct calllog {
+	char *buf;
+	size_t len, cap;
+};
+
+static void __attribute__((format(printf, 2, 3))) logf_(struct calllog *l, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(l->buf ? l->buf + l->len : NULL, l->buf ? l->cap - l->len : 0, fmt,
+		              ap);
+		va_end(ap);
+		if (l->buf && l->len + (size_t)n < l->cap)
+			break;
+		l->cap = (l->cap + (size_t)n + 1) * 2;
+		l->buf = realloc(l->buf, l->cap);
+		ck_assert_ptr_nonnull(l->buf);
+	}
+	l->len += (size_t)n;
+}
+
+/*
+ * The test's vocabulary: ABI sets, syscalls, actions
+ */
+
+struct abi_set {
+	const char *name;
+	uint32_t tokens[4]; /* 0-terminated */
+};
+
+static const struct abi_set abi_sets[] = {
+    {"x86_64", {SCMP_ARCH_X86_64}},
+    {"x86", {SCMP_ARCH_X86}},
+    {"x32", {SCMP_ARCH_X32}},
+    {"aarch64", {SCMP_ARCH_AARCH64}},
+    {"arm", {SCMP_ARCH_ARM}},
+    {"s390x", {SCMP_ARCH_S390X}},
+    {"ppc64", {SCMP_ARCH_PPC64}},
+    {"mips", {SCMP_ARCH_MIPS}},
+    {"x86_64+x86+x32", {SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32}},
+    {"aarch64+arm", {SCMP_ARCH_AARCH64, SCMP_ARCH_ARM}},
+    {"s390x+ppc64+mips", {SCMP_ARCH_S390X, SCMP_ARCH_PPC64, SCMP_ARCH_MIPS}},
+};
+#define N_ABI_SETS (sizeof(abi_sets) / sizeof(abi_sets[0]))
+
+/* arch values that no ABI set above shares with all others: inputs for the bad-arch path */
+static const uint32_t foreign_audits[] = {0xc000003e, 0x40000003, 0xc00000b7, 0x40000028,
+                                          0x80000016, 0x80000015, 0x00000008, 0x12345678};
+
+/* syscalls with every kind of cross-ABI fate: common ones, ones missing on some ABIs,
+ * socket/ipc calls (multiplexed on x86, s390x, ppc64, mips), ABI-private ones */
+static const char *const sys_names[] = {
+    "read",       "write",       "open",    "close",   "ioctl",   "mmap",       "mmap2",
+    "socket",     "connect",     "accept4", "sendto",  "recvmsg", "bind",       "socketcall",
+    "semop",      "semget",      "shmctl",  "msgsnd",  "ipc",     "clone",      "clone3",
+    "kill",       "personality", "futex",   "openat",  "getpid",  "arch_prctl", "set_tls",
+    "cacheflush", "fstat",       "stat64",  "_llseek", "time",    "execve",     "prctl",
+};
+#define N_SYS_NAMES (sizeof(sys_names) / sizeof(sys_names[0]))
+
+static const uint32_t actions[] = {
+    SCMP_ACT_ALLOW,       SCMP_ACT_ERRNO(0), SCMP_ACT_ERRNO(1),      SCMP_ACT_ERRNO(2),
+    SCMP_ACT_ERRNO(4094), SCMP_ACT_KILL,     SCMP_ACT_KILL_PROCESS,  SCMP_ACT_TRAP,
+    SCMP_ACT_LOG,         SCMP_ACT_TRACE(1), SCMP_ACT_TRACE(0xffff), SCMP_ACT_NOTIFY,
+};
+#define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
+
+static uint32_t pick_action(struct tu_rng *r, bool allow_invalid)
+{
+	if (allow_invalid && tu_below(r, 60) == 0)
+		return tu_below(r, 2) ? SCMP_ACT_ERRNO(4095) : 0x12345678u;
+	return actions[tu_below(r, N_ACTIONS)];
+}
+
+/*
+ * Both libraries side by side
+ */
+
+/*
+ * Every difference falls in one class. Return-code classes are decided from the call; verdict
+ * classes from the input and sysgate's IR. Only the *_OTHER classes are unexplained.
+ */
+enum diff_class {
+	RC_PNR_XLATE,
+	RC_EXACT_PNR,
+	RC_INERT_KEPT,
+	RC_RANGE_MERGE,
+	RC_PNR_ALIAS,
+	RC_REF_HANG,
+	RC_REF_CRASH,
+	RC_OTHER,
+	V_OVERLAP,
+	V_MUX_A0_HI,
+	V_RANGE_MERGE,
+	V_PNR_INERT,
+	V_X32_MINUS1,
+	V_REF_NO_NR_LOAD,
+	V_REF_BYTEORDER,
+	V_OTHER,
+	N_CLASSES
+};
+
+enum diff_owner { DOCUMENTED, LIBSECCOMP, SYSGATE, UNEXPLAINED };
+
+static const struct {
+	const char *name;
+	enum diff_owner owner;
+	const char *what;
+} diff_classes[N_CLASSES] = {
+    [RC_PNR_XLATE] = {"rc:pnr-xlate", LIBSECCOMP,
+                      "2.5.4 fails (-EFAULT) to translate a pseudo syscall number to a "
+                      "non-native ABI"},
+    [RC_EXACT_PNR] = {"rc:exact-pnr", SYSGATE,
+                      "_exact with a pseudo number of a syscall the ABI has: libseccomp -EDOM, "
+                      "sysgate translates it"},
+    [RC_INERT_KEPT] = {"rc:inert-kept", SYSGATE,
+                       "a rule on a syscall an ABI lacks: libseccomp keeps it (conflicts give "
+                       "-EEXIST), sysgate drops it"},
+    [RC_RANGE_MERGE] = {"rc:tree-merge", LIBSECCOMP,
+                        "2.5.4 decides conflicts (-EEXIST) on its hi/lo word tree: rules that "
+                        "compare a common argument conflict, or not, where the chains do not"},
+    [RC_PNR_ALIAS] = {"rc:pnr-alias", SYSGATE,
+                      "rules naming one syscall by its pseudo and by its real number: "
+                      "libseccomp sees a conflict (-EEXIST) that sysgate does not"},
+    [RC_REF_HANG] = {"rc:ref-hang", LIBSECCOMP,
+                     "2.5.4 loops forever in a rule add (range comparisons on shared "
+                     "arguments; the child running it is killed)"},
+    [RC_REF_CRASH] = {"rc:ref-crash", UNEXPLAINED, "libseccomp crashed"},
+    [RC_OTHER] = {"rc:other", UNEXPLAINED, "unexplained return-code difference"},
+    [V_OVERLAP] = {"verdict:overlap", DOCUMENTED,
+                   "several matching conditional rules with different actions (ir.h)"},
+    [V_MUX_A0_HI] = {"verdict:mux-a0-hi", LIBSECCOMP,
+                     "socketcall/ipc call number compared in 64 bits by libseccomp (the kernel "
+                     "reads an int: a deny rule is bypassed by setting the high word)"},
+    [V_RANGE_MERGE] = {"verdict:tree-merge", LIBSECCOMP,
+                       "2.5.4 merges rules that test a common argument into one tree and loses "
+                       "one of them when a later test of the other fails (GHSA-4q85-33p6-j5g6 "
+                       "family; heuristic: two rules of the syscall compare one argument)"},
+    [V_PNR_INERT] = {"verdict:pnr-inert", SYSGATE,
+                     "a pseudo number given for a syscall the ABI has under a real number: "
+                     "libseccomp keeps the rule inert, sysgate applies it to the real number"},
+    [V_X32_MINUS1] = {"verdict:x32-minus1", SYSGATE,
+                      "nr -1 (API_TSKIP) in a filter with both x86_64 and x32: libseccomp "
+                      "applies x32's rules (low-word comparisons), sysgate x86_64's (ir.c)"},
+    [V_REF_NO_NR_LOAD] = {"verdict:ref-no-nr-load", LIBSECCOMP,
+                          "2.5.4 drops the `ld nr` when the first syscall of an arch block is a "
+                          "pseudo syscall it skips: syscall numbers are compared with the arch "
+                          "value, no rule of that block ever matches"},
+    [V_REF_BYTEORDER] = {"verdict:ref-byteorder", LIBSECCOMP,
+                         "2.5.4 returns an action with its bytes swapped (a RET left in host "
+                         "order in a big-endian program)"},
+    [V_OTHER] = {"verdict:other", UNEXPLAINED, "unexplained verdict difference"},
+};
+
+/*
+ * A policy is first generated as a script of calls; libseccomp runs it in a child process
+ * (libseccomp 2.5.4 can loop forever in a rule add: the child is killed after a timeout) and
+ * sends back every return code and its program; sysgate runs it in the test process.
+ */
+enum call_kind { C_ARCH_REMOVE, C_ARCH_ADD, C_ATTR, C_PRIO, C_RULE, C_RULE_EXACT };
+
+struct call {
+	enum call_kind kind;
+	uint32_t u; /* arch token, attribute value, action, priority */
+	int attr;
+	int nr;
+	unsigned int cnt;
+	struct scmp_arg_cmp cmp[8];
+};
+
+#define MAX_CALLS 80
+
+struct script {
+	uint32_t def;
+	int opt_sg, opt_ref;
+	bool tskip;
+	int n;
+	struct call c[MAX_CALLS];
+};
+
+struct ref_result {
+	int rcs[MAX_CALLS];
+	int ndone;     /* calls that returned */
+	int export_rc; /* 1: not reached */
+	struct sock_filter *prog;
+	size_t len;
+	bool hung, crashed;
+};
+
+struct pair {
+	const struct script *s;
+	const struct abi_set *abis;
+	struct calllog log;
+	bool diverged; /* a return code differed: the contexts no longer hold one policy */
+	int nrs[64];   /* the syscall numbers the calls named */
+	int nnrs;
+	struct {
+		uint32_t audit;
+		int nr;
+	} pnr_real[64]; /* real numbers sysgate gave a rule that named a pseudo number */
+	int npnr_real;
+	int ok[MAX_CALLS]; /* calls that succeeded on both sides */
+	long *counts;      /* per class */
+	long *printed;     /* per class: examples printed */
+};
+
+struct stats {
+	long policies, cases, ref_unchecked, calls;
+	long counts[N_CLASSES], printed[N_CLASSES];
+	long opt[2][2];
+	long sg_insns, ref_insns;
+	size_t sg_max, ref_max;
+};
+
+static bool is_pnr(int nr)
+{
+	return nr <= -100;
+}
+
+/* the name a client's syscall number stands for (native number or pseudo number) */
+static const char *nr_name(int nr)
+{
+	return nr >= 0 ? sg_arch_syscall_name(sg_arch_native(), nr) : sg_syscall_pnr_name(nr);
+}
+
+static bool has_foreign_abi(const struct pair *p)
+{
+	for (int i = 0; p->abis->tokens[i]; i++)
+		if (p->abis->tokens[i] != seccomp_arch_native())
+			return true;
+	return false;
+}
+
+/* some ABI of the filter has no syscall of that name */
+static bool absent_somewhere(const struct pair *p, int nr)
+{
+	const char *name = nr_name(nr);
+	for (int i = 0; name && p->abis->tokens[i]; i++)
+		if (sg_arch_syscall_nr(sg_arch_by_token(p->abis->tokens[i]), name) < 0)
+			return true;
+	return false;
+}
+
+/* the call compares an argument an earlier successful rule on the syscall compares too */
+static bool range_shared(const struct pair *p, const struct call *c)
+{
+	for (const struct call *e = p->s->c; e < c; e++) {
+		if (!p->ok[e - p->s->c] || e->nr != c->nr)
+			continue;
+		for (unsigned int i = 0; i < c->cnt; i++)
+			for (unsigned int j = 0; j < e->cnt; j++)
+				if (c->cmp[i].arg == e->cmp[j].arg)
+					return true;
+	}
+	return false;
+}
+
+/* an earlier rule named the same syscall by its pseudo number and this one by its real
+ * number, or the other way round */
+static bool pnr_alias(const struct pair *p, const struct call *c)
+{
+	const char *name = nr_name(c->nr);
+
+	for (const struct call *e = p->s->c; name && e < c; e++)
+		if (p->ok[e - p->s->c] && e->nr != c->nr && (is_pnr(e->nr) || is_pnr(c->nr)) &&
+		    nr_name(e->nr) && strcmp(nr_name(e->nr), name) == 0)
+			return true;
+	return false;
+}
+
+static enum diff_class classify_rc(const struct pair *p, const struct call *c, int sg_rc,
+                                   int ref_rc)
+{
+	bool exact = c->kind == C_RULE_EXACT;
+	int nr = c->nr;
+
+	if (c->kind != C_RULE && c->kind != C_RULE_EXACT && c->kind != C_PRIO)
+		return RC_OTHER;
+	if (ref_rc == -EFAULT && is_pnr(nr) && has_foreign_abi(p))
+		return RC_PNR_XLATE;
+	if (exact && is_pnr(nr) && ref_rc == -EDOM && sg_rc == 0)
+		return RC_EXACT_PNR;
+	if (((sg_rc == 0 && ref_rc == -EEXIST) || (sg_rc == -EEXIST && ref_rc == 0)) &&
+	    range_shared(p, c))
+		return RC_RANGE_MERGE;
+	if (sg_rc == 0 && ref_rc == -EEXIST && absent_somewhere(p, nr))
+		return RC_INERT_KEPT;
+	if (sg_rc == 0 && ref_rc == -EEXIST && pnr_alias(p, c))
+		return RC_PNR_ALIAS;
+	return RC_OTHER;
+}
+
+/* count a difference; print the first examples of every class that is not documented */
+static bool note_diff(const struct pair *p, enum diff_class c)
+{
+	p->counts[c]++;
+	if (diff_classes[c].owner == DOCUMENTED || p->printed[c] >= (c == V_OTHER ? 8 : 2))
+		return false;
+	p->printed[c]++;
+	return true;
+}
+
+static void cmp_format(char *buf, size_t size, const struct scmp_arg_cmp *c)
+{
+	snprintf(buf, size, "{%u, %d, 0x%" PRIx64 ", 0x%" PRIx64 "}", c->arg, (int)c->op,
+	         (uint64_t)c->datum_a, (uint64_t)c->datum_b);
+}
+
+static void call_format(char *buf, size_t size, const struct call *c)
+{
+	char one[96];
+	size_t off;
+
+	switch (c->kind) {
+	case C_ARCH_REMOVE:
+		snprintf(buf, size, "seccomp_arch_remove(ctx, 0x%08x)", c->u);
+		return;
+	case C_ARCH_ADD:
+		snprintf(buf, size, "seccomp_arch_add(ctx, 0x%08x)", c->u);
+		return;
+	case C_ATTR:
+		snprintf(buf, size, "seccomp_attr_set(ctx, %d, 0x%x)", c->attr, c->u);
+		return;
+	case C_PRIO:
+		snprintf(buf, size, "seccomp_syscall_priority(ctx, %d, %u)", c->nr, c->u);
+		return;
+	default:
+		break;
+	}
+	off = (size_t)snprintf(buf, size, "seccomp_rule_add%s_array(ctx, 0x%08x, %d, %u, {",
+	                       c->kind == C_RULE_EXACT ? "_exact" : "", c->u, c->nr, c->cnt);
+	for (unsigned int i = 0; i < c->cnt && i < 8 && off < size; i++) {
+		cmp_format(one, sizeof(one), &c->cmp[i]);
+		off += (size_t)snprintf(buf + off, size - off, "%s%s", i ? ", " : "", one);
+	}
+	if (off < size)
+		snprintf(buf + off, size - off, "})");
+}
+
+/* the first return-code difference ends the policy: the two contexts no longer agree */
+static void rc_compare(struct pair *p, const struct call *c, int sg_rc, int ref_rc,
+                       enum diff_class cls)
+{
+	char what[600];
+
+	if (cls == RC_OTHER && sg_rc == ref_rc)
+		return;
+	p->diverged = true;
+	if (cls == RC_OTHER)
+		cls = classify_rc(p, c, sg_rc, ref_rc);
+	if (note_diff(p, cls)) {
+		call_format(what, sizeof(what), c);
+		printf("refdiff[%s]: RETURN CODE DIFFERENCE (%s) in %s: sysgate %d, libseccomp "
+		       "%d\n",
+		       p->abis->name, diff_classes[cls].name, what, sg_rc, ref_rc);
+		if (p->printed[cls] == 1)
+			printf("policy so far:\n%s\n", p->log.buf ? p->log.buf : "");
+	}
+}
+
+/* the real numbers a pseudo number lands on where no multiplexer is involved */
+static void note_pnr_real(struct pair *p, int nr)
+{
+	const char *name = sg_syscall_pnr_name(nr);
+	uint8_t family = 0;
+	bool mux = name && sg_mux_call(nr, &family) > 0;
+
+	for (int i = 0; name && p->abis->tokens[i] && p->npnr_real < 64; i++) {
+		const struct sg_arch *arch = sg_arch_by_token(p->abis->tokens[i]);
+		int real = sg_arch_syscall_nr(arch, name);
+		if (real >= 0 && !(mux && (arch->mux & family))) {
+			p->pnr_real[p->npnr_real].audit = arch->audit;
+			p->pnr_real[p->npnr_real++].nr = real;
+		}
+	}
+}
+
+static bool is_pnr_real(const struct pair *p, const struct seccomp_data *d)
+{
+	for (int i = 0; i < p->npnr_real; i++)
+		if (p->pnr_real[i].audit == d->arch && p->pnr_real[i].nr == d->nr)
+			return true;
+	return false;
+}
+
+static void note_nr(struct pair *p, int nr)
+{
+	if (is_pnr(nr))
+		note_pnr_real(p, nr);
+	for (int i = 0; i < p->nnrs; i++)
+		if (p->nrs[i] == nr)
+			return;
+	if (p->nnrs < 64)
+		p->nrs[p->nnrs++] = nr;
+}
+
+/* one call on one library (the function table is sysgate's or libseccomp's) */
+struct lib_api {
+	int (*arch_add)(scmp_filter_ctx, uint32_t);
+	int (*arch_remove)(scmp_filter_ctx, uint32_t);
+	int (*attr_set)(scmp_filter_ctx, enum scmp_filter_attr, uint32_t);
+	int (*rule_add_array)(scmp_filter_ctx, uint32_t, int, unsigned int,
+	                      const struct scmp_arg_cmp *);
+	int (*rule_add_exact_array)(scmp_filter_ctx, uint32_t, int, unsigned int,
+	                            const struct scmp_arg_cmp *);
+	int (*priority)(scmp_filter_ctx, int, uint8_t);
+};
+
+static int call_run(const struct lib_api *api, scmp_filter_ctx ctx, const struct call *c)
+{
+	switch (c->kind) {
+	case C_ARCH_REMOVE:
+		return api->arch_remove(ctx, c->u);
+	case C_ARCH_ADD:
+		return api->arch_add(ctx, c->u);
+	case C_ATTR:
+		return api->attr_set(ctx, (enum scmp_filter_attr)c->attr, c->u);
+	case C_PRIO:
+		return api->priority(ctx, c->nr, (uint8_t)c->u);
+	case C_RULE:
+		return api->rule_add_array(ctx, c->u, c->nr, c->cnt, c->cmp);
+	case C_RULE_EXACT:
+		return api->rule_add_exact_array(ctx, c->u, c->nr, c->cnt, c->cmp);
+	}
+	return -1;
+}
+
+/* a random comparison; now and then an invalid one (bad arg index or operator) */
+static struct scmp_arg_cmp random_cmp(struct tu_rng *r, unsigned int arg, const uint64_t *pool,
+                                      size_t npool)
+{
+	struct scmp_arg_cmp c;
+	uint64_t v =
+	    npool && tu_below(r, 2) ? tu_value_near(r, pool[tu_below(r, npool)]) : tu_value(r);
+
+	c.arg = arg;
+	c.op = (enum scmp_compare)(1 + tu_below(r, 7));
+	c.datum_a = v;
+	c.datum_b = tu_value(r);
+	if (c.op == SCMP_CMP_MASKED_EQ) {
+		/* a useful mask: datum inside the mask most of the time */
+		if (tu_below(r, 3) == 0)
+			c.datum_a = tu_below(r, 2) ? 0xffffffffull : 0xffffffff00000000ull;
+		if (tu_below(r, 4))
+			c.datum_b &= c.datum_a;
+	}
+	if (tu_below(r, 80) == 0)
+		c.arg = 6 + (unsigned int)tu_below(r, 3);
+	if (tu_below(r, 80) == 0)
+		c.op = tu_below(r, 2) ? _SCMP_CMP_MIN : _SCMP_CMP_MAX;
+	return c;
+}
+
+/* a syscall number as a client would pass it: native numbers, pseudo numbers, odd ones */
+static int pick_syscall(struct tu_rng *r, const int *pool, size_t npool, bool tskip)
+{
+	switch (tu_below(r, 60)) {
+	case 0:
+		return 1000 + (int)tu_below(r, 3); /* nameless: native only */
+	case 1:
+		return tskip ? -1
+		             : -1 - (int)tu_below(r, 99); /* -1 needs API_TSKIP; -2..-99 never */
+	case 2:
+		return -101 - (int)tu_below(r, 20); /* socket-family pseudo numbers */
+	case 3:
+		return -201 - (int)tu_below(r, 24); /* ipc-family (and a few unassigned) */
+	default:
+		return pool[tu_below(r, npool)];
+	}
+}
+
+static struct call *script_add(struct script *s, enum call_kind kind)
+{
+	struct call *c = &s->c[s->n++];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	return c;
+}
+
+/* one random policy as a script of calls */
+static void make_script(struct tu_rng *r, struct script *s, const struct abi_set *abis,
+                        const int *pool, size_t npool)
+{
+	uint64_t datums[32];
+	size_t ndatums = 0;
+	int nrules = 1 + (int)tu_below(r, 24);
+	/* few syscalls and many rules: overlaps, prefixes and conflicts are the interesting part */
+	int sys_used[6];
+	int nsys = 1 + (int)tu_below(r, 6);
+	struct call *c;
+
+	memset(s, 0, sizeof(*s));
+	s->def = pick_action(r, false);
+	s->opt_sg = 1 + (int)tu_below(r, 2);
+	s->opt_ref = 1 + (int)tu_below(r, 2);
+	s->tskip = tu_below(r, 8) == 0;
+	for (int i = 0; i < nsys; i++)
+		sys_used[i] = pick_syscall(r, pool, npool, s->tskip);
+
+	for (int i = 0; abis->tokens[i]; i++) {
+		if (i == 0 && abis->tokens[i] != seccomp_arch_native())
+			script_add(s, C_ARCH_REMOVE)->u = SCMP_ARCH_NATIVE;
+		if (abis->tokens[i] != seccomp_arch_native())
+			script_add(s, C_ARCH_ADD)->u = abis->tokens[i];
+	}
+	if (tu_below(r, 4) == 0) {
+		c = script_add(s, C_ATTR);
+		c->attr = SCMP_FLTATR_ACT_BADARCH;
+		c->u = pick_action(r, true);
+	}
+	if (s->tskip) {
+		c = script_add(s, C_ATTR);
+		c->attr = SCMP_FLTATR_API_TSKIP;
+		c->u = 1;
+	}
+
+	for (int i = 0; i < nrules && s->n < MAX_CALLS - 3; i++) {
+		unsigned int used = 0;
+		unsigned int want = (unsigned int)(tu_below(r, 5) == 0 ? 0 : 1 + tu_below(r, 3));
+		int nr = tu_below(r, 10) == 0 ? pick_syscall(r, pool, npool, s->tskip)
+		                              : sys_used[tu_below(r, (uint64_t)nsys)];
+
+		if (tu_below(r, 12) == 0) {
+			c = script_add(s, C_PRIO);
+			c->nr = nr;
+			c->u = (uint8_t)tu_next(r);
+		}
+		c = script_add(s, tu_below(r, 10) == 0 ? C_RULE_EXACT : C_RULE);
+		c->nr = nr;
+		c->u = pick_action(r, true);
+		if (tu_below(r, 30) == 0)
+			want = 4 + (unsigned int)tu_below(r, 4); /* up to 7: 7 is -EINVAL */
+		for (unsigned int j = 0; j < want; j++) {
+			unsigned int arg = (unsigned int)tu_below(r, 6);
+			/* one comparison per argument, except now and then (-EINVAL) */
+			if ((used & (1u << arg)) && tu_below(r, 20) != 0) {
+				for (arg = 0; arg < 6 && (used & (1u << arg)); arg++)
+					;
+				if (arg == 6)
+					break;
+			}
+			used |= 1u << arg;
+			c->cmp[c->cnt] = random_cmp(r, arg, datums, ndatums);
+			if (ndatums < 32)
+				datums[ndatums++] = c->cmp[c->cnt].datum_a;
+			c->cnt++;
+		}
+		/* the same conditions again: a duplicate, a conflict, or a prefix of the rule */
+		if (tu_below(r, 5) == 0) {
+			struct call *again = script_add(s, C_RULE);
+			*again = *c;
+			again->kind = C_RULE;
+			if (tu_below(r, 2))
+				again->u = pick_action(r, false);
+			if (again->cnt > 1 && tu_below(r, 2))
+				again->cnt--;
+		}
+	}
+}
+
+/*
+ * libseccomp in a child process: it writes each return code as the call returns, then the
+ * export's return code, the program length and the program
+ */
+static void ref_child(const struct script *s, int fd)
+{
+	struct lib_api api;
+	scmp_filter_ctx ctx = R.init(s->def);
+	int memfd = memfd_create("refdiff", 0), rc;
+	uint32_t len = 0;
+	struct sock_filter *prog = NULL;
+
+	api.arch_add = R.arch_add;
+	api.arch_remove = R.arch_remove;
+	api.attr_set = R.attr_set;
+	api.rule_add_array = R.rule_add_array;
+	api.rule_add_exact_array = R.rule_add_exact_array;
+	api.priority = R.priority;
+	if (!ctx || memfd < 0 || R.attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, (uint32_t)s->opt_ref))
+		_exit(3);
+	for (int i = 0; i < s->n; i++) {
+		rc = call_run(&api, ctx, &s->c[i]);
+		if (write(fd, &rc, sizeof(rc)) != sizeof(rc))
+			_exit(4);
+	}
+	rc = R.export_bpf(ctx, memfd);
+	if (rc == 0) {
+		off_t size = lseek(memfd, 0, SEEK_END);
+		len = (uint32_t)(size / (off_t)sizeof(*prog));
+		prog = malloc((size_t)size + 1);
+		if (!prog || pread(memfd, prog, (size_t)size, 0) != size)
+			_exit(5);
+	}
+	if (write(fd, &rc, sizeof(rc)) != sizeof(rc) || write(fd, &len, sizeof(len)) != sizeof(len))
+		_exit(4);
+	R.release(ctx);
+	for (size_t off = 0; off < len * sizeof(*prog);) {
+		ssize_t n = write(fd, (char *)prog + off, len * sizeof(*prog) - off);
+		if (n <= 0)
+			_exit(4);
+		off += (size_t)n;
+	}
+	free(prog);
+	_exit(0);
+}
+
+/* libseccomp's calls take microseconds: no progress for this long is a hang */
+static double ref_timeout(void)
+{
+	const char *env = getenv("SYSGATE_REFDIFF_TIMEOUT");
+	return env ? atof(env) : 0.5;
+}
+
+/* run the script on libseccomp in a child; a child that takes too long is killed */
+static void ref_run(const struct script *s, bool big_endian, struct ref_result *res)
+{
+	int pfd[2], status;
+	pid_t pid;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	struct timespec t0, now;
+
+	memset(res, 0, sizeof(*res));
+	res->export_rc = 1;
+	ck_assert_int_eq(pipe(pfd), 0);
+	fflush(stdout);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		ref_child(s, pfd[1]);
+	}
+	close(pfd[1]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd pf = {.fd = pfd[0], .events = POLLIN};
+		double left;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = ref_timeout() - (double)(now.tv_sec - t0.tv_sec) -
+		       (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
+		if (left <= 0) {
+			kill(pid, SIGKILL);
+			res->hung = true;
+			break;
+		}
+		if (poll(&pf, 1, (int)(left * 1000) + 1) <= 0)
+			continue;
+		if (len + 4096 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap);
+			ck_assert_ptr_nonnull(buf);
+		}
+		ssize_t n = read(pfd[0], buf + len, cap - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		t0 = now; /* progress */
+	}
+	close(pfd[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	if (!res->hung && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		res->crashed = true;
+	res->ndone = (int)(len / sizeof(int));
+	if (res->ndone > s->n)
+		res->ndone = s->n;
+	memcpy(res->rcs, buf, (size_t)res->ndone * sizeof(int));
+	if (!res->hung && !res->crashed) {
+		size_t off = (size_t)s->n * sizeof(int);
+		uint32_t plen;
+		ck_assert_uint_ge(len, off + sizeof(int) + sizeof(plen));
+		memcpy(&res->export_rc, buf + off, sizeof(int));
+		memcpy(&plen, buf + off + sizeof(int), sizeof(plen));
+		off += sizeof(int) + sizeof(plen);
+		ck_assert_uint_eq(len, off + plen * sizeof(struct sock_filter));
+		res->len = plen;
+		res->prog = malloc(plen * sizeof(struct sock_filter) + 1);
+		memcpy(res->prog, buf + off, plen * sizeof(struct sock_filter));
+		sg_bpf_to_target(res->prog, res->len, big_endian);
+	}
+	free(buf);
+}
+
+/* the conditional rules of the syscall that (arch, nr) selects, or NULL */
+static const struct sg_sysrules *cond_rules(const struct sg_filter *f, const struct seccomp_data *d)
+{
+	const struct sg_archdb *db = sg_ir_select(f, d->arch, (uint32_t)d->nr);
+	const struct sg_sysrules *s = db ? sg_archdb_find(db, d->nr) : NULL;
+	return s && !s->has_uncond ? s : NULL;
+}
+
+static bool rule_matches(const struct sg_rule *ru, const struct seccomp_data *d, bool mask_datum)
+{
+	for (unsigned int c = 0; c < ru->ncond; c++) {
+		struct sg_cond co = ru->cond[c];
+		if (mask_datum)
+			co.datum &= co.mask;
+		if (!sg_cond_match(&co, d->args[co.arg]))
+			return false;
+	}
+	return true;
+}
+
+/* how many different actions among the conditional rules that match (0 or 1: no overlap);
+ * mask_datum: with MASKED_EQ comparing (arg & mask) == (datum & mask) as libseccomp does */
+static int overlap_actions(const struct sg_filter *f, const struct seccomp_data *d, bool mask_datum)
+{
+	const struct sg_sysrules *s = cond_rules(f, d);
+	uint32_t seen[64];
+	int n = 0;
+
+	for (uint32_t i = 0; s && i < s->nrules; i++) {
+		const struct sg_rule *ru = &s->rules[i];
+		int k = 0;
+		if (!rule_matches(ru, d, mask_datum))
+			continue;
+		while (k < n && seen[k] != ru->action)
+			k++;
+		if (k == n && n < 64)
+			seen[n++] = ru->action;
+	}
+	return n;
+}
+
+/* two conditional rules of the syscall compare a common argument */
+static bool shared_argument(const struct sg_filter *f, const struct seccomp_data *d)
+{
+	const struct sg_sysrules *s = cond_rules(f, d);
+
+	for (uint32_t i = 0; s && i < s->nrules; i++)
+		for (uint32_t j = i + 1; j < s->nrules; j++) {
+			const struct sg_rule *a = &s->rules[i], *b = &s->rules[j];
+			for (unsigned int x = 0; x < a->ncond; x++)
+				for (unsigned int y = 0; y < b->ncond; y++)
+					if (a->cond[x].arg == b->cond[y].arg)
+						return true;
+		}
+	return false;
+}
+
+/* the input is the socketcall/ipc multiplexer with a high word in the call number */
+static bool mux_a0_hi(const struct sg_filter *f, const struct seccomp_data *d)
+{
+	const struct sg_archdb *db = sg_ir_select(f, d->arch, (uint32_t)d->nr);
+	return db && (d->args[0] >> 32) != 0 &&
+	       (d->nr == db->arch->socketcall_nr || d->nr == db->arch->ipc_nr);
+}
+
+/* trace: a jump compares the accumulator still holding the arch with a non-arch constant */
+struct arch_cmp_trace {
+	const struct sg_filter *f;
+	bool a_is_arch, bad;
+};
+
+static void arch_cmp_step(void *ctx, const struct sg_bpf_step *st)
+{
+	struct arch_cmp_trace *t = ctx;
+	const struct sock_filter *in = st->insn;
+	bool is_audit = false;
+
+	if (in->code == (BPF_LD | BPF_W | BPF_ABS)) {
+		t->a_is_arch = in->k == SG_OFF_ARCH;
+		return;
+	}
+	if (!t->a_is_arch || !sg_bpf_insn_is_cond_jump(in))
+		return;
+	for (uint32_t i = 0; i < t->f->narch; i++)
+		is_audit |= t->f->arch[i].arch->audit == in->k;
+	t->bad |= !is_audit;
+}
+
+static enum diff_class classify_verdict(const struct sg_filter *f, const struct pair *p,
+                                        const struct seccomp_data *d, uint32_t vr,
+                                        const struct sock_filter *refp, size_t reflen, bool be)
+{
+	struct arch_cmp_trace t = {f, false, false};
+
+	if (overlap_actions(f, d, false) > 1)
+		return V_OVERLAP;
+	if (sg_action_valid(vr) < 0 && sg_action_valid(__builtin_bswap32(vr)) == 0)
+		return V_REF_BYTEORDER;
+	sg_bpf_run_trace(refp, reflen, d, be, NULL, arch_cmp_step, &t);
+	if (t.bad)
+		return V_REF_NO_NR_LOAD;
+	if (mux_a0_hi(f, d)) {
+		struct seccomp_data low = *d;
+		low.args[0] &= 0xffffffffu;
+		if (sg_bpf_run(refp, reflen, &low, be, NULL) == sg_ir_eval(f, d))
+			return V_MUX_A0_HI;
+	}
+	if (is_pnr_real(p, d))
+		return V_PNR_INERT;
+	if (d->nr == -1 && d->arch == 0xc000003eu) {
+		bool x32 = false, x86_64 = false;
+		for (uint32_t i = 0; i < f->narch; i++) {
+			x32 |= f->arch[i].arch->token == SCMP_ARCH_X32;
+			x86_64 |= f->arch[i].arch->token == SCMP_ARCH_X86_64;
+		}
+		if (x32 && x86_64)
+			return V_X32_MINUS1;
+	}
+	if (shared_argument(f, d))
+		return V_RANGE_MERGE;
+	return V_OTHER;
+}
+
+struct inputs {
+	struct seccomp_data *d;
+	size_t n, cap;
+};
+
+static void input_add(struct inputs *in, const struct seccomp_data *d)
+{
+	if (in->n == in->cap) {
+		in->cap = in->cap ? in->cap * 2 : 256;
+		in->d = realloc(in->d, in->cap * sizeof(*in->d));
+		ck_assert_ptr_nonnull(in->d);
+	}
+	in->d[in->n++] = *d;
+}
+
+/* argument vectors for (arch, nr): boundaries, and values next to the datums of its rules */
+static void add_arg_vectors(struct tu_rng *r, struct inputs *in, const struct sg_filter *f,
+                            uint32_t audit, uint32_t nr, int count)
+{
+	const struct sg_archdb *db = sg_ir_select(f, audit, nr);
+	const struct sg_sysrules *s = db ? sg_archdb_find(db, (int32_t)nr) : NULL;
+	struct seccomp_data d = {.nr = (int)nr, .arch = audit};
+
+	input_add(in, &d); /* all zero */
+	for (int t = 1; t < count; t++) {
+		for (int a = 0; a < 6; a++) {
+			d.args[a] = tu_value(r);
+			if (s && s->nrules && tu_below(r, 4) != 0) {
+				const struct sg_rule *ru = &s->rules[tu_below(r, s->nrules)];
+				for (unsigned int c = 0; c < ru->ncond; c++) {
+					const struct sg_cond *co = &ru->cond[c];
+					if (co->arg != a)
+						continue;
+					d.args[a] = tu_value_near(r, co->datum);
+					if (co->op == SCMP_CMP_MASKED_EQ && tu_below(r, 2))
+						d.args[a] = co->datum | (tu_next(r) & ~co->mask);
+				}
+			}
+		}
+		input_add(in, &d);
+	}
+}
+
+static void add_number(struct tu_rng *r, struct inputs *in, const struct sg_filter *f,
+                       uint32_t audit, uint32_t nr, bool x86)
+{
+	for (int delta = -1; delta <= 1; delta++) {
+		uint32_t n = nr + (uint32_t)delta;
+		add_arg_vectors(r, in, f, audit, n, delta == 0 ? 24 : 2);
+		if (x86) /* the x32 bit, both ways */
+			add_arg_vectors(r, in, f, audit, n ^ SG_X32_BIT, delta == 0 ? 6 : 1);
+	}
+}
+
+static void make_inputs(struct tu_rng *r, struct inputs *in, const struct sg_filter *f,
+                        const struct pair *p)
+{
+	in->n = 0;
+	for (uint32_t i = 0; i < f->narch; i++) {
+		const struct sg_archdb *db = &f->arch[i];
+		uint32_t audit = db->arch->audit, tok = db->arch->token;
+		bool x86 = audit == 0xc000003eu;
+
+		/* the numbers sysgate's rules sit on */
+		for (uint32_t j = 0; j < db->nsys; j++)
+			add_number(r, in, f, audit, (uint32_t)db->sys[j].nr, x86);
+		/* the numbers libseccomp puts the policy's syscalls on, as it resolves them */
+		for (int j = 0; j < p->nnrs; j++) {
+			const char *name = nr_name(p->nrs[j]);
+			if (!name)
+				continue;
+			int n1 = R.resolve_name_arch(tok, name),
+			    n2 = R.resolve_name_rewrite(tok, name);
+			if (n1 >= 0 && !sg_archdb_find(db, n1))
+				add_number(r, in, f, audit, (uint32_t)n1, false);
+			if (n2 >= 0 && n2 != n1 && !sg_archdb_find(db, n2))
+				add_number(r, in, f, audit, (uint32_t)n2, false);
+		}
+		add_number(r, in, f, audit, 0, x86);
+		add_number(r, in, f, audit, 0xffffffffu, false);
+		add_arg_vectors(r, in, f, audit, (uint32_t)tu_next(r), 2);
+	}
+	for (size_t i = 0; i < sizeof(foreign_audits) / sizeof(foreign_audits[0]); i++) {
+		bool mine = false;
+		for (uint32_t j = 0; j < f->narch; j++)
+			mine |= f->arch[j].arch->audit == foreign_audits[i];
+		if (!mine)
+			add_arg_vectors(r, in, f, foreign_audits[i], (uint32_t)tu_below(r, 400), 2);
+	}
+}
+
+static void print_input(const struct seccomp_data *d)
+{
+	printf("input: arch 0x%08x nr %d (0x%x) args", d->arch, d->nr, (uint32_t)d->nr);
+	for (int i = 0; i < 6; i++)
+		printf(" 0x%" PRIx64, (uint64_t)d->args[i]);
+	printf("\n");
+}
+
+/* sysgate's program through the public export, in host byte order */
+static int sg_export(scmp_filter_ctx ctx, bool big_endian, struct sock_filter **out, size_t *len)
+{
+	int fd = memfd_create("refdiff", 0), rc;
+	off_t size;
+
+	ck_assert_int_ge(fd, 0);
+	*out = NULL;
+	*len = 0;
+	rc = seccomp_export_bpf(ctx, fd);
+	if (rc == 0) {
+		size = lseek(fd, 0, SEEK_END);
+		ck_assert_int_eq(size % (off_t)sizeof(struct sock_filter), 0);
+		*len = (size_t)size / sizeof(struct sock_filter);
+		*out = malloc((size_t)size + 1);
+		ck_assert_int_eq(pread(fd, *out, (size_t)size, 0), size);
+		sg_bpf_to_target(*out, *len, big_endian);
+	}
+	close(fd);
+	return rc;
+}
+
+static const struct lib_api api_sg = {
+    seccomp_arch_add,       seccomp_arch_remove,          seccomp_attr_set,
+    seccomp_rule_add_array, seccomp_rule_add_exact_array, seccomp_syscall_priority,
+};
+
+/* one policy: the script on both libraries, return codes, then verdicts */
+static void run_policy(struct tu_rng *r, struct pair *p, struct stats *st)
+{
+	const struct script *sc = p->s;
+	struct ref_result ref;
+	scmp_filter_ctx ctx;
+	struct sg_filter *f;
+	struct sock_filter *sgp = NULL;
+	size_t sglen = 0;
+	struct inputs in = {0};
+	bool be;
+	int rc;
+
+	/* libseccomp first: its child must not inherit (and leak) sysgate's context */
+	ref_run(sc, sg_arch_by_token(p->abis->tokens[0])->big_endian, &ref);
+	ctx = seccomp_init(sc->def);
+	f = (struct sg_filter *)ctx;
+	ck_assert_ptr_nonnull(ctx);
+	ck_assert_int_eq(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, (uint32_t)sc->opt_sg), 0);
+	logf_(&p->log, "  ctx = seccomp_init(0x%08x);\n  OPTIMIZE: sysgate %d, libseccomp %d\n",
+	      sc->def, sc->opt_sg, sc->opt_ref);
+
+	for (int i = 0; i < sc->n && !p->diverged; i++) {
+		const struct call *c = &sc->c[i];
+		char what[600];
+
+		if (c->kind == C_RULE || c->kind == C_RULE_EXACT || c->kind == C_PRIO) {
+			note_nr(p, c->nr);
+		}
+		rc = call_run(&api_sg, ctx, c);
+		st->calls++;
+		call_format(what, sizeof(what), c);
+		logf_(&p->log, "  %s = %d;\n", what, rc);
+		if (i >= ref.ndone)
+			rc_compare(p, c, rc, 1, ref.hung ? RC_REF_HANG : RC_REF_CRASH);
+		else
+			rc_compare(p, c, rc, ref.rcs[i], RC_OTHER);
+		p->ok[i] = rc == 0 && !p->diverged;
+	}
+	if (!p->diverged && ref.crashed)
+		rc_compare(p, &sc->c[0], 0, 1, RC_REF_CRASH);
+	if (p->diverged)
+		goto out;
+
+	be = f->arch[0].arch->big_endian;
+	rc = sg_export(ctx, be, &sgp, &sglen);
+	if (rc != ref.export_rc) {
+		printf("refdiff[%s]: export: sysgate %d, libseccomp %d\npolicy:\n%s\n",
+		       p->abis->name, rc, ref.export_rc, p->log.buf);
+		p->counts[RC_OTHER]++;
+		goto out;
+	}
+	if (rc != 0)
+		goto out;
+	ck_assert_msg(sg_bpf_check(sgp, sglen) == 0, "sysgate's program fails the checker");
+	/* libseccomp does not check the kernel's limits itself */
+	if (sg_bpf_check(ref.prog, ref.len) != 0)
+		st->ref_unchecked++;
+	st->sg_insns += (long)sglen;
+	st->ref_insns += (long)ref.len;
+	if (sglen > st->sg_max)
+		st->sg_max = sglen;
+	if (ref.len > st->ref_max)
+		st->ref_max = ref.len;
+
+	make_inputs(r, &in, f, p);
+	for (size_t i = 0; i < in.n; i++) {
+		const struct seccomp_data *d = &in.d[i];
+		uint32_t ir = sg_ir_eval(f, d);
+		uint32_t vs = sg_bpf_run(sgp, sglen, d, be, NULL);
+		uint32_t vr = sg_bpf_run(ref.prog, ref.len, d, be, NULL);
+		enum diff_class c;
+
+		st->cases++;
+		if (vs != ir) {
+			printf("refdiff: sysgate program 0x%08x != IR 0x%08x\n", vs, ir);
+			print_input(d);
+			printf("policy (%s):\n%s", p->abis->name, p->log.buf);
+			ck_abort_msg("sysgate's program disagrees with its IR");
+		}
+		if (vs == vr)
+			continue;
+		c = classify_verdict(f, p, d, vr, ref.prog, ref.len, be);
+		if (note_diff(p, c)) {
+			printf("refdiff[%s]: VERDICT DIFFERENCE (%s): sysgate 0x%08x, libseccomp "
+			       "0x%08x\n",
+			       p->abis->name, diff_classes[c].name, vs, vr);
+			print_input(d);
+			if (p->printed[c] == 1 || c == V_OTHER)
+				printf("policy:\n%s\n", p->log.buf);
+		}
+	}
+out:
+	free(in.d);
+	free(sgp);
+	free(ref.prog);
+	seccomp_release(ctx);
+}
+
+static const char *const owner_names[] = {"documented", "libseccomp 2.5.4", "sysgate",
+                                          "UNEXPLAINED"};
+
+static void run_abi_set(const struct abi_set *abis)
+{
+	char label[64];
+	struct tu_rng r;
+	struct stats st = {0};
+	struct script sc;
+	const char *env = getenv("SYSGATE_REFDIFF_ITERS");
+	bool strict = getenv("SYSGATE_REFDIFF_STRICT") != NULL;
+	int iters = env ? atoi(env) : 80;
+	int pool[N_SYS_NAMES];
+	size_t npool = 0;
+	long unexplained = 0, sysgate_bugs = 0, rc_total = 0, v_total = 0;
+
+	snprintf(label, sizeof(label), "refdiff[%s]", abis->name);
+	if (getenv("SYSGATE_REFDIFF_ABI") && strcmp(getenv("SYSGATE_REFDIFF_ABI"), abis->name))
+		return;
+	r.s = tu_seed(label);
+	/* the policy's syscalls, as native numbers (or pseudo numbers where native lacks them) */
+	for (size_t i = 0; i < N_SYS_NAMES; i++) {
+		int nr = seccomp_syscall_resolve_name(sys_names[i]);
+		if (nr != __NR_SCMP_ERROR)
+			pool[npool++] = nr;
+	}
+	ck_assert_uint_gt(npool, 10);
+
+	for (int it = 0; it < iters; it++) {
+		struct pair p = {
+		    .s = &sc, .abis = abis, .counts = st.counts, .printed = st.printed};
+
+		make_script(&r, &sc, abis, pool, npool);
+		run_policy(&r, &p, &st);
+		st.policies++;
+		st.opt[sc.opt_sg - 1][sc.opt_ref - 1]++;
+		free(p.log.buf);
+	}
+	for (int c = 0; c < N_CLASSES; c++) {
+		if (c < V_OVERLAP)
+			rc_total += st.counts[c];
+		else
+			v_total += st.counts[c];
+		unexplained += diff_classes[c].owner == UNEXPLAINED ? st.counts[c] : 0;
+		sysgate_bugs += diff_classes[c].owner == SYSGATE ? st.counts[c] : 0;
+	}
+	printf(
+	    "%s: %ld policies, %ld calls (OPTIMIZE sysgate/libseccomp 1/1 %ld, 1/2 %ld, 2/1 %ld, "
+	    "2/2 %ld), %ld verdicts compared, %ld verdict differences, %ld return-code "
+	    "differences (the policy is dropped at the first); instructions sysgate %ld (max "
+	    "%zu), libseccomp %ld (max %zu); %ld libseccomp programs the kernel would refuse\n",
+	    label, st.policies, st.calls, st.opt[0][0], st.opt[0][1], st.opt[1][0], st.opt[1][1],
+	    st.cases, v_total, rc_total, st.sg_insns, st.sg_max, st.ref_insns, st.ref_max,
+	    st.ref_unchecked);
+	for (int c = 0; c < N_CLASSES; c++)
+		if (st.counts[c])
+			printf("%s:   %-22s %6ld  [%s] %s\n", label, diff_classes[c].name,
+			       st.counts[c], owner_names[diff_classes[c].owner],
+			       diff_classes[c].what);
+	fflush(stdout);
+	ck_assert_msg(unexplained == 0, "%s: %ld unexplained differences", label, unexplained);
+	if (strict)
+		ck_assert_msg(sysgate_bugs == 0, "%s: %ld differences from known sysgate bugs",
+		              label, sysgate_bugs);
+}
+
+START_TEST(refdiff)
+{
+	run_abi_set(&abi_sets[_i]);
+}
+END_TEST
+
+int main(void)
+{
+	/* valgrind does not emulate seccomp(2): tests/valgrind.sh passes the real API level */
+	if (getenv("SYSGATE_TEST_API_LEVEL"))
+		seccomp_api_set((unsigned int)atoi(getenv("SYSGATE_TEST_API_LEVEL")));
+	/* under valgrind libseccomp's own kernel probes fail (seccomp(2) is not emulated), so
+	 * the two libraries would not agree on what the kernel supports */
+	if (getenv("SYSGATE_UNDER_VALGRIND")) {
+		printf("refdiff: skipped under valgrind\n");
+		return 77;
+	}
+	if (!ref_open())
+		return 77; /* skipped: no reference library */
+	Suite *s = suite_create("refdiff");
+	TCase *tc = tcase_create("libseccomp");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, refdiff, 0, (int)N_ABI_SETS);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
