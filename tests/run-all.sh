@@ -26,10 +26,13 @@ make -j"$(nproc)" >/dev/null
 rc=0
 make -j"$(nproc)" check >test-suite.out 2>&1 || rc=$?
 # allocation-failure injection needs its own build (the allocator fails on demand there):
-# an out-of-tree build that runs the fault test and, under valgrind, the leak check
+# a copy of the tree, reconfigured, runs the fault test and, under valgrind, the leak check
+faults=$(mktemp -d)
+trap 'rm -rf "$faults"' EXIT
 if [ "$rc" = 0 ]; then
-	mkdir -p build-faults
-	(cd build-faults && ../configure -q --enable-fault-injection >/dev/null &&
+	cp -a . "$faults/src"
+	(cd "$faults/src" && make distclean >/dev/null &&
+		./configure -q --enable-fault-injection >/dev/null &&
 		make -j"$(nproc)" >/dev/null &&
 		make -j"$(nproc)" check TESTS="tests/test_faults tests/valgrind.sh") \
 		>>test-suite.out 2>&1 || rc=$?
@@ -37,7 +40,7 @@ fi
 grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' test-suite.out || true
 if [ "$rc" != 0 ]; then
 	# show the logs of what failed, not of everything
-	for trs in $(grep -l -E '^:test-result: (FAIL|ERROR|XPASS)' $(find . build-faults -name '*.trs' 2>/dev/null) 2>/dev/null); do
+	for trs in $(grep -l -E '^:test-result: (FAIL|ERROR|XPASS)' $(find . "$faults" -name '*.trs' 2>/dev/null) 2>/dev/null); do
 		echo "===== ${trs%.trs}.log" >&2
 		tail -n 60 "${trs%.trs}.log" >&2
 	done
