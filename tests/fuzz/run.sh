@@ -12,7 +12,7 @@
 # Exit status: 0 all targets ran clean, 1 a target found a problem, 77 clang/libFuzzer missing.
 # SPDX-License-Identifier: LGPL-2.1-or-later
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 top=$PWD
 secs=${1:-30}
 shift || true
@@ -40,6 +40,7 @@ EOH
 sed -e 's/@VERSION_MAJOR@/2/' -e 's/@VERSION_MINOR@/6/' -e 's/@VERSION_MICRO@/1/' \
 	-e 's/@PACKAGE_VERSION@/fuzz/' include/seccomp.h.in >"$build/include/seccomp.h"
 
+# shellcheck disable=SC2054
 cflags=(-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=all -std=gnu11 -Wall -Wno-unused-command-line-argument
 	-I"$build" -I"$build/include" -Iinclude -Isrc -Itools)
@@ -54,6 +55,7 @@ build_target() {
 			echo "SKIP: fuzz_profile needs tools/profile.c and json-c"
 			return 77
 		fi
+		# shellcheck disable=SC2207
 		extra=(tools/profile.c $(pkg-config --cflags --libs json-c))
 		;;
 	esac
@@ -77,7 +79,7 @@ for t in $targets; do
 	# the live corpus first (new inputs are written there), then the committed seeds
 	(cd "$build" && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} \
 		UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-		./fuzz_$t -max_total_time="$secs" -print_final_stats=1 -timeout=10 \
+		"./fuzz_$t" -max_total_time="$secs" -print_final_stats=1 -timeout=10 \
 		-rss_limit_mb=2048 -max_len=4096 $jobs \
 		${FUZZ_ARGS:-} "corpus-$t" "$top/tests/fuzz/corpus/$t") >"$log" 2>&1
 	rc=$?
