@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 # build: toolchain, Check, json-c; tests: Debian's libseccomp (second opinion), graphviz,
 # valgrind, and the real libseccomp clients and ABI tools of tests/compat
 deps=(build-essential autoconf automake libtool pkg-config check libseccomp-dev seccomp
-      libjson-c-dev graphviz valgrind abigail-tools man-db universal-ctags strace)
+      libjson-c-dev graphviz valgrind abigail-tools man-db universal-ctags strace
+      clang libclang-rt-14-dev)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 	missing=()
 	for p in "${deps[@]}"; do
@@ -36,6 +37,21 @@ if [ "$rc" = 0 ]; then
 		make -j"$(nproc)" >/dev/null &&
 		make -j"$(nproc)" check TESTS="tests/test_faults tests/valgrind.sh") \
 		>>test-suite.out 2>&1 || rc=$?
+fi
+# fuzzing: each libFuzzer target for a bounded time (tests/fuzz/README.md for longer runs)
+if [ "$rc" = 0 ]; then
+	if command -v clang >/dev/null; then
+		if FUZZ_BUILD="$faults/fuzz" bash tests/fuzz/run.sh "${FUZZ_SECONDS:-20}" >"$faults/fuzz.log" 2>&1; then
+			grep -E '^fuzz_[a-z]+: ' "$faults/fuzz.log" || true
+			echo "PASS: tests/fuzz (${FUZZ_SECONDS:-20} s per target)" >>test-suite.out
+		else
+			tail -n 40 "$faults/fuzz.log" >&2
+			echo "FAIL: tests/fuzz" >>test-suite.out
+			rc=1
+		fi
+	else
+		echo "SKIP: tests/fuzz (no clang)" >>test-suite.out
+	fi
 fi
 grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' test-suite.out || true
 if [ "$rc" != 0 ]; then
