@@ -465,7 +465,11 @@ static void random_policy(struct tu_rng *r, scmp_filter_ctx ctx, int nsys, int n
 static void check_random_filter(struct tu_rng *r, scmp_filter_ctx ctx, int nsys, long *cases)
 {
 	struct sg_filter *f = F(ctx);
-	struct sg_program *p = tu_compile(f);
+	struct sg_program *p = tu_compile(f), *plain = NULL;
+	/* the reference lowering: plain halving, no exception leaves, no bytecode passes */
+	const struct sg_compile_opts reference = {.tree = 0, .passes = false, .exceptions = false};
+
+	ck_assert_int_eq(sg_compile_with(f, &reference, &plain), 0);
 
 	ck_assert_int_eq(sg_bpf_check(p->insns, p->len), 0);
 	for (int nr = 0; nr < nsys + 2; nr++) {
@@ -487,6 +491,8 @@ static void check_random_filter(struct tu_rng *r, scmp_filter_ctx ctx, int nsys,
 			struct seccomp_data d = data_for(f, nr, args);
 			uint32_t ir = sg_ir_eval(f, &d), prog = tu_run(f, p, &d);
 			ck_assert_msg(ir == prog, "nr %d: IR %08x program %08x", nr, ir, prog);
+			ck_assert_msg(tu_run(f, plain, &d) == ir,
+			              "nr %d: reference lowering differs", nr);
 			(*cases)++;
 		}
 		if (s && s->has_uncond && s->uncond_action == SCMP_ACT_ALLOW)
@@ -659,7 +665,7 @@ START_TEST(mips_foreign_numbers)
 	ck_assert_int_eq(seccomp_arch_add(ctx, SCMP_ARCH_MIPSEL64), 0);
 	ck_assert_int_eq(seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(99)), 0);
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), SCMP_SYS(getpid), 0), 0);
-	ck_assert_uint_eq(verdict(ctx, 5038, NULL), SCMP_ACT_ERRNO(1)); /* n64 getpid */
+	ck_assert_uint_eq(verdict(ctx, 5038, NULL), SCMP_ACT_ERRNO(1));  /* n64 getpid */
 	ck_assert_uint_eq(verdict(ctx, 4020, NULL), SCMP_ACT_ERRNO(99)); /* o32 getpid */
 	ck_assert_uint_eq(verdict(ctx, 6038, NULL), SCMP_ACT_ERRNO(99)); /* n32 getpid */
 	ck_assert_uint_eq(verdict(ctx, 5999, NULL), SCMP_ACT_ALLOW);
