@@ -500,6 +500,7 @@ static void check_random_filter(struct tu_rng *r, scmp_filter_ctx ctx, int nsys,
 			    sg_bpf_const_allow(p->insns, p->len, f->arch[0].arch->audit, nr),
 			    "nr %d allowed unconditionally but not const-allow", nr);
 	}
+	sg_program_free(plain);
 	sg_program_free(p);
 }
 
