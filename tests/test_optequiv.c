@@ -4,7 +4,7 @@
  * For random policies (every operator and action, several rules per syscall, priority hints,
  * single- and multi-ABI filters in both byte orders, merged contexts, long allow lists), the
  * programs compiled at SCMP_FLTATR_CTL_OPTIMIZE 1 and 2 are exported through the public API
- * and must:
+ * and, with the internal lowering variants below, must:
  *  - pass the kernel's checker (sg_bpf_check);
  *  - agree with sg_ir_eval() on every input tried: every syscall number the policy names and
  *    its neighbours, every constant either program compares the syscall number with (+-1, so
@@ -17,8 +17,10 @@
  * Both levels must also give identical programs for identical contexts (determinism), and the
  * precomputed program must be the one exported.
  *
- * When the compiler grows an internal "unoptimized lowering" switch, add it as a third program
- * in check_levels() (see doc/verification.md).
+ * The same checks apply to internal lowering variants compiled with sg_compile_with(): the
+ * reference lowering (plain halving, no exception leaves, no bytecode passes) and one variant
+ * per optimization switched on alone; a variant that does not fit in 4096 instructions is
+ * skipped.
  *
  * SYSGATE_SEED=N replays a run; SYSGATE_OPTEQUIV_ITERS=N sets the policies per test.
  *
@@ -58,8 +60,32 @@ static uint32_t pick_action(struct tu_rng *r)
 	return actions[tu_below(r, N_ACTIONS)];
 }
 
+/*
+ * The programs compared: OPTIMIZE=1 and =2 through the public API, then internal lowering
+ * variants (compile.h): the reference lowering (plain halving, no exception leaves, no
+ * bytecode passes) and one variant per optimization switched on alone.
+ */
+static const struct sg_compile_opts variants[] = {
+    {.tree = 0, .passes = false, .exceptions = false}, /* the reference lowering */
+    {.tree = 0, .passes = true, .exceptions = false},
+    {.tree = 0, .passes = false, .exceptions = true},
+    {.tree = 2, .passes = false, .exceptions = false},
+};
+#define NVARIANTS (sizeof(variants) / sizeof(variants[0]))
+#define NPROG     (2 + NVARIANTS)
+
+static const char *prog_name(int l, char *buf, size_t size)
+{
+	if (l < 2)
+		snprintf(buf, size, "OPTIMIZE=%d", l + 1);
+	else
+		snprintf(buf, size, "lowering(tree=%d passes=%d exceptions=%d)",
+		         variants[l - 2].tree, variants[l - 2].passes, variants[l - 2].exceptions);
+	return buf;
+}
+
 struct stats {
-	long policies, programs, cases, const_allow, insns[2];
+	long policies, programs, cases, const_allow, insns[NPROG];
 };
 
 static scmp_filter_ctx make_ctx(struct tu_rng *r, const uint32_t *abis, uint32_t def)
@@ -167,6 +193,25 @@ static void val_add(struct values *vs, uint64_t v)
 	vs->v[vs->n++] = v;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* sort and drop duplicates */
+static void val_unique(struct values *vs)
+{
+	size_t n = 0;
+	if (!vs->n)
+		return;
+	qsort(vs->v, vs->n, sizeof(vs->v[0]), cmp_u64);
+	for (size_t i = 0; i < vs->n; i++)
+		if (n == 0 || vs->v[i] != vs->v[n - 1])
+			vs->v[n++] = vs->v[i];
+	vs->n = n;
+}
+
 /* the constants a program compares with, +-1 */
 static void program_constants(const struct prog *p, struct values *vs)
 {
@@ -223,7 +268,9 @@ static void check_levels(struct tu_rng *r, scmp_filter_ctx ctx, struct stats *st
 {
 	struct sg_filter *f = (struct sg_filter *)ctx;
 	bool be = f->arch[0].arch->big_endian;
-	struct prog p[2];
+	struct prog p[NPROG];
+	int nprog = 2, vid[NPROG] = {0, 1};
+	char name[64];
 	struct values nrs = {0}, consts = {0};
 
 	for (int l = 0; l < 2; l++) {
@@ -231,19 +278,38 @@ static void check_levels(struct tu_rng *r, scmp_filter_ctx ctx, struct stats *st
 		st->insns[l] += (long)p[l].len;
 		program_constants(&p[l], &consts);
 	}
-	st->programs += 2;
+	/* the internal variants; one that does not fit (-E2BIG) is left out */
+	for (size_t v = 0; v < NVARIANTS; v++) {
+		struct sg_program *sp = NULL;
+		int rc = sg_compile_with(f, &variants[v], &sp);
+		if (rc == -E2BIG)
+			continue;
+		ck_assert_int_eq(rc, 0);
+		ck_assert_msg(sg_bpf_check(sp->insns, sp->len) == 0, "%s fails the checker",
+		              prog_name(2 + (int)v, name, sizeof(name)));
+		p[nprog].len = sp->len;
+		p[nprog].insns = malloc(sp->len * sizeof(sp->insns[0]));
+		memcpy(p[nprog].insns, sp->insns, sp->len * sizeof(sp->insns[0]));
+		sg_program_free(sp);
+		st->insns[2 + v] += (long)p[nprog].len;
+		program_constants(&p[nprog], &consts);
+		vid[nprog++] = 2 + (int)v;
+	}
+	st->programs += nprog;
 
 	/* syscall numbers: the policy's, their neighbours, the programs' constants, edges */
 	for (uint32_t a = 0; a < f->narch; a++)
 		for (uint32_t j = 0; j < f->arch[a].nsys; j++)
 			for (int d = -1; d <= 1; d++)
 				val_add(&nrs, (uint32_t)f->arch[a].sys[j].nr + (uint32_t)d);
+	val_unique(&consts);
 	for (size_t i = 0; i < consts.n; i++)
 		val_add(&nrs, consts.v[i]);
 	static const uint32_t edges[] = {0,          1,          0x3fffffff, 0x40000000, 0x40000001,
 	                                 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff};
 	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
 		val_add(&nrs, edges[i]);
+	val_unique(&nrs);
 
 	for (uint32_t a = 0; a <= f->narch; a++) {
 		/* each arch value of the filter, then one it does not have */
@@ -263,46 +329,47 @@ static void check_levels(struct tu_rng *r, scmp_filter_ctx ctx, struct stats *st
 				for (int k = 0; k < 6 && t > 0; k++)
 					d.args[k] = arg_value(r, &consts, s, k);
 				uint32_t ir = sg_ir_eval(f, &d);
-				for (int l = 0; l < 2; l++) {
+				for (int l = 0; l < nprog; l++) {
 					uint32_t v = sg_bpf_run(p[l].insns, p[l].len, &d, be, NULL);
-					ck_assert_msg(
-					    v == ir,
-					    "OPTIMIZE=%d: arch %08x nr %u args %" PRIx64 " %" PRIx64
-					    " %" PRIx64 ": program %08x, IR %08x",
-					    l + 1, audit, nr, (uint64_t)d.args[0],
-					    (uint64_t)d.args[1], (uint64_t)d.args[2], v, ir);
+					ck_assert_msg(v == ir,
+					              "%s: arch %08x nr %u args %" PRIx64
+					              " %" PRIx64 " %" PRIx64
+					              ": program %08x, IR %08x",
+					              prog_name(vid[l], name, sizeof(name)), audit,
+					              nr, (uint64_t)d.args[0], (uint64_t)d.args[1],
+					              (uint64_t)d.args[2], v, ir);
 				}
 				if (constant)
 					ck_assert_uint_eq(ir, cact);
 				all_allowed &= ir == SCMP_ACT_ALLOW;
 				st->cases++;
 			}
-			for (int l = 0; l < 2; l++) {
+			for (int l = 0; l < nprog; l++) {
 				bool ca =
 				    sg_bpf_const_allow(p[l].insns, p[l].len, audit, (int32_t)nr);
 				if (constant && cact == SCMP_ACT_ALLOW)
-					ck_assert_msg(
-					    ca,
-					    "OPTIMIZE=%d: arch %08x nr %u is always allowed "
-					    "but not const-allow",
-					    l + 1, audit, nr);
+					ck_assert_msg(ca,
+					              "%s: arch %08x nr %u is always allowed "
+					              "but not const-allow",
+					              prog_name(vid[l], name, sizeof(name)), audit,
+					              nr);
 				/* soundness: const-allow only where every input tried is allowed
 				 * (the optimizer may prove more than the IR's shape shows, e.g. a
 				 * rule on "a5 < 0" never matches) */
 				if (ca)
-					ck_assert_msg(
-					    all_allowed,
-					    "OPTIMIZE=%d: arch %08x nr %u const-allow but "
-					    "not always allowed",
-					    l + 1, audit, nr);
+					ck_assert_msg(all_allowed,
+					              "%s: arch %08x nr %u const-allow but "
+					              "not always allowed",
+					              prog_name(vid[l], name, sizeof(name)), audit,
+					              nr);
 				st->const_allow += ca;
 			}
 		}
 	}
 	free(nrs.v);
 	free(consts.v);
-	free(p[0].insns);
-	free(p[1].insns);
+	for (int l = 0; l < nprog; l++)
+		free(p[l].insns);
 }
 
 static int iters(int dflt)
@@ -313,10 +380,11 @@ static int iters(int dflt)
 
 static void report(const char *name, const struct stats *st)
 {
-	printf("%s: %ld policies, %ld programs, %ld inputs x 2 levels, 0 divergences; "
-	       "%ld const-allow checks passed; instructions OPTIMIZE=1 %ld, OPTIMIZE=2 %ld\n",
-	       name, st->policies, st->programs, st->cases, st->const_allow, st->insns[0],
-	       st->insns[1]);
+	printf("%s: %ld policies, %ld programs (OPTIMIZE 1 and 2 and %zu internal lowerings), %ld "
+	       "inputs each, 0 divergences; %ld const-allow checks passed; instructions OPTIMIZE=1 "
+	       "%ld, OPTIMIZE=2 %ld, reference lowering %ld\n",
+	       name, st->policies, st->programs, NVARIANTS, st->cases, st->const_allow,
+	       st->insns[0], st->insns[1], st->insns[2]);
 	fflush(stdout);
 }
 
@@ -325,7 +393,7 @@ START_TEST(random_policies)
 	struct tu_rng r = {tu_seed("optequiv_random")};
 	struct stats st = {0};
 
-	for (int it = 0; it < iters(150); it++) {
+	for (int it = 0; it < iters(300); it++) {
 		const uint32_t *abis = abi_sets[tu_below(&r, N_ABI_SETS)];
 		uint32_t def = pick_action(&r);
 		scmp_filter_ctx ctx = make_ctx(&r, abis, def);
@@ -347,7 +415,7 @@ START_TEST(long_lists)
 	struct tu_rng r = {tu_seed("optequiv_lists")};
 	struct stats st = {0};
 
-	for (int it = 0; it < iters(150) / 5; it++) {
+	for (int it = 0; it < iters(300) / 5; it++) {
 		const uint32_t *abis = abi_sets[tu_below(&r, N_ABI_SETS)];
 		uint32_t def = tu_below(&r, 2) ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(1);
 		scmp_filter_ctx ctx = make_ctx(&r, abis, def);
@@ -368,7 +436,7 @@ START_TEST(merged_and_transactions)
 	static const uint32_t le[] = {SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32,
 	                              SCMP_ARCH_AARCH64, SCMP_ARCH_ARM};
 
-	for (int it = 0; it < iters(150) / 5; it++) {
+	for (int it = 0; it < iters(300) / 5; it++) {
 		uint32_t def = pick_action(&r);
 		size_t a = tu_below(&r, 5), b = (a + 1 + tu_below(&r, 4)) % 5;
 		uint32_t one[4] = {le[a]}, two[4] = {le[b]};

@@ -77,6 +77,7 @@ for t in $targets; do
 	jobs=
 	[ "${FUZZ_JOBS:-1}" -gt 1 ] && jobs="-jobs=$FUZZ_JOBS -workers=$FUZZ_JOBS"
 	# the live corpus first (new inputs are written there), then the committed seeds
+	# shellcheck disable=SC2086 # $jobs and $FUZZ_ARGS are lists of flags
 	(cd "$build" && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} \
 		UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
 		"./fuzz_$t" -max_total_time="$secs" -print_final_stats=1 -timeout=10 \
