@@ -12,7 +12,7 @@
 /*
  * Optimise a program (host byte order, malloc'd with sg_malloc) in place, to a fixpoint.
  * The result means exactly what the input meant, is never longer, and uses no instruction
- * the input did not. Returns 0, or -ENOMEM (the program is then unchanged and still valid).
+ * the input did not. Returns 0, or -ENOMEM (the program is then still valid and means the same).
  */
 int sg_bpf_optimize(struct sock_filter **prog, size_t *len);
 

@@ -65,7 +65,7 @@ static void print_else(FILE *out, int depth)
 	fputs("else\n", out);
 }
 
-/* (word & m) == d, with `then` printed where it holds; returns the depth inside */
+/* (word & m) == d, the rest of the rule printed where it holds (or, negated, where not) */
 static void print_masked(const struct pfc_rule *p, const struct sg_cond *c, bool negate,
                          unsigned int next, int depth)
 {
