@@ -87,7 +87,8 @@ static void oracle_child(void *p)
 	/* the child must still be able to report and exit under a denying default */
 	if (def != SCMP_ACT_ALLOW &&
 	    (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0) ||
-	     seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0)))
+	     seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0) ||
+	     tu_allow_sanitizer_runtime(f)))
 		_exit(2);
 	for (int i = 0; i < 12; i++) {
 		struct scmp_arg_cmp cmp[6];
