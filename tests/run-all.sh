@@ -32,6 +32,11 @@ faults=$(mktemp -d)
 trap 'rm -rf "$faults"' EXIT
 if [ "$rc" = 0 ]; then
 	cp -a . "$faults/src"
+	# the copy has no ../shared beside it: point test_arch_tables at ours
+	if [ -z "${SYSGATE_TABLES:-}" ] && [ -d ../shared/data/syscall-tables ]; then
+		SYSGATE_TABLES=$(cd ../shared/data/syscall-tables && pwd)
+		export SYSGATE_TABLES
+	fi
 	(cd "$faults/src" && make distclean >/dev/null)
 	# the whole suite again under AddressSanitizer + UBSan (out of tree, in the clean copy);
 	# its results are listed as asan/<test>
