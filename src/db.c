@@ -50,8 +50,10 @@ int sg_action_valid(uint32_t action)
 
 static void archdb_clear(struct sg_archdb *db)
 {
-	for (uint32_t i = 0; i < db->nsys; i++)
+	for (uint32_t i = 0; i < db->nsys; i++) {
 		sg_free(db->sys[i].rules);
+		sg_free(db->sys[i].first_key);
+	}
 	sg_free(db->sys);
 	sg_free(db->index);
 	db->sys = NULL;
@@ -155,20 +157,21 @@ static int archdb_copy(struct sg_archdb *dst, const struct sg_archdb *src)
 	for (uint32_t i = 0; i < src->nsys; i++) {
 		dst->sys[i] = src->sys[i];
 		dst->sys[i].rules = NULL;
+		dst->sys[i].first_key = NULL;
 		dst->sys[i].cap = 0;
-		if (src->sys[i].nrules) {
-			dst->sys[i].rules =
-			    sg_reallocarray(NULL, src->sys[i].nrules, sizeof(struct sg_rule));
-			if (!dst->sys[i].rules) {
-				dst->nsys = i;
+		dst->nsys = i + 1; /* from here archdb_clear() frees what entry i owns */
+		uint32_t n = src->sys[i].nrules;
+		if (n) {
+			dst->sys[i].rules = sg_reallocarray(NULL, n, sizeof(struct sg_rule));
+			dst->sys[i].first_key = sg_reallocarray(NULL, n, sizeof(uint64_t));
+			if (!dst->sys[i].rules || !dst->sys[i].first_key) {
 				archdb_clear(dst);
 				return -ENOMEM;
 			}
-			memcpy(dst->sys[i].rules, src->sys[i].rules,
-			       src->sys[i].nrules * sizeof(struct sg_rule));
-			dst->sys[i].cap = src->sys[i].nrules;
+			memcpy(dst->sys[i].rules, src->sys[i].rules, n * sizeof(struct sg_rule));
+			memcpy(dst->sys[i].first_key, src->sys[i].first_key, n * sizeof(uint64_t));
+			dst->sys[i].cap = n;
 		}
-		dst->nsys = i + 1;
 	}
 	return 0;
 }
@@ -366,6 +369,17 @@ static bool rule_same_conds(const struct sg_rule *a, const struct sg_rule *b)
 	return a->ncond == b->ncond && conds_equal(a, b, a->ncond);
 }
 
+/* a hash of a conditional rule's first condition (sg_sysrules.first_key) */
+static uint64_t rule_first_key(const struct sg_rule *r)
+{
+	const struct sg_cond *c = &r->cond[0];
+	uint64_t h = ((uint64_t)c->arg << 16 | (uint64_t)c->op << 8 | c->low32) ^ c->mask;
+
+	h = (h ^ (h >> 31)) * 0x9e3779b97f4a7c15ull;
+	h ^= c->datum;
+	return (h ^ (h >> 29)) * 0xbf58476d1ce4e5b9ull;
+}
+
 /* normalise the user's comparisons for one ABI, sorted by argument */
 static void rule_build(struct sg_rule *r, const struct sg_arch *arch, uint32_t action,
                        unsigned int cnt, const struct scmp_arg_cmp *args, uint32_t mux_call)
@@ -435,7 +449,10 @@ struct plan {
 	enum plan_kind kind;
 	bool new_entry;        /* the syscall has no entry on this ABI yet */
 	struct sg_rule *fresh; /* PLAN_ADD on a new entry: its rules array (owned until applied) */
+	uint64_t *fresh_keys;  /* ... and its first_key array (owned until applied) */
 	struct sg_rule rule;
+	uint64_t key;      /* rule_first_key(&rule) for PLAN_ADD */
+	bool drops_longer; /* PLAN_ADD: existing rules have this one as a prefix */
 	uint8_t priority;
 };
 
@@ -455,7 +472,11 @@ static int plan_rule(struct plan *p)
 		return 0;
 	}
 	p->kind = PLAN_ADD;
+	p->key = rule_first_key(&p->rule);
+	p->drops_longer = false;
 	for (uint32_t i = 0; s && i < s->nrules; i++) {
+		if (s->first_key[i] != p->key)
+			continue; /* different first conditions: neither rule bears on the other */
 		const struct sg_rule *e = &s->rules[i];
 		if (rule_same_conds(e, &p->rule)) {
 			if (e->action != p->rule.action)
@@ -468,8 +489,11 @@ static int plan_rule(struct plan *p)
 			p->kind = PLAN_NOP;
 			return 0;
 		}
-		if (rule_prefix_of(&p->rule, e) && e->action != p->rule.action)
-			return -EEXIST;
+		if (rule_prefix_of(&p->rule, e)) {
+			if (e->action != p->rule.action)
+				return -EEXIST;
+			p->drops_longer = true;
+		}
 	}
 	return 0;
 }
@@ -490,17 +514,24 @@ static int plans_reserve(struct plan *plans, int n)
 				return -ENOMEM;
 			if (p->kind == PLAN_ADD) {
 				p->fresh = sg_reallocarray(NULL, 4, sizeof(struct sg_rule));
-				if (!p->fresh)
+				p->fresh_keys = sg_reallocarray(NULL, 4, sizeof(uint64_t));
+				if (!p->fresh || !p->fresh_keys)
 					return -ENOMEM;
 			}
 		} else if (p->kind == PLAN_ADD) {
 			struct sg_sysrules *s = (struct sg_sysrules *)sg_archdb_find(p->db, p->nr);
 			if (s->nrules == s->cap) {
+				/* both arrays grow before cap does: a failure in between leaves
+				 * one merely larger than needed */
 				uint32_t cap = s->cap ? s->cap * 2 : 4;
 				struct sg_rule *r = sg_reallocarray(s->rules, cap, sizeof(*r));
 				if (!r)
 					return -ENOMEM;
 				s->rules = r;
+				uint64_t *k = sg_reallocarray(s->first_key, cap, sizeof(*k));
+				if (!k)
+					return -ENOMEM;
+				s->first_key = k;
 				s->cap = cap;
 			}
 		}
@@ -512,7 +543,9 @@ static void plans_release(struct plan *plans, int n)
 {
 	for (int i = 0; i < n; i++) {
 		sg_free(plans[i].fresh);
+		sg_free(plans[i].fresh_keys);
 		plans[i].fresh = NULL;
+		plans[i].fresh_keys = NULL;
 	}
 }
 
@@ -534,22 +567,32 @@ static void plans_apply(struct plan *plans, int n)
 			s->has_uncond = true;
 			s->uncond_action = p->rule.action;
 			sg_free(s->rules);
+			sg_free(s->first_key);
 			s->rules = NULL;
+			s->first_key = NULL;
 			s->nrules = s->cap = 0;
 			break;
 		case PLAN_ADD: {
 			uint32_t kept = 0;
 			if (p->fresh) {
 				s->rules = p->fresh;
+				s->first_key = p->fresh_keys;
 				s->cap = 4;
 				p->fresh = NULL;
+				p->fresh_keys = NULL;
 			}
 			/* longer rules this one is a prefix of are now decided by it (same action)
 			 */
-			for (uint32_t j = 0; j < s->nrules; j++)
-				if (!rule_prefix_of(&p->rule, &s->rules[j]))
-					s->rules[kept++] = s->rules[j];
-			s->nrules = kept;
+			if (p->drops_longer) {
+				for (uint32_t j = 0; j < s->nrules; j++)
+					if (s->first_key[j] != p->key ||
+					    !rule_prefix_of(&p->rule, &s->rules[j])) {
+						s->first_key[kept] = s->first_key[j];
+						s->rules[kept++] = s->rules[j];
+					}
+				s->nrules = kept;
+			}
+			s->first_key[s->nrules] = p->key;
 			s->rules[s->nrules++] = p->rule;
 			break;
 		}
@@ -613,6 +656,7 @@ int sg_filter_rule_add(struct sg_filter *f, uint32_t action, int syscall, unsign
 			p->db = &f->arch[a];
 			p->nr = tg[t].nr;
 			p->fresh = NULL;
+			p->fresh_keys = NULL;
 			rule_build(&p->rule, p->db->arch, action, arg_cnt, args, tg[t].mux_call);
 			rc = plan_rule(p);
 			if (rc < 0)

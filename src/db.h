@@ -45,6 +45,10 @@ struct sg_sysrules {
 	uint32_t uncond_action;
 	uint32_t nrules, cap;  /* conditional rules, in the order they were added */
 	struct sg_rule *rules; /* owned */
+	/* owned, parallel to rules: a hash of each rule's first condition. Two rules can only
+	 * be equal or prefixes of each other when these are equal, so the rule-add checks
+	 * scan this dense array instead of the rules themselves. */
+	uint64_t *first_key;
 };
 
 /* the rules of one ABI */
