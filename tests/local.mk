@@ -2,7 +2,8 @@
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)'; export top_srcdir top_builddir;
-EXTRA_DIST += tests/testutil.h
+# shared by the C tests (testcheck.h: those using Check) and sourced by the shell tests
+EXTRA_DIST += tests/testutil.h tests/testcheck.h tests/lib.sh tests/.shellcheckrc
 
 include tests/arch.mk
 include tests/bpf.mk

@@ -21,6 +21,7 @@
 #include <seccomp.h>
 
 #include "arch/arch.h"
+#include "testcheck.h"
 
 #ifndef TOP_SRCDIR
 #define TOP_SRCDIR "."
@@ -602,8 +603,6 @@ int main(int argc, char *argv[])
 {
 	Suite *s;
 	TCase *tc;
-	SRunner *sr;
-	int failed;
 
 	if (argc > 1 && strcmp(argv[1], "--answer") == 0)
 		return answer(stdin, stdout);
@@ -625,11 +624,7 @@ int main(int argc, char *argv[])
 	tcase_add_test(tc, test_header);
 	suite_add_tcase(s, tc);
 
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	if (failed != 0)
+	if (tu_run_suite(s) != 0)
 		return EXIT_FAILURE;
 	if (tables_missing) {
 		printf("SKIP: syscall tables not found in %s (set SYSGATE_TABLES); the per-ABI "

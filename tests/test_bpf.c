@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 
 #include "bpf.h"
+#include "testcheck.h"
 
 #if __BYTE_ORDER == __BIG_ENDIAN
 #define HOST_BE true
@@ -1589,11 +1590,5 @@ static Suite *bpf_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(bpf_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run_suite(bpf_suite());
 }

@@ -8,26 +8,16 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 set -u
 
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 DISASM=$top_builddir/tools/scmp_bpf_disasm
 SIM=$top_builddir/tools/scmp_bpf_sim
 GOLDEN=$top_srcdir/tests/golden
 
 if [ ! -x "$DISASM" ] || [ ! -x "$SIM" ]; then
-	echo "SKIP: scmp_bpf_disasm / scmp_bpf_sim not built"
-	exit 77
+	skip "scmp_bpf_disasm / scmp_bpf_sim not built"
 fi
-
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-checks=0
-
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
+make_tmp
 
 # --- a tiny assembler: insn CODE JT JF K, in byte order $ORDER (le or be) ---
 byte() {

@@ -12,7 +12,7 @@
 
 #include <seccomp.h>
 
-#include "testutil.h"
+#include "testcheck.h"
 
 #define NR_TEST 1000 /* unassigned on every ABI the tests use natively */
 
@@ -703,13 +703,6 @@ static Suite *core_suite(void)
 
 int main(void)
 {
-	/* valgrind has no seccomp(2): tests/valgrind.sh passes the level the kernel really has */
-	const char *level = getenv("SYSGATE_TEST_API_LEVEL");
-	if (level)
-		seccomp_api_set((unsigned int)atoi(level));
-	SRunner *sr = srunner_create(core_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	tu_api_level_from_env();
+	return tu_run_suite(core_suite());
 }

@@ -27,6 +27,7 @@
 #include "alloc.h"
 #include "db.h"
 #include "kiutil.h"
+#include "testcheck.h"
 
 #define MAX_POINTS 100000L /* far more allocations than any path makes */
 
@@ -446,25 +447,18 @@ static Suite *fault_suite(void)
 
 int main(int argc, char **argv)
 {
-	const char *level = getenv("SYSGATE_TEST_API_LEVEL");
-
 	/* tests/valgrind.sh asks for the kernel's level outside valgrind (which lacks seccomp(2))
 	 */
 	if (argc > 1 && strcmp(argv[1], "--api-level") == 0) {
 		printf("%u\n", seccomp_api_get());
 		return 0;
 	}
-	if (level)
-		seccomp_api_set((unsigned int)atoi(level));
+	tu_api_level_from_env();
 #ifndef SG_FAULT_INJECTION
 	printf("SKIP: built without --enable-fault-injection; no allocation can be made to fail\n");
 	(void)fault_suite;
 	return 77;
 #else
-	SRunner *sr = srunner_create(fault_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return tu_run_suite(fault_suite());
 #endif
 }

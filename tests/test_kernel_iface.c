@@ -36,7 +36,7 @@
 #include <seccomp.h>
 
 #include "kiutil.h"
-#include "testutil.h"
+#include "testcheck.h"
 
 #define NR_BASE 1000  /* unassigned syscall numbers: allowed calls fail with ENOSYS */
 #define WAIT_MS 10000 /* bound on every wait (only reached when something is broken) */
@@ -80,30 +80,6 @@ static unsigned int kernel_level;
 			        __LINE__, #a, a_, b_);                                             \
 			_exit(1);                                                                  \
 		}                                                                                  \
-	} while (0)
-
-/* run fn in a child; return its wait status */
-static int in_child(void (*fn)(void *), void *arg)
-{
-	int status;
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		fn(arg);
-		_exit(0);
-	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	return status;
-}
-
-#define CHILD_OK(fn, arg, what)                                                                    \
-	do {                                                                                       \
-		int st_ = in_child((fn), (arg));                                                   \
-		ck_assert_msg(WIFEXITED(st_) && WEXITSTATUS(st_) == 0, "%s: child status 0x%x",    \
-		              (what), st_);                                                        \
 	} while (0)
 
 /* -errno of an unassigned syscall under the filters in force (ENOSYS: allowed) */
@@ -354,7 +330,7 @@ START_TEST(api_levels)
 	for (unsigned int L = 1; L <= 7; L++) {
 		char what[32];
 		snprintf(what, sizeof(what), "api level %u", L);
-		CHILD_OK(api_level_child, &L, what);
+		TU_CHILD_OK(api_level_child, &L, what);
 	}
 }
 END_TEST
@@ -618,8 +594,8 @@ START_TEST(ssb_status)
 	int off = 0, on = 1, st_off, st_on;
 
 	SKIP_BELOW(4, "ssb_status");
-	st_off = in_child(ssb_child, &off);
-	st_on = in_child(ssb_child, &on);
+	st_off = tu_in_child(ssb_child, &off);
+	st_on = tu_in_child(ssb_child, &on);
 	ck_assert_msg(WIFEXITED(st_off) && WIFEXITED(st_on), "0x%x 0x%x", st_off, st_on);
 	/* with SPEC_ALLOW the seccomp load never changes the task's mitigation state */
 	ck_assert_int_eq(WEXITSTATUS(st_on), 0);
@@ -886,7 +862,7 @@ static void listener_once_child(void *p)
 START_TEST(notify_listener_once)
 {
 	SKIP_BELOW(5, "notify_listener_once");
-	CHILD_OK(listener_once_child, NULL, "listener once");
+	TU_CHILD_OK(listener_once_child, NULL, "listener once");
 }
 END_TEST
 
@@ -1040,8 +1016,8 @@ START_TEST(tsync_all_threads)
 {
 	int on = 1, off = 0;
 	SKIP_BELOW(2, "tsync_all_threads");
-	CHILD_OK(tsync_child, &on, "TSYNC");
-	CHILD_OK(tsync_child, &off, "no TSYNC");
+	TU_CHILD_OK(tsync_child, &on, "TSYNC");
+	TU_CHILD_OK(tsync_child, &off, "no TSYNC");
 }
 END_TEST
 
@@ -1115,7 +1091,7 @@ START_TEST(tsync_unsyncable_thread)
 			continue;
 		}
 		snprintf(what, sizeof(what), "unsyncable thread, variant %d", v);
-		CHILD_OK(unsync_child, &v, what);
+		TU_CHILD_OK(unsync_child, &v, what);
 	}
 }
 END_TEST
@@ -1528,7 +1504,8 @@ START_TEST(load_no_alloc_after_filter)
 	SKIP_BELOW(3, "load_no_alloc_after_filter (KILL_PROCESS)");
 #ifndef NO_MALLOC_SPY
 	for (int pre = 0; pre < 2; pre++)
-		CHILD_OK(count_child, &pre, pre ? "precomputed load allocates" : "load allocates");
+		TU_CHILD_OK(count_child, &pre,
+		            pre ? "precomputed load allocates" : "load allocates");
 #else
 	printf("SKIP load_no_alloc_after_filter counting: no malloc interposition here\n");
 #endif
@@ -1537,7 +1514,7 @@ START_TEST(load_no_alloc_after_filter)
 	ck_assert_ptr_ne(solo5_flag, MAP_FAILED);
 	for (int pre = 0; pre < 2; pre++) {
 		*solo5_flag = 0;
-		int st = in_child(solo5_child, &pre);
+		int st = tu_in_child(solo5_child, &pre);
 		ck_assert_msg(*solo5_flag == 1,
 		              "seccomp_load did not return (precomputed %d, 0x%x)", pre, st);
 		ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "status 0x%x", st);
@@ -1667,7 +1644,7 @@ static void probe_race_child(void *p)
 
 START_TEST(threads_probe_race)
 {
-	CHILD_OK(probe_race_child, NULL, "probe race");
+	TU_CHILD_OK(probe_race_child, NULL, "probe race");
 }
 END_TEST
 
@@ -1698,16 +1675,8 @@ static Suite *kernel_suite(void)
 
 int main(void)
 {
-	/* no seccomp filter support at all: skip visibly */
-	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0 && errno == EINVAL) {
-		printf("SKIP: this kernel has no seccomp support\n");
-		return 77;
-	}
+	tu_skip_without_seccomp();
 	kernel_level = seccomp_api_get();
 	printf("kernel API level %u\n", kernel_level);
-	SRunner *sr = srunner_create(kernel_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return tu_run_suite(kernel_suite());
 }

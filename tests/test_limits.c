@@ -20,7 +20,7 @@
 
 #include <seccomp.h>
 
-#include "testutil.h"
+#include "testcheck.h"
 
 static double now(void)
 {
@@ -294,9 +294,7 @@ END_TEST
 
 int main(void)
 {
-	/* valgrind does not emulate seccomp(2): tests/valgrind.sh passes the real API level */
-	if (getenv("SYSGATE_TEST_API_LEVEL"))
-		seccomp_api_set((unsigned int)atoi(getenv("SYSGATE_TEST_API_LEVEL")));
+	tu_api_level_from_env();
 	Suite *s = suite_create("limits");
 	TCase *tc = tcase_create("limits");
 	tcase_set_timeout(tc, 300);
@@ -307,9 +305,5 @@ int main(void)
 	tcase_add_test(tc, deep_argument_trees);
 	tcase_add_test(tc, every_abi_at_once);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return tu_run_suite(s);
 }

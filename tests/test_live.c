@@ -21,23 +21,9 @@
 
 #include <seccomp.h>
 
-#include "testutil.h"
+#include "testcheck.h"
 
 #define NR_BASE 1000
-
-/* run fn in a child; return its wait status */
-static int in_child(void (*fn)(void *), void *arg)
-{
-	int status;
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		fn(arg);
-		_exit(0);
-	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	return status;
-}
 
 static long probe(int nr, const uint64_t a[6])
 {
@@ -143,7 +129,7 @@ START_TEST(kernel_oracle)
 	int rounds = 60, failed = 0;
 	for (int i = 0; i < rounds; i++) {
 		struct oracle_arg oa = {seed + (uint64_t)i, 1};
-		int st = in_child(oracle_child, &oa);
+		int st = tu_in_child(oracle_child, &oa);
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 			failed++;
 			fprintf(stderr, "kernel_oracle: round seed %" PRIu64 " status 0x%x\n",
@@ -195,8 +181,7 @@ static void trap_child(void *p)
 
 START_TEST(action_trap)
 {
-	int st = in_child(trap_child, NULL);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+	TU_CHILD_OK(trap_child, NULL, "action_trap");
 }
 END_TEST
 
@@ -217,7 +202,7 @@ START_TEST(action_kill)
 {
 	uint32_t acts[] = {SCMP_ACT_KILL_THREAD, SCMP_ACT_KILL_PROCESS};
 	for (int i = 0; i < 2; i++) {
-		int st = in_child(kill_child, &acts[i]);
+		int st = tu_in_child(kill_child, &acts[i]);
 		ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "action %08x status 0x%x",
 		              acts[i], st);
 	}
@@ -250,9 +235,9 @@ static void kill_thread_only_child(void *p)
 START_TEST(action_kill_thread_vs_process)
 {
 	uint32_t thread = SCMP_ACT_KILL_THREAD, process = SCMP_ACT_KILL_PROCESS;
-	int st = in_child(kill_thread_only_child, &thread);
+	int st = tu_in_child(kill_thread_only_child, &thread);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "kill thread: status 0x%x", st);
-	st = in_child(kill_thread_only_child, &process);
+	st = tu_in_child(kill_thread_only_child, &process);
 	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "kill process: status 0x%x", st);
 }
 END_TEST
@@ -278,8 +263,7 @@ START_TEST(action_log_errno0)
 		printf("SKIP action_log_errno0: kernel lacks SECCOMP_RET_LOG\n");
 		return;
 	}
-	int st = in_child(log_child, NULL);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+	TU_CHILD_OK(log_child, NULL, "action_log_errno0");
 }
 END_TEST
 
@@ -317,7 +301,7 @@ START_TEST(nnp)
 			printf("SKIP nnp mode %d: needs root to drop privileges\n", i);
 			continue;
 		}
-		int st = in_child(nnp_child, &modes[i]);
+		int st = tu_in_child(nnp_child, &modes[i]);
 		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "mode %d status 0x%x", i, st);
 	}
 }
@@ -341,8 +325,7 @@ static void prctl_child(void *p)
 
 START_TEST(load_via_prctl)
 {
-	int st = in_child(prctl_child, NULL);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+	TU_CHILD_OK(prctl_child, NULL, "load_via_prctl");
 }
 END_TEST
 
@@ -366,8 +349,7 @@ static void x32_child(void *p)
 START_TEST(x32_on_x86_64)
 {
 #if defined(__x86_64__) && !defined(__ILP32__)
-	int st = in_child(x32_child, NULL);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+	TU_CHILD_OK(x32_child, NULL, "x32_on_x86_64");
 #else
 	printf("SKIP x32_on_x86_64: not an x86_64 build\n");
 #endif
@@ -393,14 +375,6 @@ static Suite *live_suite(void)
 
 int main(void)
 {
-	/* no seccomp filter support at all: skip visibly */
-	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0 && errno == EINVAL) {
-		printf("SKIP: this kernel has no seccomp support\n");
-		return 77;
-	}
-	SRunner *sr = srunner_create(live_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	tu_skip_without_seccomp();
+	return tu_run_suite(live_suite());
 }

@@ -31,7 +31,7 @@
 
 #include <seccomp.h>
 
-#include "testutil.h"
+#include "testcheck.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1176,9 +1176,5 @@ static Suite *multiarch_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(multiarch_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return tu_run_suite(multiarch_suite());
 }

@@ -33,7 +33,7 @@
 
 #include <seccomp.h>
 
-#include "testutil.h"
+#include "testcheck.h"
 
 static const uint32_t actions[] = {
     SCMP_ACT_ALLOW,    SCMP_ACT_ERRNO(1), SCMP_ACT_ERRNO(2),      SCMP_ACT_KILL_PROCESS,
@@ -460,9 +460,7 @@ END_TEST
 
 int main(void)
 {
-	/* valgrind does not emulate seccomp(2): tests/valgrind.sh passes the real API level */
-	if (getenv("SYSGATE_TEST_API_LEVEL"))
-		seccomp_api_set((unsigned int)atoi(getenv("SYSGATE_TEST_API_LEVEL")));
+	tu_api_level_from_env();
 	Suite *s = suite_create("optequiv");
 	TCase *tc = tcase_create("levels");
 	tcase_set_timeout(tc, 120);
@@ -470,9 +468,5 @@ int main(void)
 	tcase_add_test(tc, long_lists);
 	tcase_add_test(tc, merged_and_transactions);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return tu_run_suite(s);
 }

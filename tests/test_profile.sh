@@ -6,41 +6,16 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
-: "${top_srcdir:=.}"
-: "${top_builddir:=.}"
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 COMPILE=$top_builddir/tools/scmp_compile
 SIM=$top_builddir/tools/scmp_bpf_sim
 HANDBUILT=$top_builddir/tests/profile_handbuilt
 PROFILES=$top_srcdir/tests/profiles
 
-if [ ! -x "$COMPILE" ]; then
-	echo "SKIP: $COMPILE is not built (json-c missing?)"
-	exit 77
-fi
-# run the binary behind libtool's wrapper script the way the script would (it costs a shell
-# start per call, ten times the compile itself)
-for b in "$top_builddir/tools/.libs/lt-scmp_compile" "$top_builddir/tools/.libs/scmp_compile"; do
-	if [ -x "$b" ] && [ -d "$top_builddir/.libs" ]; then
-		LD_LIBRARY_PATH=$top_builddir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-		export LD_LIBRARY_PATH
-		COMPILE=$b
-		break
-	fi
-done
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_profile.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fails=0
-checks=0
-
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-
-ok() {
-	checks=$((checks + 1))
-}
+[ -x "$COMPILE" ] || skip "$COMPILE is not built (json-c missing?)"
+unwrap_libtool COMPILE
+make_tmp
 
 # expect_error FILE EXPECTED-SUBSTRING: exit status 1 and the message on stderr
 expect_error() {

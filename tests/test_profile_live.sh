@@ -9,43 +9,17 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
-: "${top_srcdir:=.}"
-: "${top_builddir:=.}"
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 COMPILE=$top_builddir/tools/scmp_compile
 PROBE=$top_builddir/tests/syscall_probe
 DOCKER=$top_srcdir/doc/examples/profiles/docker-default.json
 PODMAN=$top_srcdir/doc/examples/profiles/podman-seccomp.json
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-
 [ -x "$COMPILE" ] || skip "$COMPILE is not built (json-c missing?)"
 [ -x "$PROBE" ] || skip "$PROBE is not built"
-# the binary behind libtool's wrapper script, run the way the script would
-for b in "$top_builddir/tools/.libs/lt-scmp_compile" "$top_builddir/tools/.libs/scmp_compile"; do
-	if [ -x "$b" ] && [ -d "$top_builddir/.libs" ]; then
-		LD_LIBRARY_PATH=$top_builddir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-		export LD_LIBRARY_PATH
-		COMPILE=$b
-		break
-	fi
-done
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_profile_live.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fails=0
-checks=0
-
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-
-ok() {
-	checks=$((checks + 1))
-}
+unwrap_libtool COMPILE
+make_tmp
 
 # can this machine load a filter at all (kernel, container policy)?
 echo '{ "defaultAction": "SCMP_ACT_ALLOW" }' >"$tmp/allow.json"

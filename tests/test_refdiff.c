@@ -44,7 +44,7 @@
 
 #include <seccomp.h>
 
-#include "testutil.h"
+#include "testcheck.h"
 
 /*
  * The reference library
@@ -1273,9 +1273,7 @@ END_TEST
 
 int main(void)
 {
-	/* valgrind does not emulate seccomp(2): tests/valgrind.sh passes the real API level */
-	if (getenv("SYSGATE_TEST_API_LEVEL"))
-		seccomp_api_set((unsigned int)atoi(getenv("SYSGATE_TEST_API_LEVEL")));
+	tu_api_level_from_env();
 	/* under valgrind libseccomp's own kernel probes fail (seccomp(2) is not emulated), so
 	 * the two libraries would not agree on what the kernel supports */
 	if (getenv("SYSGATE_UNDER_VALGRIND")) {
@@ -1289,9 +1287,5 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, refdiff, 0, (int)N_ABI_SETS);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return tu_run_suite(s);
 }

@@ -1,18 +1,22 @@
 /*
  * testutil.h - shared helpers for sysgate's C tests: a seeded PRNG (every randomised test
  * prints its seed; SYSGATE_SEED=N reproduces a run), boundary values for 64-bit arguments,
- * and "compile then run on the interpreter" for comparing programs with the IR.
+ * "compile then run on the interpreter" for comparing programs with the IR, and running code
+ * in a forked child. Free of Check: tests/crossarch/live_arch.c uses it too.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #ifndef SYSGATE_TESTUTIL_H
 #define SYSGATE_TESTUTIL_H
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <seccomp.h>
 
@@ -34,6 +38,32 @@ static inline int tu_allow_sanitizer_runtime(struct sg_filter *f)
 	(void)f;
 	return 0;
 #endif
+}
+
+/*
+ * Run fn(arg) in a forked child that exits 0 when fn returns; the child's wait status, or -1
+ * when fork or wait failed. watchdog_s > 0: SIGALRM ends a child that hangs that long.
+ * Buffered output is flushed first so that the child cannot write it a second time.
+ */
+static inline int tu_fork_run(void (*fn)(void *), void *arg, unsigned int watchdog_s)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (watchdog_s)
+			alarm(watchdog_s);
+		fn(arg);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
 }
 
 struct tu_rng {

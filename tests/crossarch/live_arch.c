@@ -182,23 +182,8 @@ static long outcome(uint32_t action, long allowed)
 /* run fn in a child with a watchdog; returns the wait status */
 static int in_child(void (*fn)(void *), void *arg)
 {
-	int status;
-	pid_t pid;
-
 	child_msg[0] = 0;
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		alarm(120);
-		fn(arg);
-		_exit(0);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return status;
+	return tu_fork_run(fn, arg, 120);
 }
 
 static const char *status_str(int st)

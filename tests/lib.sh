@@ -1,0 +1,47 @@
+# shellcheck shell=sh
+# lib.sh - sourced by the shell tests (tests/test_*.sh): where the trees are, counting checks
+# and failures, skipping, a scratch directory and running tools without libtool's wrapper.
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+# make check exports both (tests/local.mk); run by hand, the script is in the source tree
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+fails=0
+checks=0
+
+fail() {
+	echo "FAIL: $*"
+	fails=$((fails + 1))
+}
+
+ok() {
+	checks=$((checks + 1))
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+# $tmp: a scratch directory, removed however the script ends
+make_tmp() {
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/$(basename "$0" .sh).XXXXXX") || exit 99
+	trap 'rm -rf "$tmp"' EXIT
+	trap 'exit 1' INT TERM
+}
+
+# unwrap_libtool VAR: point $VAR at the binary behind its libtool wrapper script, run the way
+# the script would (a shell start per call costs ten times a whole profile compile)
+unwrap_libtool() {
+	eval "lt_wrapper=\$$1"
+	# shellcheck disable=SC2154 # lt_wrapper is set by the eval
+	for b in "${lt_wrapper%/*}/.libs/lt-${lt_wrapper##*/}" "${lt_wrapper%/*}/.libs/${lt_wrapper##*/}"; do
+		if [ -x "$b" ] && [ -d "$top_builddir/.libs" ]; then
+			LD_LIBRARY_PATH=$top_builddir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+			export LD_LIBRARY_PATH
+			eval "$1=\$b"
+			return 0
+		fi
+	done
+}
