@@ -27,7 +27,8 @@ make -j"$(nproc)" >/dev/null
 rc=0
 make -j"$(nproc)" check >test-suite.out 2>&1 || rc=$?
 # allocation-failure injection needs its own build (the allocator fails on demand there):
-# a copy of the tree, reconfigured, runs the fault test and, under valgrind, the leak check
+# a copy of the tree, reconfigured, runs the fault test and then every Check program under
+# valgrind (errors and leaks, the injected failures included)
 faults=$(mktemp -d)
 trap 'rm -rf "$faults"' EXIT
 if [ "$rc" = 0 ]; then
@@ -52,7 +53,7 @@ if [ "$rc" = 0 ]; then
 	(cd "$faults/src" &&
 		./configure -q --enable-fault-injection >/dev/null &&
 		make -j"$(nproc)" >/dev/null &&
-		make -j"$(nproc)" check TESTS="tests/test_faults tests/valgrind.sh") \
+		VALGRIND_TESTS=all make -j"$(nproc)" check TESTS="tests/test_faults tests/valgrind.sh") \
 		>>test-suite.out 2>&1 || rc=$?
 fi
 # fuzzing: each libFuzzer target for a bounded time (tests/fuzz/README.md for longer runs)

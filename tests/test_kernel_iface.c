@@ -327,6 +327,11 @@ static void api_level_child(void *p)
 
 START_TEST(api_levels)
 {
+	if (getenv("SYSGATE_UNDER_VALGRIND")) {
+		/* valgrind answers seccomp(2) and unknown numbers itself: ENOSYS */
+		printf("SKIP api_levels: valgrind does not emulate seccomp(2)\n");
+		return;
+	}
 	for (unsigned int L = 1; L <= 7; L++) {
 		char what[32];
 		snprintf(what, sizeof(what), "api level %u", L);

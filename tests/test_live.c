@@ -376,5 +376,6 @@ static Suite *live_suite(void)
 int main(void)
 {
 	tu_skip_without_seccomp();
+	tu_skip_under_valgrind();
 	return tu_run_suite(live_suite());
 }

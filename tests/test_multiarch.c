@@ -1176,5 +1176,6 @@ static Suite *multiarch_suite(void)
 
 int main(void)
 {
+	tu_api_level_from_env();
 	return tu_run_suite(multiarch_suite());
 }
