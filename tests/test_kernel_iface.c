@@ -1391,9 +1391,10 @@ END_TEST
 /* ---------------------------------------------------------------------------------------- */
 /* seccomp_load() neither allocates nor frees once the filter is in force (Solo5, #479)      */
 
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+/* the sanitizers replace malloc themselves: no spy there */
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 #if defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define NO_MALLOC_SPY 1
 #endif
 #endif
