@@ -55,6 +55,7 @@ struct lowering {
 	uint64_t *prefix;  /* prefix sums of range weights */
 	uint32_t *dp_cost; /* optimal-tree tables for one window of ranges */
 	uint16_t *dp_root;
+	size_t dp_stride;      /* the tables' row length: the largest window planned */
 	size_t win_lo, win_hi; /* the window they describe; win_hi < win_lo: none */
 	uint32_t order[256];   /* scratch for rule order, grown below when needed */
 	uint32_t *order_big;
@@ -317,14 +318,16 @@ static int build_ranges(struct lowering *L, uint32_t audit)
 }
 
 /*
- * The dispatch cost model. A range's weight is how often calls land in it: every number a
- * syscall table can hold counts the same (uniform), plus, at OPTIMIZE=1, the built-in
- * frequency profile and the user's priority hints. A tree then costs sum(weight * depth).
+ * The dispatch cost model. A range's weight is how often calls land in it: every number the
+ * arch value's main ABI has counts the same (uniform), plus, at OPTIMIZE=1, the built-in
+ * frequency profile and the user's priority hints. x32 beside x86_64 only counts 1 per range:
+ * x32 processes are rare (most kernels turn the ABI off), and weighing its 370 numbers pushed
+ * x86_64's ranges deeper. A tree then costs sum(weight * depth).
  */
 #define UNIT_NUMBER   16u   /* weight of one populated syscall number */
 #define UNIT_HOT      4u    /* weight of one per-mille of the frequency profile */
 #define UNIT_PRIORITY 4096u /* weight of one step of seccomp_syscall_priority() */
-#define SG_DP_WINDOW  40    /* subtrees of at most this many ranges are planned by DP */
+#define SG_DP_WINDOW  128   /* subtrees of at most this many ranges are planned by DP */
 
 static size_t range_of(const struct lowering *L, uint32_t nr)
 {
@@ -350,10 +353,11 @@ static void weigh_ranges(struct lowering *L, uint32_t audit)
 		for (uint32_t i = 0; i < f->narch; i++) {
 			if (f->arch[i].arch->audit != audit)
 				continue;
-			/* a second ABI on the same arch value (x32 beside x86_64) is the rare one
-			 */
-			rg->weight += (uint64_t)(first ? UNIT_NUMBER : 1) *
-			              sg_arch_count_nrs(f->arch[i].arch, rg->lo, rg->hi);
+			/* a second ABI on the same arch value (x32 beside x86_64) is the rare
+			 * one: its numbers add no weight beyond each range's own 1 */
+			if (first)
+				rg->weight += (uint64_t)UNIT_NUMBER *
+				              sg_arch_count_nrs(f->arch[i].arch, rg->lo, rg->hi);
 			first = false;
 		}
 	}
@@ -417,7 +421,7 @@ static uint64_t wsum(const struct lowering *L, size_t i, size_t j)
  */
 static void plan_window(struct lowering *L, size_t lo, size_t hi)
 {
-	const size_t W = SG_DP_WINDOW, n = hi - lo + 1;
+	const size_t W = L->dp_stride, n = hi - lo + 1;
 	uint32_t *cost = L->dp_cost;
 	uint16_t *root = L->dp_root;
 
@@ -454,8 +458,8 @@ static size_t split_point(struct lowering *L, size_t i, size_t j)
 	if (L->opts->tree == 0)
 		return i + (j - i + 1) / 2;
 	if (L->dp_root && L->win_lo <= i && j <= L->win_hi)
-		return L->win_lo + L->dp_root[(i - L->win_lo) * SG_DP_WINDOW + (j - L->win_lo)];
-	if (L->dp_root && j - i + 1 <= SG_DP_WINDOW) {
+		return L->win_lo + L->dp_root[(i - L->win_lo) * L->dp_stride + (j - L->win_lo)];
+	if (L->dp_root && j - i + 1 <= L->dp_stride) {
 		plan_window(L, i, j);
 		return split_point(L, i, j);
 	}
@@ -513,12 +517,15 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 			L->prefix[r + 1] = L->prefix[r] + L->ranges[r].weight;
 		L->win_lo = 1;
 		L->win_hi = 0;
-		if (L->opts->tree != 0 && !L->dp_root) {
-			L->dp_cost =
-			    sg_reallocarray(NULL, SG_DP_WINDOW * SG_DP_WINDOW, sizeof(*L->dp_cost));
-			L->dp_root =
-			    sg_reallocarray(NULL, SG_DP_WINDOW * SG_DP_WINDOW, sizeof(*L->dp_root));
-			if (!L->dp_cost || !L->dp_root)
+		/* the DP tables, as large as this block's windows can be */
+		size_t stride = L->nranges < SG_DP_WINDOW ? L->nranges : SG_DP_WINDOW;
+		if (L->opts->tree != 0 && stride > L->dp_stride) {
+			sg_free(L->dp_cost);
+			sg_free(L->dp_root);
+			L->dp_cost = sg_reallocarray(NULL, stride * stride, sizeof(*L->dp_cost));
+			L->dp_root = sg_reallocarray(NULL, stride * stride, sizeof(*L->dp_root));
+			L->dp_stride = L->dp_cost && L->dp_root ? stride : 0;
+			if (!L->dp_stride)
 				rc = -ENOMEM;
 		}
 	}
