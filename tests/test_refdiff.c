@@ -412,17 +412,57 @@ static bool absent_somewhere(const struct pair *p, int nr)
 	return false;
 }
 
+/*
+ * Two numbers a script passed land on a common syscall of some ABI of the filter: the same
+ * number, or names that resolve (directly, or through socketcall/ipc) to one number there,
+ * e.g. __PNR_socketcall and socket on x86.
+ */
+static bool same_target(const struct pair *p, int a, int b)
+{
+	const char *na = nr_name(a), *nb = nr_name(b);
+
+	if (a == b)
+		return true;
+	for (int i = 0; na && nb && p->abis->tokens[i]; i++) {
+		uint32_t t = p->abis->tokens[i];
+		int ta[2] = {seccomp_syscall_resolve_name_arch(t, na),
+		             seccomp_syscall_resolve_name_rewrite(t, na)};
+		int tb[2] = {seccomp_syscall_resolve_name_arch(t, nb),
+		             seccomp_syscall_resolve_name_rewrite(t, nb)};
+		for (int x = 0; x < 2; x++)
+			for (int y = 0; y < 2; y++)
+				if (ta[x] >= 0 && ta[x] == tb[y])
+					return true;
+	}
+	return false;
+}
+
+/* the arguments a rule compares where it lands: its own, and A0 where socketcall/ipc carry it */
+static unsigned int args_compared(const struct pair *p, const struct call *c)
+{
+	const char *name = nr_name(c->nr);
+	unsigned int mask = 0;
+
+	for (unsigned int i = 0; i < c->cnt; i++)
+		mask |= 1u << (c->cmp[i].arg & 31);
+	for (int i = 0; name && p->abis->tokens[i]; i++) {
+		uint32_t t = p->abis->tokens[i];
+		int mux = seccomp_syscall_resolve_name_rewrite(t, name);
+		if (mux >= 0 && mux != seccomp_syscall_resolve_name_arch(t, name))
+			mask |= 1u; /* the multiplexer's call number */
+	}
+	return mask;
+}
+
 /* the call compares an argument an earlier successful rule on the syscall compares too */
 static bool range_shared(const struct pair *p, const struct call *c)
 {
-	for (const struct call *e = p->s->c; e < c; e++) {
-		if (!p->ok[e - p->s->c] || e->nr != c->nr)
-			continue;
-		for (unsigned int i = 0; i < c->cnt; i++)
-			for (unsigned int j = 0; j < e->cnt; j++)
-				if (c->cmp[i].arg == e->cmp[j].arg)
-					return true;
-	}
+	unsigned int mine = args_compared(p, c);
+
+	for (const struct call *e = p->s->c; e < c; e++)
+		if (p->ok[e - p->s->c] && same_target(p, e->nr, c->nr) &&
+		    (mine & args_compared(p, e)))
+			return true;
 	return false;
 }
 
