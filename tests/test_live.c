@@ -74,7 +74,7 @@ static void oracle_child(void *p)
 	if (def != SCMP_ACT_ALLOW &&
 	    (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0) ||
 	     seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0) ||
-	     tu_allow_sanitizer_runtime(f)))
+	     tu_allow_sanitizer_runtime(ctx)))
 		_exit(2);
 	for (int i = 0; i < 12; i++) {
 		struct scmp_arg_cmp cmp[6];

@@ -30,12 +30,12 @@
  * (_exit included) and aborts, or hangs, if that fails: a test child whose filter denies by
  * default lets it through in a sanitizer build. Elsewhere this adds nothing.
  */
-static inline int tu_allow_sanitizer_runtime(struct sg_filter *f)
+static inline int tu_allow_sanitizer_runtime(scmp_filter_ctx ctx)
 {
 #ifdef __SANITIZE_ADDRESS__
-	return seccomp_rule_add((scmp_filter_ctx)f, SCMP_ACT_ALLOW, SCMP_SYS(sigaltstack), 0);
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sigaltstack), 0);
 #else
-	(void)f;
+	(void)ctx;
 	return 0;
 #endif
 }
