@@ -40,39 +40,18 @@ static bool rule_match(const struct sg_rule *r, const struct seccomp_data *d)
 	return true;
 }
 
-/*
- * A MIPS64 kernel runs a syscall by its number whatever the caller's ABI: an n64 task that
- * calls 4020 gets o32's getpid, reported under n64's arch value. Numbers of the other MIPS
- * ABIs are therefore foreign to a MIPS filter, like x32 numbers to an x86_64 one: bad-arch.
- */
-static bool mips_foreign(const struct sg_arch *arch, uint32_t nr)
-{
-	bool mips = arch->nr_base == 4000 || arch->nr_base == 5000 || arch->nr_base == 6000;
-	return mips && nr >= 4000 && nr < 7000 && (nr < arch->nr_base || nr >= arch->nr_base + 1000);
-}
-
 const struct sg_archdb *sg_ir_select(const struct sg_filter *f, uint32_t arch, uint32_t nr)
 {
-	const struct sg_archdb *x86_64 = NULL, *x32 = NULL;
+	const struct sg_archdb *owner = NULL;
 
+	/* the ABI partition decides; the order the ABIs were added in does not matter */
 	for (uint32_t i = 0; i < f->narch; i++) {
 		const struct sg_archdb *db = &f->arch[i];
-		if (db->arch->audit != arch)
-			continue;
-		if (db->arch->token == SCMP_ARCH_X32)
-			x32 = db;
-		else if (db->arch->token == SCMP_ARCH_X86_64)
-			x86_64 = db;
-		else
-			return mips_foreign(db->arch, nr) ? NULL : db;
+		if (db->arch->audit == arch && sg_arch_owns(db->arch, nr) &&
+		    (!owner || sg_arch_precedes(db->arch, owner->arch)))
+			owner = db;
 	}
-	if (!x86_64 && !x32)
-		return NULL;
-	/* nr -1 (a syscall skipped by a tracer) is not an x32 call */
-	if (nr == 0xffffffffu)
-		return x86_64 ? x86_64 : x32;
-	/* x32 calls carry SG_X32_BIT; so does every "negative" number, which x86_64 refuses */
-	return nr >= SG_X32_BIT ? x32 : x86_64;
+	return owner;
 }
 
 uint32_t sg_ir_eval(const struct sg_filter *f, const struct seccomp_data *d)

@@ -22,9 +22,6 @@
 
 #include "db.h"
 
-/* the x32 syscall bit: x32 and x86_64 share AUDIT_ARCH_X86_64 and are told apart by it */
-#define SG_X32_BIT 0x40000000u
-
 /* the verdict of the filter for one syscall */
 uint32_t sg_ir_eval(const struct sg_filter *f, const struct seccomp_data *d);
 
@@ -38,9 +35,8 @@ static inline bool sg_action_stronger(uint32_t a, uint32_t b)
 }
 
 /*
- * Which ABI database handles (arch, nr): the ABIs of the filter are grouped by the arch value
- * they are compared against; x86_64 and x32 split that value's number space by SG_X32_BIT.
- * Returns NULL when the bad-arch action applies.
+ * Which ABI database handles (arch, nr): the one of the filter's ABIs reporting `arch` that
+ * owns nr in the ABI partition (arch/arch.h). Returns NULL when the bad-arch action applies.
  */
 const struct sg_archdb *sg_ir_select(const struct sg_filter *f, uint32_t arch, uint32_t nr);
 

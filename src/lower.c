@@ -227,24 +227,21 @@ static int add_range(struct lowering *L, uint32_t lo, uint32_t hi, struct decisi
 	return 0;
 }
 
-/* numbers no rule names: the default action, or bad-arch where no ABI of the group owns them */
+/* numbers no rule names: the default action, or bad-arch where no ABI of the filter owns them
+ * (the ABI partition, arch/arch.h); a range never straddles a change of owner */
 static int add_gap(struct lowering *L, uint32_t audit, uint32_t lo, uint32_t hi)
 {
-	/* ownership changes only at the MIPS ABI bases, the x32 bit and -1 (sg_ir_select) */
-	static const uint32_t cuts[] = {4000, 5000, 6000, 7000, SG_X32_BIT, 0xffffffffu};
-	int rc;
-
-	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
-		if (lo < cuts[i] && cuts[i] <= hi) {
-			rc = add_gap(L, audit, lo, cuts[i] - 1);
-			if (rc == 0)
-				rc = add_gap(L, audit, cuts[i], hi);
+	for (;;) {
+		uint32_t end = sg_arch_claim_end(audit, lo);
+		if (end > hi)
+			end = hi;
+		struct decision d = {NULL, sg_ir_select(L->f, audit, lo) ? L->f->act_default
+		                                                         : L->f->act_badarch};
+		int rc = add_range(L, lo, end, d);
+		if (rc < 0 || end == hi)
 			return rc;
-		}
+		lo = end + 1;
 	}
-	struct decision d = {NULL,
-	                     sg_ir_select(L->f, audit, lo) ? L->f->act_default : L->f->act_badarch};
-	return add_range(L, lo, hi, d);
 }
 
 /*
@@ -318,11 +315,12 @@ static int build_ranges(struct lowering *L, uint32_t audit)
 }
 
 /*
- * The dispatch cost model. A range's weight is how often calls land in it: every number the
- * arch value's main ABI has counts the same (uniform), plus, at OPTIMIZE=1, the built-in
- * frequency profile and the user's priority hints. x32 beside x86_64 only counts 1 per range:
- * x32 processes are rare (most kernels turn the ABI off), and weighing its 370 numbers pushed
- * x86_64's ranges deeper. A tree then costs sum(weight * depth).
+ * The dispatch cost model. A range's weight is how often calls land in it: every number an ABI
+ * of the arch value has counts the same (uniform), plus, at OPTIMIZE=1, the built-in frequency
+ * profile and the user's priority hints. A secondary ABI beside its main one (x32 beside
+ * x86_64, arch/arch.c) only counts 1 per range: its processes are rare (most kernels turn x32
+ * off), and weighing its 370 numbers pushed x86_64's ranges deeper. A tree then costs
+ * sum(weight * depth). Nothing here depends on the order the ABIs were added in.
  */
 #define UNIT_NUMBER   16u   /* weight of one populated syscall number */
 #define UNIT_HOT      4u    /* weight of one per-mille of the frequency profile */
@@ -342,34 +340,36 @@ static size_t range_of(const struct lowering *L, uint32_t nr)
 	return lo;
 }
 
+/* do the ABI's calls shape the tree? not a secondary ABI's beside its main one */
+static bool shapes_tree(const struct sg_filter *f, const struct sg_arch *a)
+{
+	for (uint32_t i = 0; i < f->narch; i++)
+		if (f->arch[i].arch->audit == a->audit && sg_arch_precedes(f->arch[i].arch, a))
+			return false;
+	return true;
+}
+
 static void weigh_ranges(struct lowering *L, uint32_t audit)
 {
 	const struct sg_filter *f = L->f;
 
-	for (size_t r = 0; r < L->nranges; r++) {
-		struct range *rg = &L->ranges[r];
-		bool first = true;
-		rg->weight = 1;
-		for (uint32_t i = 0; i < f->narch; i++) {
-			if (f->arch[i].arch->audit != audit)
-				continue;
-			/* a second ABI on the same arch value (x32 beside x86_64) is the rare
-			 * one: its numbers add no weight beyond each range's own 1 */
-			if (first)
-				rg->weight += (uint64_t)UNIT_NUMBER *
-				              sg_arch_count_nrs(f->arch[i].arch, rg->lo, rg->hi);
-			first = false;
-		}
-	}
-	if (L->opts->tree != 1)
-		return;
-	bool first = true;
+	for (size_t r = 0; r < L->nranges; r++)
+		L->ranges[r].weight = 1;
 	for (uint32_t i = 0; i < f->narch; i++) {
 		const struct sg_archdb *db = &f->arch[i];
 		if (db->arch->audit != audit)
 			continue;
-		/* the profile describes the main ABI of the arch value, not x32 beside x86_64 */
-		for (const struct sg_hot_syscall *h = sg_hot_syscalls; first && h->name; h++) {
+		/* an ABI's table numbers all lie in the numbers it owns (test_abi_order) */
+		if (shapes_tree(f, db->arch))
+			for (size_t r = 0; r < L->nranges; r++)
+				L->ranges[r].weight +=
+				    (uint64_t)UNIT_NUMBER *
+				    sg_arch_count_nrs(db->arch, L->ranges[r].lo, L->ranges[r].hi);
+		if (L->opts->tree != 1)
+			continue;
+		/* the profile describes a main ABI's calls, not x32's beside x86_64 */
+		for (const struct sg_hot_syscall *h = sg_hot_syscalls;
+		     shapes_tree(f, db->arch) && h->name; h++) {
 			int nr = sg_arch_syscall_nr(db->arch, h->name);
 			if (nr >= 0 && sg_ir_select(f, audit, (uint32_t)nr) == db)
 				L->ranges[range_of(L, (uint32_t)nr)].weight +=
@@ -380,7 +380,6 @@ static void weigh_ranges(struct lowering *L, uint32_t audit)
 			    sg_ir_select(f, audit, (uint32_t)db->sys[j].nr) == db)
 				L->ranges[range_of(L, (uint32_t)db->sys[j].nr)].weight +=
 				    (uint64_t)UNIT_PRIORITY * db->sys[j].priority;
-		first = false;
 	}
 }
 
@@ -540,6 +539,35 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 	return sg_emit_ld(&L->e, SG_OFF_NR, lower_tree(L, 0, L->nranges - 1));
 }
 
+/*
+ * One block per distinct arch value, tested in a fixed order whatever order the ABIs were
+ * added in: the native arch value first (its calls are the common ones), then 64-bit ABIs
+ * before 32-bit ones, then in sg_arches order. Returns how many audits[] holds.
+ */
+static size_t arch_value_order(const struct sg_filter *f, uint32_t *audits)
+{
+	const struct sg_arch *native = sg_arch_native();
+	size_t n = 0;
+
+	for (int pass = 0; pass < 3; pass++) {
+		for (size_t k = 0; k < sg_arch_count; k++) {
+			const struct sg_arch *a = pass == 0 ? native : sg_arches[k];
+			bool in_filter = false, seen = false;
+			if (pass == 1 && a->arg_bits != 64)
+				continue;
+			for (uint32_t i = 0; i < f->narch; i++)
+				in_filter |= f->arch[i].arch == a;
+			for (size_t g = 0; g < n; g++)
+				seen |= audits[g] == a->audit;
+			if (in_filter && !seen)
+				audits[n++] = a->audit;
+			if (pass == 0)
+				break;
+		}
+	}
+	return n;
+}
+
 /* intermediate programs may exceed the kernel's limit before the optimizer shrinks them */
 #define SG_EMIT_LIMIT 65536
 
@@ -564,14 +592,7 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 	if (rc < 0)
 		return rc;
 
-	/* one block per distinct arch value, in the order the ABIs were added (native first) */
-	for (uint32_t i = 0; i < f->narch; i++) {
-		size_t g = 0;
-		while (g < ngroups && audits[g] != f->arch[i].arch->audit)
-			g++;
-		if (g == ngroups)
-			audits[ngroups++] = f->arch[i].arch->audit;
-	}
+	ngroups = arch_value_order(f, audits);
 
 	chain = sg_emit_ret(&L.e, f->act_badarch);
 	for (size_t g = ngroups; g-- > 0 && !L.e.err;)

@@ -22,3 +22,16 @@ check-arch: all
 	@rc=0; top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 		$(SHELL) $(top_srcdir)/tests/crossarch/run.sh $(CROSSARCH_TARGETS) || rc=$$?; \
 	if test $$rc -eq 77; then echo "check-arch: SKIPPED (see above)"; rc=0; fi; exit $$rc
+
+# the ABI partition, and dispatch independent of seccomp_arch_add's order (a few seconds)
+if HAVE_CHECK
+check_PROGRAMS += tests/test_abi_order
+TESTS += tests/test_abi_order
+tests_test_abi_order_SOURCES = tests/test_abi_order.c tests/testutil.h
+tests_test_abi_order_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_abi_order_LDADD = libsysgate.la $(CHECK_LIBS)
+endif
+
+# no identifier named like a GNU C predefined macro (mips, unix, linux, i386): issue 15
+TESTS += tests/test_predef_names.sh
+dist_check_SCRIPTS += tests/test_predef_names.sh

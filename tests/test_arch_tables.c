@@ -525,7 +525,7 @@ START_TEST(test_translate)
 {
 	const struct sg_arch *x86_64 = sg_arch_by_name("x86_64"), *x86 = sg_arch_by_name("x86");
 	const struct sg_arch *x32 = sg_arch_by_name("x32"), *a64 = sg_arch_by_name("aarch64");
-	const struct sg_arch *arm = sg_arch_by_name("arm"), *mips = sg_arch_by_name("mips");
+	const struct sg_arch *arm = sg_arch_by_name("arm"), *o32 = sg_arch_by_name("mips");
 
 	ck_assert_int_eq(sg_arch_translate(x86_64, x86, 41), 359);  /* socket, direct */
 	ck_assert_int_eq(sg_arch_translate(x86, x86_64, -101), 41); /* pseudo -> real */
@@ -535,7 +535,7 @@ START_TEST(test_translate)
 	ck_assert_int_eq(sg_arch_translate(x86_64, x32, 0), 0x40000000);
 	ck_assert_int_eq(sg_arch_translate(x86_64, x32, 13), 0x40000000 + 512); /* rt_sigaction */
 	ck_assert_int_eq(sg_arch_translate(x32, x86_64, 0x40000000 + 512), 13);
-	ck_assert_int_eq(sg_arch_translate(x86_64, mips, 0), 4003);
+	ck_assert_int_eq(sg_arch_translate(x86_64, o32, 0), 4003);
 	ck_assert_int_eq(sg_arch_translate(arm, a64, 0x0f0001), __PNR_breakpoint);
 	ck_assert_int_eq(sg_arch_translate(arm, x86_64, 341), __PNR_sync_file_range2);
 	ck_assert_int_eq(sg_arch_translate(x86_64, x86_64, 1), 1);

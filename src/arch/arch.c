@@ -19,8 +19,31 @@
 	(uint8_t)((SG_TBL_##tbl##_SOCKETCALL >= 0 ? SG_MUX_SOCKET : 0) |                           \
 	          (SG_TBL_##tbl##_IPC >= 0 ? SG_MUX_IPC : 0))
 
-/* base: what the table's numbers already include (MIPS ABI offsets, the x32 bit); informational */
-#define ARCH_BASE(var, tok, aud, nm, bits, be, sext, tbl, base)                                    \
+/*
+ * The ABI partition: which numbers, reported under its arch value (AUDIT_ARCH_*), each ABI
+ * owns. This is the one place that says it; selection (ir.c), gap handling and weighting
+ * (lower.c) read it through sg_arch_owns/sg_arch_precedes/sg_arch_claim_end.
+ *
+ * - Most ABIs are alone on their arch value and own every number (the kernel returns ENOSYS
+ *   for numbers outside its table: the filter's default action decides them).
+ * - x86_64 and x32 share AUDIT_ARCH_X86_64. x32 calls carry the x32 bit, and so does every
+ *   "negative" number, which x86_64 refuses: x32 owns [bit, 2^32). nr -1 (a syscall a tracer
+ *   skipped, or syscall(-1)) is x86_64's when the filter has x86_64, since x32 is secondary.
+ * - A MIPS64 kernel runs a syscall by its number whatever the caller's ABI: an n64 task that
+ *   calls 4020 gets o32's getpid, reported under n64's arch value. The 1000-number blocks of
+ *   the other MIPS ABIs (o32 4000, n64 5000, n32 6000) are therefore foreign to each MIPS
+ *   ABI: bad-arch, like x32 numbers in a filter that has only x86_64.
+ */
+static const struct sg_nr_span owns_all[] = {{0, 0xffffffffu}};
+static const struct sg_nr_span owns_x86_64[] = {{0, SG_X32_BIT - 1}, {0xffffffffu, 0xffffffffu}};
+static const struct sg_nr_span owns_x32[] = {{SG_X32_BIT, 0xffffffffu}};
+static const struct sg_nr_span owns_mips_o32[] = {{0, 4999}, {7000, 0xffffffffu}};
+static const struct sg_nr_span owns_mips_n64[] = {{0, 3999}, {5000, 5999}, {7000, 0xffffffffu}};
+static const struct sg_nr_span owns_mips_n32[] = {{0, 3999}, {6000, 0xffffffffu}};
+
+/* base: what the table's numbers already include (MIPS ABI offsets, the x32 bit); owns and
+ * secondary: the ABI's part of its arch value (above) */
+#define ARCH_PART(var, tok, aud, nm, bits, be, sext, tbl, base, own, second)                       \
 	static const struct sg_arch var = {                                                        \
 	    .token = (tok),                                                                        \
 	    .audit = (aud),                                                                        \
@@ -33,36 +56,39 @@
 	    .ipc_nr = SG_TBL_##tbl##_IPC,                                                          \
 	    .mux = MUX_OF(tbl),                                                                    \
 	    .table_index = SG_TBL_##tbl,                                                           \
+	    .owns = (own),                                                                         \
+	    .nowns = sizeof(own) / sizeof((own)[0]),                                               \
+	    .secondary = (second),                                                                 \
 	}
 
 #define ARCH(var, tok, aud, nm, bits, be, sext, tbl)                                               \
-	ARCH_BASE(var, tok, aud, nm, bits, be, sext, tbl, 0)
+	ARCH_PART(var, tok, aud, nm, bits, be, sext, tbl, 0, owns_all, false)
+#define ARCH_MIPS(var, tok, aud, nm, bits, be, sext, tbl, base, own)                               \
+	ARCH_PART(var, tok, aud, nm, bits, be, sext, tbl, base, own, false)
 
-/*
- * sign_extends: a MIPS64 kernel keeps 32-bit registers sign-extended, so o32 and n32 arguments
- * reach the filter with the high word a copy of bit 31 (o32 only when run on a 64-bit kernel,
- * which is the common case today).
- */
 ARCH(arch_x86, SCMP_ARCH_X86, AUDIT_ARCH_I386, "x86", 32, false, false, X86);
-ARCH(arch_x86_64, SCMP_ARCH_X86_64, AUDIT_ARCH_X86_64, "x86_64", 64, false, false, X86_64);
+ARCH_PART(arch_x86_64, SCMP_ARCH_X86_64, AUDIT_ARCH_X86_64, "x86_64", 64, false, false, X86_64, 0,
+          owns_x86_64, false);
 /* x32 shares x86_64's audit value; its numbers carry __X32_SYSCALL_BIT */
-ARCH_BASE(arch_x32, SCMP_ARCH_X32, AUDIT_ARCH_X86_64, "x32", 32, false, false, X32, 0x40000000);
+ARCH_PART(arch_x32, SCMP_ARCH_X32, AUDIT_ARCH_X86_64, "x32", 32, false, false, X32, SG_X32_BIT,
+          owns_x32, true);
 ARCH(arch_arm, SCMP_ARCH_ARM, AUDIT_ARCH_ARM, "arm", 32, false, false, ARM);
 ARCH(arch_aarch64, SCMP_ARCH_AARCH64, AUDIT_ARCH_AARCH64, "aarch64", 64, false, false, AARCH64);
 ARCH(arch_loongarch64, SCMP_ARCH_LOONGARCH64, AUDIT_ARCH_LOONGARCH64, "loongarch64", 64, false,
      false, LOONGARCH64);
 ARCH(arch_m68k, SCMP_ARCH_M68K, AUDIT_ARCH_M68K, "m68k", 32, true, false, M68K);
-ARCH_BASE(arch_mips, SCMP_ARCH_MIPS, AUDIT_ARCH_MIPS, "mips", 32, true, true, MIPSO32, 4000);
-ARCH_BASE(arch_mipsel, SCMP_ARCH_MIPSEL, AUDIT_ARCH_MIPSEL, "mipsel", 32, false, true, MIPSO32,
-          4000);
-ARCH_BASE(arch_mips64, SCMP_ARCH_MIPS64, AUDIT_ARCH_MIPS64, "mips64", 64, true, false, MIPS64,
-          5000);
-ARCH_BASE(arch_mipsel64, SCMP_ARCH_MIPSEL64, AUDIT_ARCH_MIPSEL64, "mipsel64", 64, false, false,
-          MIPS64, 5000);
-ARCH_BASE(arch_mips64n32, SCMP_ARCH_MIPS64N32, AUDIT_ARCH_MIPS64N32, "mips64n32", 32, true, true,
-          MIPS64N32, 6000);
-ARCH_BASE(arch_mipsel64n32, SCMP_ARCH_MIPSEL64N32, AUDIT_ARCH_MIPSEL64N32, "mipsel64n32", 32, false,
-          true, MIPS64N32, 6000);
+ARCH_MIPS(arch_mips, SCMP_ARCH_MIPS, AUDIT_ARCH_MIPS, "mips", 32, true, true, MIPSO32, 4000,
+          owns_mips_o32);
+ARCH_MIPS(arch_mipsel, SCMP_ARCH_MIPSEL, AUDIT_ARCH_MIPSEL, "mipsel", 32, false, true, MIPSO32,
+          4000, owns_mips_o32);
+ARCH_MIPS(arch_mips64, SCMP_ARCH_MIPS64, AUDIT_ARCH_MIPS64, "mips64", 64, true, false, MIPS64, 5000,
+          owns_mips_n64);
+ARCH_MIPS(arch_mipsel64, SCMP_ARCH_MIPSEL64, AUDIT_ARCH_MIPSEL64, "mipsel64", 64, false, false,
+          MIPS64, 5000, owns_mips_n64);
+ARCH_MIPS(arch_mips64n32, SCMP_ARCH_MIPS64N32, AUDIT_ARCH_MIPS64N32, "mips64n32", 32, true, true,
+          MIPS64N32, 6000, owns_mips_n32);
+ARCH_MIPS(arch_mipsel64n32, SCMP_ARCH_MIPSEL64N32, AUDIT_ARCH_MIPSEL64N32, "mipsel64n32", 32, false,
+          true, MIPS64N32, 6000, owns_mips_n32);
 ARCH(arch_parisc, SCMP_ARCH_PARISC, AUDIT_ARCH_PARISC, "parisc", 32, true, false, PARISC);
 ARCH(arch_parisc64, SCMP_ARCH_PARISC64, AUDIT_ARCH_PARISC64, "parisc64", 64, true, false, PARISC64);
 ARCH(arch_ppc, SCMP_ARCH_PPC, AUDIT_ARCH_PPC, "ppc", 32, true, false, PPC);
@@ -413,4 +439,36 @@ int sg_arch_translate(const struct sg_arch *from, const struct sg_arch *to, int 
 	if (name == NULL || to == NULL)
 		return __NR_SCMP_ERROR;
 	return sg_arch_syscall_nr(to, name);
+}
+
+bool sg_arch_owns(const struct sg_arch *arch, uint32_t nr)
+{
+	for (uint8_t i = 0; i < arch->nowns; i++)
+		if (arch->owns[i].lo <= nr && nr <= arch->owns[i].hi)
+			return true;
+	return false;
+}
+
+bool sg_arch_precedes(const struct sg_arch *a, const struct sg_arch *b)
+{
+	return !a->secondary && b->secondary;
+}
+
+uint32_t sg_arch_claim_end(uint32_t audit, uint32_t nr)
+{
+	uint32_t end = 0xffffffffu;
+
+	for (size_t i = 0; i < sg_arch_count; i++) {
+		const struct sg_arch *a = sg_arches[i];
+		if (a->audit != audit)
+			continue;
+		for (uint8_t k = 0; k < a->nowns; k++) {
+			/* a claim that starts after nr, or one that stops at or after it */
+			if (a->owns[k].lo > nr && a->owns[k].lo - 1 < end)
+				end = a->owns[k].lo - 1;
+			if (a->owns[k].hi >= nr && a->owns[k].hi < end)
+				end = a->owns[k].hi;
+		}
+	}
+	return end;
 }

@@ -17,6 +17,14 @@
 #define SG_MUX_SOCKET 0x1
 #define SG_MUX_IPC    0x2
 
+/* the x32 syscall bit (__X32_SYSCALL_BIT): x32 and x86_64 share AUDIT_ARCH_X86_64 */
+#define SG_X32_BIT 0x40000000u
+
+/* an inclusive interval of syscall numbers */
+struct sg_nr_span {
+	uint32_t lo, hi;
+};
+
 struct sg_arch {
 	uint32_t token;    /* SCMP_ARCH_* */
 	uint32_t audit;    /* value of seccomp_data.arch the filter compares (x32: X86_64) */
@@ -29,6 +37,10 @@ struct sg_arch {
 	int32_t ipc_nr;        /* ipc(2) number on this ABI, or -1 */
 	uint8_t mux;           /* SG_MUX_* families that are multiplexed on this ABI */
 	uint16_t table_index;  /* column of this ABI in the generated tables (private) */
+	/* the ABI partition (arch.c): the numbers this ABI owns under `audit`, ascending */
+	const struct sg_nr_span *owns;
+	uint8_t nowns;
+	bool secondary; /* beside its arch value's main ABI (x32 beside x86_64): see arch.c */
 };
 
 /* Every ABI, native first is NOT implied; iterate with sg_arch_count. */
@@ -41,6 +53,21 @@ const struct sg_arch *sg_arch_native(void);
 const struct sg_arch *sg_arch_by_token(uint32_t token);
 /* libseccomp arch name -> descriptor, or NULL (NULL name too) */
 const struct sg_arch *sg_arch_by_name(const char *name);
+
+/*
+ * The ABI partition of an arch value: which ABI a syscall number reported under it belongs to.
+ * Of the ABIs in a filter that report `audit`, the one that owns nr is the one whose `owns`
+ * holds it (the main ABI before a secondary one where both do); where none does, the number is
+ * foreign and the bad-arch action applies. These functions are the only readers of the data.
+ */
+
+/* does the ABI claim nr under its arch value? */
+bool sg_arch_owns(const struct sg_arch *arch, uint32_t nr);
+/* of two ABIs that both claim a number, does a own it rather than b? */
+bool sg_arch_precedes(const struct sg_arch *a, const struct sg_arch *b);
+/* the last number m >= nr such that no ABI reporting `audit` starts or stops claiming
+ * numbers in (nr, m]: ownership is constant on [nr, m], whichever of them a filter has */
+uint32_t sg_arch_claim_end(uint32_t audit, uint32_t nr);
 
 /*
  * Syscall numbers. Real numbers are >= 0 and already include nr_base (x32 numbers carry

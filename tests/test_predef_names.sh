@@ -1,0 +1,31 @@
+#!/bin/sh
+# test_predef_names.sh - sysgate builds where GNU C predefines `mips`, `unix`, `linux` or `i386`
+# as macros (gnu11 on MIPS, x86, ...): no identifier in src/, tools/ or tests/ may use those
+# names. Every C file is compiled (syntax only) with the four defined as 1, as a MIPS compiler
+# would.
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+. "$(dirname "$0")/lib.sh"
+
+cc=${CC:-cc}
+command -v "$cc" >/dev/null 2>&1 || skip "no C compiler ($cc)"
+# config.h and include/seccomp.h are generated in the build tree
+[ -f "$top_builddir/config.h" ] || skip "no configured build tree at $top_builddir"
+extra=$(pkg-config --cflags check json-c 2>/dev/null || true)
+make_tmp
+for f in "$top_srcdir"/src/*.c "$top_srcdir"/src/arch/*.c "$top_srcdir"/tools/*.c \
+	"$top_srcdir"/tests/*.c "$top_srcdir"/tests/bench/*.c "$top_srcdir"/tests/fuzz/*.c \
+	"$top_srcdir"/tests/crossarch/*.c; do
+	[ -f "$f" ] || continue
+	# shellcheck disable=SC2086 # $extra is a list of flags
+	if "$cc" -std=gnu11 -fsyntax-only -Dmips=1 -Dunix=1 -Dlinux=1 -Di386=1 \
+		-I"$top_builddir" -I"$top_builddir/include" -I"$top_srcdir/include" \
+		-I"$top_srcdir/src" -I"$top_srcdir/tools" $extra "$f" 2>"$tmp/err"; then
+		ok
+	else
+		fail "${f#"$top_srcdir"/} does not compile with mips/unix/linux/i386 predefined:"
+		head -5 "$tmp/err"
+	fi
+done
+echo "$checks passed, $fails failed"
+[ "$fails" -eq 0 ]
