@@ -5,7 +5,7 @@ check_PROGRAMS += tests/test_bpf
 TESTS += tests/test_bpf
 tests_test_bpf_SOURCES = tests/test_bpf.c
 tests_test_bpf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_bpf_LDADD = libsysgate.la $(CHECK_LIBS)
+tests_test_bpf_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
 
 TESTS += tests/test_bpftools.sh
