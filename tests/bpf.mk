@@ -1,4 +1,5 @@
-# the classic-BPF model (src/bpf.c): checker, interpreter, cache emulator, export, and the same
+# the classic-BPF model (src/bpf.c, bpf_run.c, bpf_format.c): checker, interpreter, cache
+# emulator, export, and the same
 # against the running kernel; then the tools built on it (scmp_bpf_disasm, scmp_bpf_sim)
 if HAVE_CHECK
 check_PROGRAMS += tests/test_bpf

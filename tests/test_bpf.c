@@ -1,5 +1,5 @@
 /*
- * test_bpf.c - the classic-BPF model (src/bpf.c): checker, interpreter, action-cache emulator,
+ * test_bpf.c - the classic-BPF model (src/bpf*.c): checker, interpreter, action-cache emulator,
  * byte-order export and formatting; then the same checker and interpreter against the running
  * kernel (in forked children, so this process stays unfiltered).
  *

@@ -1,4 +1,4 @@
-# scmp_bpf_disasm and scmp_bpf_sim: thin front ends over src/bpf.c (the library's own checker,
+# scmp_bpf_disasm and scmp_bpf_sim: thin front ends over src/bpf*.c (the library's own checker,
 # interpreter and instruction formatting) and src/arch (ABI names, byte order, syscall names)
 bin_PROGRAMS += tools/scmp_bpf_disasm tools/scmp_bpf_sim
 
