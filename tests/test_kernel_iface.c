@@ -1232,7 +1232,7 @@ END_TEST
 
 static const struct sg_program *cached(scmp_filter_ctx ctx)
 {
-	return ((struct sg_filter *)ctx)->program;
+	return sg_ctx_cached((struct sg_filter *)ctx);
 }
 
 /* merge a filter for a third architecture (same byte order) into ctx; false if none */
