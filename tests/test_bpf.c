@@ -788,8 +788,8 @@ static bool live_available(const char *what)
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return true;
-	fprintf(stderr, "SKIP: %s: cannot install a seccomp filter here (%s)\n", what,
-	        WIFEXITED(status) ? strerror(WEXITSTATUS(status)) : "child died");
+	tu_skip_part("%s: cannot install a seccomp filter here (%s)", what,
+	             WIFEXITED(status) ? strerror(WEXITSTATUS(status)) : "child died");
 	return false;
 }
 

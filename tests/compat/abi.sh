@@ -14,7 +14,8 @@
 #   4. abidiff of an ABI probe (tests/compat/probe.c, -g) built against each header;
 #   5. a C++ program including our header links against our library (extern "C").
 # Parts 2-4 need the reference (Debian's libseccomp2 / libseccomp-dev) and abidiff (Debian
-# abigail-tools); a missing tool skips that part with a printed reason, never silently.
+# abigail-tools); a missing tool skips that part with a printed reason, and the script then
+# exits 77 (SKIP), never 0.
 #
 # Environment: top_srcdir, top_builddir (set by make check); CC (default cc);
 #   SYSGATE_COMPAT_LIB   library to check (default $top_builddir/.libs/libseccomp.so.2)
@@ -435,4 +436,6 @@ fi
 echo
 echo "abi: $npass passed, $nfail failed, $nskip skipped"
 [ "$nfail" -eq 0 ] || exit 1
+# a part that did not run is not a pass (SYSGATE_COMPAT_STRICT=1 makes it a failure instead)
+[ "$nskip" -eq 0 ] || exit 77
 exit 0
