@@ -11,6 +11,7 @@
 
 #include "api.h"
 #include "compile.h"
+#include "ctx.h"
 #include "db.h"
 #include "export.h"
 #include "system.h"
@@ -76,7 +77,7 @@ SG_API scmp_filter_ctx seccomp_init(uint32_t def_action)
 {
 	if (!action_ok(def_action))
 		return NULL;
-	return sg_filter_new(def_action);
+	return sg_ctx_new(def_action);
 }
 
 SG_API int seccomp_reset(scmp_filter_ctx ctx, uint32_t def_action)
@@ -98,16 +99,21 @@ SG_API void seccomp_release(scmp_filter_ctx ctx)
 {
 	struct sg_filter *f = ctx_get(ctx);
 	if (f)
-		sg_filter_free(f);
+		sg_ctx_free(f);
 }
 
 SG_API int seccomp_merge(scmp_filter_ctx ctx_dst, scmp_filter_ctx ctx_src)
 {
 	struct sg_filter *dst = ctx_get(ctx_dst), *src = ctx_get(ctx_src);
 
+	int rc;
+
 	if (!dst || !src || dst == src)
 		return -EINVAL;
-	return sg_rc_filter(sg_filter_merge(dst, src));
+	rc = sg_filter_merge(dst, src);
+	if (rc == 0)
+		sg_ctx_free(src); /* its rules now belong to dst */
+	return sg_rc_filter(rc);
 }
 
 SG_API int seccomp_arch_exist(const scmp_filter_ctx ctx, uint32_t arch_token)

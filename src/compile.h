@@ -44,7 +44,8 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 int sg_compile(const struct sg_filter *f, struct sg_program **out);
 void sg_program_free(struct sg_program *p);
 
-/* the filter's program, compiled now or reused from seccomp_precompute()'s cache */
+/* the filter's program, compiled now or reused from seccomp_precompute()'s cache (ctx.c;
+ * `f` must be a context's filter, see ctx.h) */
 int sg_filter_program(struct sg_filter *f, const struct sg_program **out);
 
 #endif

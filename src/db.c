@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "compile.h"
 #include "db.h"
 
 bool sg_filter_valid(const struct sg_filter *f)
@@ -213,14 +212,10 @@ static void filter_drop_contents(struct sg_filter *f)
 	sg_filter_invalidate(f);
 }
 
-struct sg_filter *sg_filter_new(uint32_t def_action)
+void sg_filter_init(struct sg_filter *f, uint32_t def_action)
 {
-	struct sg_filter *f = sg_calloc(1, sizeof(*f));
-	if (!f)
-		return NULL;
 	filter_defaults(f, def_action);
 	f->magic = SG_CTX_MAGIC;
-	return f;
 }
 
 int sg_filter_reset(struct sg_filter *f, uint32_t def_action)
@@ -230,19 +225,15 @@ int sg_filter_reset(struct sg_filter *f, uint32_t def_action)
 	return 0;
 }
 
-void sg_filter_free(struct sg_filter *f)
+void sg_filter_fini(struct sg_filter *f)
 {
-	if (!f)
-		return;
 	filter_drop_contents(f);
 	f->magic = SG_CTX_RELEASED;
-	sg_free(f);
 }
 
 void sg_filter_invalidate(struct sg_filter *f)
 {
-	sg_program_free(f->program);
-	f->program = NULL;
+	f->generation++;
 }
 
 /*
@@ -728,13 +719,13 @@ int sg_filter_merge(struct sg_filter *dst, struct sg_filter *src)
 			return -EEXIST;
 	if (dst->narch + src->narch > SG_MAX_ARCHES)
 		return -EFAULT;
-	/* move, not copy: src's rules now belong to dst, and src is freed */
+	/* move, not copy: src's rules now belong to dst, and src is left empty */
 	for (uint32_t i = 0; i < src->narch; i++)
 		dst->arch[dst->narch++] = src->arch[i];
 	src->narch = 0;
 	dst->notify_used |= src->notify_used;
 	sg_filter_invalidate(dst);
-	sg_filter_free(src);
+	sg_filter_invalidate(src);
 	return 0;
 }
 

@@ -67,8 +67,6 @@ struct sg_snapshot {
 	struct sg_archdb arch[SG_MAX_ARCHES];
 };
 
-struct sg_program; /* a compiled, cached program (compile.h) */
-
 struct sg_filter {
 	uint32_t magic; /* SG_CTX_MAGIC while valid */
 	uint32_t act_default;
@@ -79,7 +77,9 @@ struct sg_filter {
 	uint32_t narch;
 	struct sg_archdb arch[SG_MAX_ARCHES]; /* native first after init */
 	struct sg_snapshot *txn;              /* user transactions, newest first */
-	struct sg_program *program;           /* precomputed program, NULL when stale */
+	/* counts the changes that affect the compiled program; whoever caches a program (ctx.c)
+	 * compares it, so the rules never depend on the compiler */
+	uint64_t generation;
 };
 
 /* validation */
@@ -87,10 +87,14 @@ bool sg_filter_valid(const struct sg_filter *f);
 /* 0 if `action` is a valid action value (kernel support checked by system.c), else -EINVAL */
 int sg_action_valid(uint32_t action);
 
-/* lifecycle; init/reset put the native arch in and all attributes to their defaults */
-struct sg_filter *sg_filter_new(uint32_t def_action);
+/*
+ * lifecycle, on storage the caller owns (ctx.c embeds the filter in a context): init (on
+ * zeroed storage) and reset put the native arch in and all attributes to their defaults; fini
+ * frees the rules and marks the filter released.
+ */
+void sg_filter_init(struct sg_filter *f, uint32_t def_action);
 int sg_filter_reset(struct sg_filter *f, uint32_t def_action);
-void sg_filter_free(struct sg_filter *f);
+void sg_filter_fini(struct sg_filter *f);
 
 /* architectures */
 struct sg_archdb *sg_filter_archdb(struct sg_filter *f, const struct sg_arch *arch);
@@ -101,6 +105,7 @@ int sg_filter_arch_remove(struct sg_filter *f, const struct sg_arch *arch);
 int sg_filter_rule_add(struct sg_filter *f, uint32_t action, int syscall, unsigned int arg_cnt,
                        const struct scmp_arg_cmp *args, bool exact);
 int sg_filter_priority(struct sg_filter *f, int syscall, uint8_t priority);
+/* move src's ABIs and rules into dst; src is left without ABIs for the caller to release */
 int sg_filter_merge(struct sg_filter *dst, struct sg_filter *src);
 
 /* transactions */
@@ -108,7 +113,7 @@ int sg_filter_txn_start(struct sg_filter *f);
 void sg_filter_txn_reject(struct sg_filter *f);
 void sg_filter_txn_commit(struct sg_filter *f);
 
-/* drop the precomputed program (any change that affects code calls this) */
+/* the rules or a code-affecting attribute changed: any program compiled before is stale */
 void sg_filter_invalidate(struct sg_filter *f);
 
 /* lookup of a syscall's rules on an ABI, or NULL */

@@ -1,5 +1,8 @@
-# The library. Everything is compiled once into an internal convenience library (tests and
-# tools link it to reach internal interfaces); libseccomp.la exports only the public API.
+# The library. What the API needs is compiled once into an internal convenience library
+# (tests and tools link it to reach internal interfaces); libseccomp.la is made of it alone and
+# exports only the public API. What only tools and tests use (the BPF interpreter, the kernel
+# action-cache emulation, the disassembler) is in libsysgate_tools.la, which they link before
+# libsysgate.la; tests/compat/abi.sh checks that none of it reaches libseccomp.so.2.
 include_HEADERS = include/seccomp-syscalls.h
 nodist_include_HEADERS = include/seccomp.h
 
@@ -7,11 +10,11 @@ noinst_LTLIBRARIES += libsysgate.la
 libsysgate_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 libsysgate_la_SOURCES = \
 	src/api.c src/api.h src/api_resolve.c \
-	src/db.c src/db.h \
+	src/ctx.c src/ctx.h src/db.c src/db.h \
 	src/ir.c src/ir.h \
 	src/emit.c src/emit.h \
 	src/lower.c src/compile.h \
-	src/bpf.c src/bpf.h src/bpf_opt.c src/bpf_opt.h src/profile_weights.c \
+	src/bpf.c src/bpf.h src/bpf_run.h src/bpf_format.h src/bpf_opt.c src/bpf_opt.h src/profile_weights.c \
 	src/export.c src/export.h src/pfc.c src/notify.c \
 	src/system.c src/system.h \
 	src/alloc.c src/alloc.h
@@ -22,3 +25,7 @@ libseccomp_la_SOURCES =
 libseccomp_la_LIBADD = libsysgate.la
 # libseccomp.so.2.6.1, SONAME libseccomp.so.2, no symbol versioning (libseccomp has none)
 libseccomp_la_LDFLAGS = -version-number 2:6:1 -no-undefined
+
+noinst_LTLIBRARIES += libsysgate_tools.la
+libsysgate_tools_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
+libsysgate_tools_la_SOURCES = src/bpf_run.c src/bpf_format.c

@@ -640,13 +640,3 @@ void sg_program_free(struct sg_program *p)
 	sg_free(p);
 }
 
-int sg_filter_program(struct sg_filter *f, const struct sg_program **out)
-{
-	if (!f->program) {
-		int rc = sg_compile(f, &f->program);
-		if (rc < 0)
-			return rc;
-	}
-	*out = f->program;
-	return 0;
-}

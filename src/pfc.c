@@ -19,6 +19,47 @@
 #include "export.h"
 #include "ir.h"
 
+/* action names, shared with the disassembler (bpf_format.c) */
+int sg_action_format(uint32_t action, char *buf, size_t size)
+{
+	uint32_t data = action & SECCOMP_RET_DATA;
+
+	switch (action & SECCOMP_RET_ACTION_FULL) {
+	case SECCOMP_RET_KILL_PROCESS:
+		if (data == 0)
+			return snprintf(buf, size, "KILL_PROCESS");
+		break;
+	case SECCOMP_RET_KILL_THREAD:
+		/* libseccomp's PFC calls the thread kill plain KILL */
+		if (data == 0)
+			return snprintf(buf, size, "KILL");
+		break;
+	case SECCOMP_RET_TRAP:
+		if (data == 0)
+			return snprintf(buf, size, "TRAP");
+		return snprintf(buf, size, "TRAP(%u)", data);
+	case SECCOMP_RET_ERRNO:
+		return snprintf(buf, size, "ERRNO(%u)", data);
+	case SECCOMP_RET_TRACE:
+		return snprintf(buf, size, "TRACE(%u)", data);
+	case SECCOMP_RET_LOG:
+		if (data == 0)
+			return snprintf(buf, size, "LOG");
+		break;
+	case SECCOMP_RET_ALLOW:
+		if (data == 0)
+			return snprintf(buf, size, "ALLOW");
+		break;
+	case SECCOMP_RET_USER_NOTIF:
+		if (data == 0)
+			return snprintf(buf, size, "NOTIFY");
+		break;
+	default:
+		break;
+	}
+	return snprintf(buf, size, "0x%08x", action);
+}
+
 static void indent(FILE *out, int depth)
 {
 	for (int i = 0; i < depth; i++)

@@ -1,11 +1,12 @@
-# the classic-BPF model (src/bpf.c): checker, interpreter, cache emulator, export, and the same
+# the classic-BPF model (src/bpf.c, bpf_run.c, bpf_format.c): checker, interpreter, cache
+# emulator, export, and the same
 # against the running kernel; then the tools built on it (scmp_bpf_disasm, scmp_bpf_sim)
 if HAVE_CHECK
 check_PROGRAMS += tests/test_bpf
 TESTS += tests/test_bpf
 tests_test_bpf_SOURCES = tests/test_bpf.c
 tests_test_bpf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_bpf_LDADD = libsysgate.la $(CHECK_LIBS)
+tests_test_bpf_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
 
 TESTS += tests/test_bpftools.sh

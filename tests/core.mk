@@ -4,7 +4,7 @@ check_PROGRAMS += tests/test_core
 TESTS += tests/test_core
 tests_test_core_SOURCES = tests/test_core.c tests/testutil.h
 tests_test_core_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_core_LDADD = libsysgate.la $(CHECK_LIBS)
+tests_test_core_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
 
 # live kernel tests (forked children; skips visibly without seccomp)
@@ -13,5 +13,5 @@ check_PROGRAMS += tests/test_live
 TESTS += tests/test_live
 tests_test_live_SOURCES = tests/test_live.c tests/testutil.h
 tests_test_live_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_live_LDADD = libsysgate.la $(CHECK_LIBS) -lpthread
+tests_test_live_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -lpthread
 endif

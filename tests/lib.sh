@@ -9,6 +9,7 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 fails=0
 checks=0
+skipped_parts=0
 
 fail() {
 	echo "FAIL: $*"
@@ -22,6 +23,20 @@ ok() {
 skip() {
 	echo "SKIP: $*"
 	exit 77
+}
+
+# a part of the test cannot run here: say why; finish then exits 77 instead of passing
+skip_part() {
+	echo "SKIP: $*"
+	skipped_parts=$((skipped_parts + 1))
+}
+
+# the end of a test: the counts, then exit 1 on a failure, 77 when a part was skipped, else 0
+finish() {
+	echo "$checks checks passed, $fails failed, $skipped_parts part(s) skipped"
+	[ "$fails" -eq 0 ] || exit 1
+	[ "$skipped_parts" -eq 0 ] || exit 77
+	exit 0
 }
 
 # $tmp: a scratch directory, removed however the script ends

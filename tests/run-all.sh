@@ -5,10 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # build: toolchain, Check, json-c; tests: Debian's libseccomp (second opinion), graphviz,
-# valgrind, and the real libseccomp clients and ABI tools of tests/compat
+# valgrind, and the real libseccomp clients and ABI tools of tests/compat (systemd-tests:
+# systemd's test-seccomp, which tests/compat/clients-quick.sh runs)
 deps=(build-essential autoconf automake libtool pkg-config check libseccomp-dev seccomp
       libjson-c-dev graphviz valgrind abigail-tools man-db universal-ctags strace
-      clang libclang-rt-14-dev)
+      clang libclang-rt-14-dev systemd-tests)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 	missing=()
 	for p in "${deps[@]}"; do
@@ -33,11 +34,6 @@ faults=$(mktemp -d)
 trap 'rm -rf "$faults"' EXIT
 if [ "$rc" = 0 ]; then
 	cp -a . "$faults/src"
-	# the copy has no ../shared beside it: point test_arch_tables at ours
-	if [ -z "${SYSGATE_TABLES:-}" ] && [ -d ../shared/data/syscall-tables ]; then
-		SYSGATE_TABLES=$(cd ../shared/data/syscall-tables && pwd)
-		export SYSGATE_TABLES
-	fi
 	(cd "$faults/src" && make distclean >/dev/null)
 	# the whole suite again under AddressSanitizer + UBSan (out of tree, in the clean copy);
 	# its results are listed as asan/<test>
@@ -72,6 +68,12 @@ if [ "$rc" = 0 ]; then
 	fi
 fi
 grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' test-suite.out || true
+# every skip with its reasons: the SKIP lines the skipped test printed in its log
+find . "$faults" -name '*.trs' -exec grep -l '^:test-result: SKIP' {} + 2>/dev/null | sort |
+	while read -r trs; do
+		echo "skipped ${trs%.trs}:"
+		grep '^SKIP: ' "${trs%.trs}.log" | sed 's/^SKIP: /    /' || echo "    (no reason printed)"
+	done
 if [ "$rc" != 0 ]; then
 	# show the logs of what failed, not of everything
 	for trs in $(grep -l -E '^:test-result: (FAIL|ERROR|XPASS)' $(find . "$faults" -name '*.trs' 2>/dev/null) 2>/dev/null); do

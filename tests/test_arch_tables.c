@@ -2,8 +2,8 @@
  * test_arch_tables.c - syscall tables and resolver functions, checked against the kernel tables.
  *
  * The table test is generated at run time from the same per-arch files the tables were
- * generated from (env SYSGATE_TABLES, default $(top_srcdir)/../shared/data/syscall-tables):
- * every name of every ABI must resolve to the file's number and back. Without those files the
+ * generated from (env SYSGATE_TABLES, default the copy in the repository,
+ * $(top_srcdir)/tests/data/syscall-tables): every name of every ABI must resolve to the file's number and back. Without those files the
  * other tests still run and the program then exits 77 (skip) with a visible SKIP line.
  *
  * `test_arch_tables --answer` is a helper for test_resolver_debian.sh: it reads the query lines
@@ -80,7 +80,7 @@ static void find_tables(void)
 	if (env != NULL && env[0] != '\0')
 		snprintf(tables_dir, sizeof(tables_dir), "%s", env);
 	else
-		snprintf(tables_dir, sizeof(tables_dir), "%s/../shared/data/syscall-tables",
+		snprintf(tables_dir, sizeof(tables_dir), "%s/tests/data/syscall-tables",
 		         TOP_SRCDIR);
 	snprintf(probe, sizeof(probe), "%s/syscalls-x86_64", tables_dir);
 	f = fopen(probe, "r");

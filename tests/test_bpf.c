@@ -1,5 +1,5 @@
 /*
- * test_bpf.c - the classic-BPF model (src/bpf.c): checker, interpreter, action-cache emulator,
+ * test_bpf.c - the classic-BPF model (src/bpf*.c): checker, interpreter, action-cache emulator,
  * byte-order export and formatting; then the same checker and interpreter against the running
  * kernel (in forked children, so this process stays unfiltered).
  *
@@ -788,8 +788,8 @@ static bool live_available(const char *what)
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return true;
-	fprintf(stderr, "SKIP: %s: cannot install a seccomp filter here (%s)\n", what,
-	        WIFEXITED(status) ? strerror(WEXITSTATUS(status)) : "child died");
+	tu_skip_part("%s: cannot install a seccomp filter here (%s)", what,
+	             WIFEXITED(status) ? strerror(WEXITSTATUS(status)) : "child died");
 	return false;
 }
 

@@ -166,7 +166,7 @@ if command -v dot > /dev/null 2>&1; then
 			fail "Graphviz rejects the --dot output for $f: $(cat "$tmp/$f.dot.err")"
 	done
 else
-	echo "SKIP: Graphviz 'dot' not installed; --dot output not validated"
+	skip_part "Graphviz 'dot' not installed (Debian package graphviz); --dot output not validated"
 fi
 
 # --- simulator verdicts ---
@@ -238,5 +238,4 @@ checks=$((checks + 2))
 "$DISASM" --help | grep -q -- '--dot' || fail "scmp_bpf_disasm --help"
 "$SIM" -h | grep -q -- '-s' || fail "scmp_bpf_sim -h"
 
-echo "$checks checks, $fails failures"
-[ "$fails" -eq 0 ]
+finish

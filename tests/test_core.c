@@ -593,20 +593,20 @@ START_TEST(precompute_invalidation)
 
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), 1, 0), 0);
 	ck_assert_int_eq(seccomp_precompute(ctx), 0);
-	ck_assert_ptr_nonnull(f->program);
+	ck_assert_ptr_nonnull(sg_ctx_cached(f));
 	/* attributes that do not change code keep the program */
 	ck_assert_int_eq(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0), 0);
 	ck_assert_int_eq(seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1), 0);
-	ck_assert_ptr_nonnull(f->program);
+	ck_assert_ptr_nonnull(sg_ctx_cached(f));
 	/* those that do drop it */
 	ck_assert_int_eq(seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(3)), 0);
-	ck_assert_ptr_null(f->program);
+	ck_assert_ptr_null(sg_ctx_cached(f));
 	ck_assert_int_eq(seccomp_precompute(ctx), 0);
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), 2, 0), 0);
-	ck_assert_ptr_null(f->program);
+	ck_assert_ptr_null(sg_ctx_cached(f));
 	ck_assert_int_eq(seccomp_precompute(ctx), 0);
 	ck_assert_int_eq(seccomp_syscall_priority(ctx, 3, 200), 0);
-	ck_assert_ptr_null(f->program);
+	ck_assert_ptr_null(sg_ctx_cached(f));
 	ck_assert_int_eq(seccomp_precompute(NULL), -EINVAL);
 	seccomp_release(ctx);
 }

@@ -370,8 +370,7 @@ START_TEST(fault_notify_alloc)
 			sg_fault_arm(0);
 			if (rc == -EOPNOTSUPP || rc == -ECANCELED) {
 				/* no seccomp(2), or (valgrind) no SECCOMP_GET_NOTIF_SIZES */
-				printf(
-				    "SKIP fault_notify_alloc: the kernel cannot tell the sizes\n");
+				tu_skip_part("fault_notify_alloc: the kernel cannot tell the sizes");
 				return;
 			}
 			if (fired) {
@@ -397,7 +396,7 @@ START_TEST(fault_load)
 	long n;
 
 	if (getenv("SYSGATE_UNDER_VALGRIND")) {
-		printf("SKIP fault_load: valgrind cannot run seccomp(2)\n");
+		tu_skip_part("fault_load: valgrind cannot run seccomp(2)");
 		return;
 	}
 	for (n = 1; n < MAX_POINTS; n++) {

@@ -57,8 +57,8 @@ static unsigned int kernel_level;
 #define SKIP_BELOW(level, what)                                                                    \
 	do {                                                                                       \
 		if (kernel_level < (level)) {                                                      \
-			printf("SKIP %s: kernel API level %u < %u\n", (what), kernel_level,        \
-			       (unsigned int)(level));                                             \
+			tu_skip_part("%s: kernel API level %u < %u", (what), kernel_level,         \
+			             (unsigned int)(level));                                       \
 			return;                                                                    \
 		}                                                                                  \
 	} while (0)
@@ -329,7 +329,7 @@ START_TEST(api_levels)
 {
 	if (getenv("SYSGATE_UNDER_VALGRIND")) {
 		/* valgrind answers seccomp(2) and unknown numbers itself: ENOSYS */
-		printf("SKIP api_levels: valgrind does not emulate seccomp(2)\n");
+		tu_skip_part("api_levels: valgrind does not emulate seccomp(2)");
 		return;
 	}
 	for (unsigned int L = 1; L <= 7; L++) {
@@ -760,7 +760,7 @@ START_TEST(notify_supervisor)
 		ck_assert_int_ge(tfd, 0);
 		reply(lfd, resp, req->id, tfd, 0, 0);
 	} else {
-		printf("SKIP notify_supervisor fd injection: no SECCOMP_IOCTL_NOTIF_ADDFD (5.9)\n");
+		tu_skip_part("notify_supervisor fd injection: no SECCOMP_IOCTL_NOTIF_ADDFD (5.9)");
 		reply(lfd, resp, req->id, 0, -EOPNOTSUPP, 0);
 	}
 	close(src);
@@ -1091,8 +1091,8 @@ START_TEST(tsync_unsyncable_thread)
 	for (int v = 0; v < UNSYNC_VARIANTS; v++) {
 		char what[48];
 		if ((v == UNSYNC_LEVEL5 || v == UNSYNC_SAVED_LISTENER) && kernel_level < 5) {
-			printf("SKIP tsync_unsyncable_thread variant %d: kernel API level %u < 5\n",
-			       v, kernel_level);
+			tu_skip_part("tsync_unsyncable_thread variant %d: kernel API level %u < 5", v,
+			             kernel_level);
 			continue;
 		}
 		snprintf(what, sizeof(what), "unsyncable thread, variant %d", v);
@@ -1232,7 +1232,7 @@ END_TEST
 
 static const struct sg_program *cached(scmp_filter_ctx ctx)
 {
-	return ((struct sg_filter *)ctx)->program;
+	return sg_ctx_cached((struct sg_filter *)ctx);
 }
 
 /* merge a filter for a third architecture (same byte order) into ctx; false if none */
@@ -1513,7 +1513,7 @@ START_TEST(load_no_alloc_after_filter)
 		TU_CHILD_OK(count_child, &pre,
 		            pre ? "precomputed load allocates" : "load allocates");
 #else
-	printf("SKIP load_no_alloc_after_filter counting: no malloc interposition here\n");
+	tu_skip_part("load_no_alloc_after_filter counting: no malloc interposition here");
 #endif
 	solo5_flag =
 	    mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

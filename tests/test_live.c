@@ -260,7 +260,7 @@ static void log_child(void *p)
 START_TEST(action_log_errno0)
 {
 	if (seccomp_api_get() < 3) {
-		printf("SKIP action_log_errno0: kernel lacks SECCOMP_RET_LOG\n");
+		tu_skip_part("action_log_errno0: kernel lacks SECCOMP_RET_LOG");
 		return;
 	}
 	TU_CHILD_OK(log_child, NULL, "action_log_errno0");
@@ -298,7 +298,7 @@ START_TEST(nnp)
 	int modes[] = {0, 1, 2};
 	for (int i = 0; i < 3; i++) {
 		if (i > 0 && geteuid() != 0) {
-			printf("SKIP nnp mode %d: needs root to drop privileges\n", i);
+			tu_skip_part("nnp mode %d: needs root to drop privileges", i);
 			continue;
 		}
 		int st = tu_in_child(nnp_child, &modes[i]);
@@ -351,7 +351,7 @@ START_TEST(x32_on_x86_64)
 #if defined(__x86_64__) && !defined(__ILP32__)
 	TU_CHILD_OK(x32_child, NULL, "x32_on_x86_64");
 #else
-	printf("SKIP x32_on_x86_64: not an x86_64 build\n");
+	tu_skip_part("x32_on_x86_64: not an x86_64 build");
 #endif
 }
 END_TEST

@@ -153,10 +153,8 @@ else
 fi
 
 if [ ! -x "$SIM" ]; then
-	echo "SKIP (remaining checks): $SIM is not built"
-	echo "$checks checks passed, $fails failed"
-	[ $fails -eq 0 ] || exit 1
-	exit 77
+	skip_part "the remaining checks: $SIM is not built"
+	finish
 fi
 
 # verdicts BPF-FILE ARCH "SYSCALL A0 A1 A2 A3 => ACTION" ...
@@ -373,7 +371,7 @@ if [ -r "$DOCKER" ]; then
 		fail "docker --all-arches: $(cat "$tmp/stderr")"
 	fi
 else
-	echo "SKIP (Docker's profile): $DOCKER not found"
+	skip_part "Docker's profile: $DOCKER not found"
 fi
 
 echo "== a filter built by hand through the C API gives the same verdicts"
@@ -413,8 +411,7 @@ if [ -x "$HANDBUILT" ]; then
 	done
 	echo "   $n syscalls compared"
 else
-	echo "SKIP (comparison): $HANDBUILT is not built"
+	skip_part "comparison with a filter built by hand: $HANDBUILT is not built"
 fi
 
-echo "$checks checks passed, $fails failed"
-[ $fails -eq 0 ]
+finish

@@ -112,7 +112,7 @@ if [ -r "$DOCKER" ]; then
 		;;
 	esac
 else
-	echo "SKIP (Docker profile): $DOCKER not found"
+	skip_part "Docker profile: $DOCKER not found"
 fi
 
 if [ -r "$PODMAN" ]; then
@@ -134,11 +134,7 @@ if [ -r "$PODMAN" ]; then
 	probe "$PODMAN" "" "socket 16 3 0" "same"
 	probe "$PODMAN" "--cap CAP_AUDIT_WRITE" "socket 16 3 9" "same"
 else
-	echo "SKIP (podman profile): $PODMAN not found"
+	skip_part "podman profile: $PODMAN not found"
 fi
 
-echo "$checks checks passed, $fails failed"
-[ $fails -eq 0 ] || exit 1
-if [ ! -r "$DOCKER" ] && [ ! -r "$PODMAN" ]; then
-	skip "neither the Docker nor the podman profile is in doc/examples/profiles"
-fi
+finish

@@ -10,8 +10,10 @@
 
 #include <check.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
@@ -19,17 +21,67 @@
 
 #include "testutil.h"
 
-/* run every test of s; returns the program's exit status (0 or 1) */
+/*
+ * Checks that could not run here (an old kernel, no root, ...). Counted in memory shared with
+ * the children Check forks for each test, so the program can say SKIP in the end: a program
+ * that skipped a part must not report PASS for it.
+ */
+static inline unsigned int *tu_skip_count(void)
+{
+	static unsigned int *count;
+
+	if (!count) {
+		void *p = mmap(NULL, sizeof(*count), PROT_READ | PROT_WRITE,
+		               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			perror("mmap");
+			exit(99);
+		}
+		count = p;
+	}
+	return count;
+}
+
+/* a part of a test cannot run here: say why (a "SKIP: " line) and make the program exit 77 */
+__attribute__((format(printf, 1, 2))) static inline void tu_skip_part(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("SKIP: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	__atomic_add_fetch(tu_skip_count(), 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * Run every test of s; returns the program's exit status: 1 when a test failed, else 77 when
+ * a part was skipped (tu_skip_part), else 0. Under tests/valgrind.sh, whose verdict is "no
+ * memory errors" and which runs only what valgrind can, the skipped parts do not count.
+ */
 static inline int tu_run_suite(Suite *s)
 {
 	SRunner *sr = srunner_create(s);
 	int failed;
+	unsigned int skipped;
 
+	tu_skip_count(); /* mapped before Check forks */
 	/* CK_NORMAL unless CK_VERBOSITY says otherwise */
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	return failed ? 1 : 0;
+	skipped = *tu_skip_count();
+	if (failed)
+		return 1;
+	if (skipped && !getenv("SYSGATE_UNDER_VALGRIND")) {
+		printf("SKIP: %u part(s) of this program could not run here (reasons above); the rest "
+		       "passed\n",
+		       skipped);
+		return 77;
+	}
+	return 0;
 }
 
 /* no seccomp filter support at all: skip the whole program visibly (automake's 77) */

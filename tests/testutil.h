@@ -22,6 +22,7 @@
 
 #include "bpf.h"
 #include "compile.h"
+#include "ctx.h"
 #include "db.h"
 #include "ir.h"
 

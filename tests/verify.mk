@@ -7,7 +7,7 @@ check_PROGRAMS += tests/test_refdiff
 TESTS += tests/test_refdiff
 tests_test_refdiff_SOURCES = tests/test_refdiff.c tests/testutil.h
 tests_test_refdiff_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_refdiff_LDADD = libsysgate.la $(CHECK_LIBS) -ldl
+tests_test_refdiff_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -ldl
 endif
 
 if HAVE_CHECK
@@ -16,7 +16,7 @@ check_PROGRAMS += tests/test_optequiv
 TESTS += tests/test_optequiv
 tests_test_optequiv_SOURCES = tests/test_optequiv.c tests/testutil.h
 tests_test_optequiv_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_optequiv_LDADD = libsysgate.la $(CHECK_LIBS)
+tests_test_optequiv_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
 
 if HAVE_CHECK
@@ -25,7 +25,7 @@ check_PROGRAMS += tests/test_limits
 TESTS += tests/test_limits
 tests_test_limits_SOURCES = tests/test_limits.c tests/testutil.h
 tests_test_limits_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_limits_LDADD = libsysgate.la $(CHECK_LIBS)
+tests_test_limits_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
 
 # libFuzzer targets (clang; run outside `make check`): `make check-fuzz` runs each target for

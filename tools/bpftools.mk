@@ -1,11 +1,11 @@
-# scmp_bpf_disasm and scmp_bpf_sim: thin front ends over src/bpf.c (the library's own checker,
+# scmp_bpf_disasm and scmp_bpf_sim: thin front ends over src/bpf*.c (the library's own checker,
 # interpreter and instruction formatting) and src/arch (ABI names, byte order, syscall names)
 bin_PROGRAMS += tools/scmp_bpf_disasm tools/scmp_bpf_sim
 
 tools_scmp_bpf_disasm_SOURCES = tools/scmp_bpf_disasm.c tools/bpftools.c tools/bpftools.h
-tools_scmp_bpf_disasm_LDADD = libsysgate.la
+tools_scmp_bpf_disasm_LDADD = libsysgate_tools.la libsysgate.la
 
 tools_scmp_bpf_sim_SOURCES = tools/scmp_bpf_sim.c tools/bpftools.c tools/bpftools.h
-tools_scmp_bpf_sim_LDADD = libsysgate.la
+tools_scmp_bpf_sim_LDADD = libsysgate_tools.la libsysgate.la
 
 dist_man_MANS += doc/man/scmp_bpf_disasm.1 doc/man/scmp_bpf_sim.1

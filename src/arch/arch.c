@@ -12,6 +12,7 @@
 #include <seccomp.h>
 
 #include "arch/arch.h"
+#include "arch/sorted.h"
 #include "arch/syscalls.h"
 
 /* multiplexed families follow from the table: an ABI multiplexes what it has a mux call for */
@@ -209,41 +210,45 @@ static const char *sys_name(size_t idx)
 	return sg_sys_pool + sg_sys[idx].name;
 }
 
-/* index of name in sg_sys, or -1 */
+static bool name_below(const void *name, size_t i)
+{
+	return strcmp(sys_name(i), name) < 0;
+}
+
+/* index of name in sg_sys (sorted by name), or -1 */
 static int sys_find(const char *name)
 {
-	size_t lo = 0, hi = SG_SYS_COUNT;
+	size_t pos;
 
 	if (name == NULL)
 		return -1;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, sys_name(mid));
+	pos = sg_lower_bound(0, SG_SYS_COUNT, name_below, name);
+	return pos < SG_SYS_COUNT && strcmp(sys_name(pos), name) == 0 ? (int)pos : -1;
+}
 
-		if (c == 0)
-			return (int)mid;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return -1;
+static bool pnr_below(const void *pnr, size_t i)
+{
+	return sg_sys[sg_sys_by_pnr[i]].pnr < *(const int *)pnr;
 }
 
 /* first position in sg_sys_by_pnr whose pseudo number is >= pnr */
 static size_t pnr_lower_bound(int pnr)
 {
-	size_t lo = 0, hi = SG_SYS_COUNT;
+	return sg_lower_bound(0, SG_SYS_COUNT, pnr_below, &pnr);
+}
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+static bool enc_below(const void *enc, size_t i)
+{
+	return sg_nr_sorted[i].nr < *(const int *)enc;
+}
 
-		if (sg_sys[sg_sys_by_pnr[mid]].pnr < pnr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+/* the sg_sys index of encoded number `enc` in table t (see encode_nr()), or -1 */
+static int enc_find(unsigned t, int enc)
+{
+	size_t end = sg_nr_sorted_start[t + 1];
+	size_t pos = sg_lower_bound(sg_nr_sorted_start[t], end, enc_below, &enc);
+
+	return pos < end && sg_nr_sorted[pos].nr == enc ? (int)sg_nr_sorted[pos].sys : -1;
 }
 
 int sg_syscall_pnr(const char *name)
@@ -334,31 +339,12 @@ static int encode_nr(unsigned t, int nr)
 
 const char *sg_arch_syscall_name(const struct sg_arch *arch, int nr)
 {
-	unsigned t;
-	int v;
-	size_t lo, hi;
+	int sys;
 
 	if (nr < 0)
 		return sg_syscall_pnr_name(nr);
-	if (arch == NULL)
-		return NULL;
-	t = arch->table_index;
-	v = encode_nr(t, nr);
-	if (v < 0)
-		return NULL;
-	lo = sg_nr_sorted_start[t];
-	hi = sg_nr_sorted_start[t + 1];
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (sg_nr_sorted[mid].nr == v)
-			return sys_name(sg_nr_sorted[mid].sys);
-		if (sg_nr_sorted[mid].nr < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	sys = sg_sys_by_nr(arch, nr);
+	return sys < 0 ? NULL : sys_name((size_t)sys);
 }
 
 const char *sg_arch_pnr_name(const struct sg_arch *arch, int pnr)
@@ -381,7 +367,6 @@ int sg_sys_by_nr(const struct sg_arch *arch, int nr)
 {
 	unsigned t;
 	int v;
-	size_t lo, hi;
 
 	if (arch == NULL)
 		return -1;
@@ -393,21 +378,7 @@ int sg_sys_by_nr(const struct sg_arch *arch, int nr)
 	}
 	t = arch->table_index;
 	v = encode_nr(t, nr);
-	if (v < 0)
-		return -1;
-	lo = sg_nr_sorted_start[t];
-	hi = sg_nr_sorted_start[t + 1];
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (sg_nr_sorted[mid].nr == v)
-			return sg_nr_sorted[mid].sys;
-		if (sg_nr_sorted[mid].nr < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return v < 0 ? -1 : enc_find(t, v);
 }
 
 int sg_sys_pnr(int sys)

@@ -4,8 +4,8 @@
 # Usage: src/arch/gen-syscalls.py [TABLES_DIR]
 #
 # TABLES_DIR holds hrw/syscalls-table's "syscalls-<arch>" files (lines "name<TAB>number"; a name
-# alone or with an empty number does not exist on that arch); it defaults to ../shared/data/syscall-tables
-# relative to the repository root. Pseudo numbers come from src/arch/pnr.txt.
+# alone or with an empty number does not exist on that arch); it defaults to the copy in the
+# repository, tests/data/syscall-tables (its PROVENANCE names the upstream commit). Pseudo numbers come from src/arch/pnr.txt.
 #
 # Writes (all three are committed; the build never runs this script):
 #   src/arch/syscalls.h         table ids, layout of the data, multiplexer numbers
@@ -151,7 +151,7 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.dirname(os.path.dirname(here))
     tables_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        root, "..", "shared", "data", "syscall-tables")
+        root, "tests", "data", "syscall-tables")
     pnr, pnr_order = read_pnr(os.path.join(here, "pnr.txt"))
 
     reserved = read_reserved(os.path.join(here, "reserved.txt"))

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "arch.h"
+#include "sorted.h"
 #include "syscalls.h"
 
 /* the number a sorted-table entry stands for */
@@ -17,18 +18,22 @@ static uint32_t entry_nr(unsigned int t, uint16_t enc)
 	return enc >= SG_NR_HI ? sg_table_hibase[t] + (enc - SG_NR_HI) : sg_table_base[t] + enc;
 }
 
+struct nr_key {
+	unsigned int t;
+	uint64_t nr;
+};
+
+static bool nr_below(const void *key, size_t i)
+{
+	const struct nr_key *k = key;
+	return entry_nr(k->t, sg_nr_sorted[i].nr) < k->nr;
+}
+
 /* index of the first entry of table t whose number is >= nr (entries ascend by number) */
 static size_t lower_bound(unsigned int t, uint64_t nr)
 {
-	size_t lo = sg_nr_sorted_start[t], hi = sg_nr_sorted_start[t + 1];
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (entry_nr(t, sg_nr_sorted[mid].nr) < nr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	struct nr_key k = {t, nr};
+	return sg_lower_bound(sg_nr_sorted_start[t], sg_nr_sorted_start[t + 1], nr_below, &k);
 }
 
 size_t sg_arch_count_nrs(const struct sg_arch *arch, uint32_t lo, uint32_t hi)

@@ -2,7 +2,7 @@
  * bench.c - sysgate's benchmark. Built twice from the same source: against sysgate
  * (bench_sysgate) and against Debian's libseccomp (bench_libseccomp). Both replay the same
  * recorded API calls for each policy, export the program, and measure it with sysgate's
- * interpreter and kernel-cache emulation (src/bpf.c), so every number is measured the same
+ * interpreter and kernel-cache emulation (src/bpf_run.c), so every number is measured the same
  * way for both. tests/bench/run.sh runs both and prints the table side by side.
  *
  * One output line per (policy, OPTIMIZE level):

@@ -4,7 +4,8 @@
 # Checks, in a few seconds:
 #   1. exported dynamic symbols == libseccomp 2.6.1's 37 functions + seccomp_notify_addfd, all
 #      functions, no data symbols; no symbol versioning (no VERDEF); SONAME libseccomp.so.2; real
-#      file libseccomp.so.2.6.1; no NEEDED library beyond libc;
+#      file libseccomp.so.2.6.1; no NEEDED library beyond libc; none of the tools' and tests'
+#      code (the BPF interpreter, cache emulation, disassembler: libsysgate_tools.la) inside;
 #   2. versus the system's libseccomp.so.2 (Debian 12: 2.5.4): no function removed; abidiff finds
 #      no incompatible change; the additions are listed;
 #   3. header: every SCMP_* / __SNR_* / __PNR_* macro, every enumerator, struct layout, function-
@@ -13,7 +14,8 @@
 #   4. abidiff of an ABI probe (tests/compat/probe.c, -g) built against each header;
 #   5. a C++ program including our header links against our library (extern "C").
 # Parts 2-4 need the reference (Debian's libseccomp2 / libseccomp-dev) and abidiff (Debian
-# abigail-tools); a missing tool skips that part with a printed reason, never silently.
+# abigail-tools); a missing tool skips that part with a printed reason, and the script then
+# exits 77 (SKIP), never 0.
 #
 # Environment: top_srcdir, top_builddir (set by make check); CC (default cc);
 #   SYSGATE_COMPAT_LIB   library to check (default $top_builddir/.libs/libseccomp.so.2)
@@ -123,6 +125,28 @@ if [ -z "$nonfunc" ]; then
 	pass "no exported data symbols (all exports are functions)"
 else
 	fail "non-function exports: $(echo $nonfunc)"
+fi
+# the shipped library holds what the API needs: the interpreter, the kernel cache emulation and
+# the disassembler (src/bpf_run.c, src/bpf_format.c) are for tools and tests only. Their
+# symbols are local, so look at the full symbol table (nm without -D); sg_bpf_to_target, which
+# export needs, proves the table is there (a stripped library cannot be checked).
+TOOLS_ONLY="sg_bpf_run sg_bpf_run_trace sg_bpf_const_allow sg_bpf_insn_format sg_bpf_data_name sg_bpf_insn_is_ret"
+nm "$LIB" 2>/dev/null | awk '{print $NF}' | sort -u >"$T/allsyms"
+if ! grep -qx sg_bpf_to_target "$T/allsyms"; then
+	fail "cannot check for tools-only code: $LIB has no symbol table (stripped?)"
+else
+	inside=$(for s in $TOOLS_ONLY; do grep -x "$s" "$T/allsyms"; done | tr '\n' ' ')
+	if [ -z "$inside" ]; then
+		pass "no tools-only code inside (interpreter, cache emulation, disassembler: none of $TOOLS_ONLY)"
+	else
+		fail "tools-only code linked into the library: $inside"
+	fi
+fi
+undef=$(nm -D --undefined-only "$LIB" 2>/dev/null | awk '$NF ~ /^sg_/ {print $NF}' | tr '\n' ' ')
+if [ -z "$undef" ]; then
+	pass "no undefined internal (sg_*) symbols"
+else
+	fail "the library calls internal code it does not contain: $undef"
 fi
 if readelf -V "$LIB" 2>/dev/null | grep -q "Version definition"; then
 	fail "library defines symbol versions (VERDEF); libseccomp has none"
@@ -412,4 +436,6 @@ fi
 echo
 echo "abi: $npass passed, $nfail failed, $nskip skipped"
 [ "$nfail" -eq 0 ] || exit 1
+# a part that did not run is not a pass (SYSGATE_COMPAT_STRICT=1 makes it a failure instead)
+[ "$nskip" -eq 0 ] || exit 77
 exit 0
