@@ -29,7 +29,7 @@ check_PROGRAMS += tests/test_abi_order
 TESTS += tests/test_abi_order
 tests_test_abi_order_SOURCES = tests/test_abi_order.c tests/testutil.h
 tests_test_abi_order_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_abi_order_LDADD = libsysgate.la $(CHECK_LIBS)
+tests_test_abi_order_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
 
 # no identifier named like a GNU C predefined macro (mips, unix, linux, i386): issue 15
