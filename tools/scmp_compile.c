@@ -45,6 +45,7 @@ static const char *const docker_caps[] = {
     "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
     "CAP_KILL",    "CAP_AUDIT_WRITE",
 };
+#define NDOCKER_CAPS (sizeof(docker_caps) / sizeof(docker_caps[0]))
 
 enum format { FMT_BPF, FMT_PFC, FMT_C };
 
@@ -303,7 +304,7 @@ static int write_output(scmp_filter_ctx ctx, enum format fmt, const char *out, c
 /* what the command line asks for */
 struct cli {
 	struct sg_profile_opts opts;
-	const char **caps; /* owned: --cap values and the Docker set */
+	const char **caps; /* owned: the --cap values, then the Docker set (at most once) */
 	size_t ncaps;
 	const char *out, *name, *profile, *profile_arg;
 	enum format fmt;
@@ -314,7 +315,9 @@ struct cli {
 /* parse the options into c; returns -1 to go on, or the exit status (0 after --help) */
 static int parse_args(int argc, char **argv, struct cli *c)
 {
+	bool docker = false;
 	int sep, opt;
+	size_t i;
 
 	c->name = "seccomp_filter";
 	c->fmt = FMT_BPF;
@@ -324,8 +327,9 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		argv[sep] = NULL;
 		argc = sep;
 	}
-	c->caps = calloc((size_t)argc + sizeof(docker_caps) / sizeof(docker_caps[0]) + 1,
-	                 sizeof(*c->caps));
+	/* every --cap value uses at least one word of argv; the Docker set is added once, after
+	 * parsing, however often --docker-caps is given */
+	c->caps = calloc((size_t)argc + NDOCKER_CAPS, sizeof(*c->caps));
 	if (!c->caps) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return EXIT_PROFILE;
@@ -357,13 +361,9 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		case OPT_ALL_CAPS:
 			c->opts.all_caps = true;
 			break;
-		case OPT_DOCKER_CAPS: {
-			size_t i;
-
-			for (i = 0; i < sizeof(docker_caps) / sizeof(docker_caps[0]); i++)
-				c->caps[c->ncaps++] = docker_caps[i];
+		case OPT_DOCKER_CAPS:
+			docker = true;
 			break;
-		}
 		case 'k': {
 			unsigned int maj, min;
 			char extra;
@@ -423,6 +423,8 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	    isatty(STDOUT_FILENO))
 		return usage_error("%s", "refusing to write binary BPF to a terminal (use -o FILE "
 		                         "or -f pfc)");
+	for (i = 0; docker && i < NDOCKER_CAPS; i++)
+		c->caps[c->ncaps++] = docker_caps[i];
 	c->opts.caps = c->caps;
 	c->opts.ncaps = c->ncaps;
 	c->opts.warn = c->quiet ? NULL : stderr;
