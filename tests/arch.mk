@@ -1,4 +1,4 @@
-# arch: syscall tables, resolver functions and scmp_sys_resolver
+# arch: syscall tables (and their generator), resolver functions and scmp_sys_resolver
 # (test_arch_tables reads ../shared/data/syscall-tables, or $SYSGATE_TABLES; skips without it)
 if HAVE_CHECK
 check_PROGRAMS += tests/test_arch_tables
@@ -24,3 +24,7 @@ EXTRA_DIST += tests/ref_resolver_dump.c
 endif
 TESTS += tests/test_resolver_debian.sh
 dist_check_SCRIPTS += tests/test_resolver_debian.sh
+
+# the generator's CORRECTIONS must name the kernel release they were checked against
+TESTS += tests/test_gen_syscalls.sh
+dist_check_SCRIPTS += tests/test_gen_syscalls.sh
