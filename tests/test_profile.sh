@@ -152,6 +152,17 @@ else
 	fail "profile from standard input"
 fi
 
+# a failed write names its errno (not libseccomp's catch-all "Operation canceled")
+for f in bpf pfc c; do
+	"$COMPILE" -q -f $f -o /dev/full "$PROFILES/small.json" 2>"$tmp/stderr"
+	rc=$?
+	if [ $rc -eq 1 ] && grep -qF "writing /dev/full: No space left on device" "$tmp/stderr"; then
+		ok
+	else
+		fail "-f $f -o /dev/full (Linux's always-full device): exit status $rc, $(cat "$tmp/stderr")"
+	fi
+done
+
 if [ ! -x "$SIM" ]; then
 	echo "SKIP (remaining checks): $SIM is not built"
 	echo "$checks checks passed, $fails failed"

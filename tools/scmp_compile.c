@@ -497,6 +497,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", prog, err[0] ? err : strerror(-rc));
 		goto out;
 	}
+	/* report a failed write or load with its real errno, not libseccomp's -ECANCELED (an
+	 * older library without the attribute keeps the catch-all) */
+	(void)seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
 	if ((rc = get_bpf(ctx, &buf, &len)) < 0) {
 		fprintf(stderr, "%s: cannot generate the filter: %s\n", prog, strerror(-rc));
 		goto out;
