@@ -105,10 +105,9 @@ SG_API void seccomp_release(scmp_filter_ctx ctx)
 SG_API int seccomp_merge(scmp_filter_ctx ctx_dst, scmp_filter_ctx ctx_src)
 {
 	struct sg_filter *dst = ctx_get(ctx_dst), *src = ctx_get(ctx_src);
-
 	int rc;
 
-	if (!dst || !src || dst == src)
+	if (!dst || !src)
 		return -EINVAL;
 	rc = sg_filter_merge(dst, src);
 	if (rc == 0)

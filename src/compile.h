@@ -25,6 +25,7 @@ struct sg_compile_opts {
 	int tree;
 	bool passes;     /* run the bytecode optimizer (bpf_opt.c) */
 	bool exceptions; /* fold isolated numbers into their neighbours' range as JEQ tests */
+	size_t max_len;  /* refuse longer programs (-E2BIG); 0 = the kernel's BPF_MAXINSNS */
 };
 
 /* one entry of the built-in frequency profile (profile_weights.c), NULL-terminated */
@@ -43,6 +44,13 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
  */
 int sg_compile(const struct sg_filter *f, struct sg_program **out);
 void sg_program_free(struct sg_program *p);
+
+/*
+ * The length sg_compile()'s program would have without the kernel's limit, to tell the user
+ * how far over it a filter is. Returns 0, or -E2BIG when even the compiler's working limit
+ * (SG_EMIT_LIMIT instructions before optimization) is exceeded, -ENOMEM, -EINVAL.
+ */
+int sg_compile_len(const struct sg_filter *f, size_t *len);
 
 /* the filter's program, compiled now or reused from seccomp_precompute()'s cache (ctx.c;
  * `f` must be a context's filter, see ctx.h) */

@@ -305,15 +305,16 @@ static int rule_targets(const struct sg_arch *arch, int sc, int sys, bool exact,
 		return 0;
 	}
 	if (sys < 0) {
-		if (sc >= 0 && arch == native) {
-			/* a number the tables do not know: taken literally on the native ABI */
-			out[(*n)++] = (struct rule_target){sc, 0};
-			return 0;
-		}
-		/* libseccomp cannot translate a nameless number to another ABI either */
-		if (sc >= 0)
+		/* a negative number that is no pseudo number names no syscall: refused, where
+		 * libseccomp 2.6.1 accepts it and leaves it out of the program (doc/differences.md) */
+		if (sc < 0)
+			return -EINVAL;
+		/* a number the tables do not know is taken literally on the native ABI;
+		 * libseccomp cannot translate a nameless number to another ABI either */
+		if (arch != native)
 			return -EFAULT;
-		return exact ? -EDOM : 0;
+		out[(*n)++] = (struct rule_target){sc, 0};
+		return 0;
 	}
 
 	call = sg_mux_call(sg_sys_pnr(sys), &family);
@@ -712,6 +713,10 @@ int sg_filter_merge(struct sg_filter *dst, struct sg_filter *src)
 		return -EINVAL;
 	if (dst->narch == 0 || src->narch == 0)
 		return -EINVAL;
+	/* a context merged into itself has all its architectures already (libseccomp: -EEXIST);
+	 * nothing below may run, it would free the context */
+	if (dst == src)
+		return -EEXIST;
 	if (dst->arch[0].arch->big_endian != src->arch[0].arch->big_endian)
 		return -EDOM;
 	for (uint32_t i = 0; i < src->narch; i++)

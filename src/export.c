@@ -26,6 +26,12 @@ int sg_export_bpf_mem(struct sg_filter *f, void *buf, size_t *len)
 	size_t size;
 	int rc = sg_filter_program(f, &prog);
 
+	if (rc == -E2BIG) {
+		/* too long for the kernel: still tell the caller how long (scmp_compile says it),
+		 * 0 when not even that is known */
+		*len = sg_compile_len(f, &size) == 0 ? size * sizeof(prog->insns[0]) : 0;
+		return rc;
+	}
 	if (rc < 0)
 		return rc;
 	size = prog->len * sizeof(prog->insns[0]);

@@ -610,7 +610,7 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 
 	if (insns && opts->passes)
 		rc = sg_bpf_optimize(&insns, &len);
-	if (insns && rc == 0 && len > SG_BPF_MAXINSNS)
+	if (insns && rc == 0 && len > (opts->max_len ? opts->max_len : SG_BPF_MAXINSNS))
 		rc = -E2BIG; /* the kernel refuses more than BPF_MAXINSNS */
 	if (insns && rc == 0) {
 		*out = sg_malloc(sizeof(**out) + len * sizeof(insns[0]));
@@ -625,14 +625,33 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 	return rc;
 }
 
-int sg_compile(const struct sg_filter *f, struct sg_program **out)
+/* what sg_compile() does with the filter's OPTIMIZE level, up to `max_len` instructions */
+static int compile_default(const struct sg_filter *f, size_t max_len, struct sg_program **out)
 {
 	struct sg_compile_opts opts = {
 	    .tree = f->optimize == 2 ? 2 : 1,
 	    .passes = true,
 	    .exceptions = true,
+	    .max_len = max_len,
 	};
 	return sg_compile_with(f, &opts, out);
+}
+
+int sg_compile(const struct sg_filter *f, struct sg_program **out)
+{
+	return compile_default(f, 0, out);
+}
+
+int sg_compile_len(const struct sg_filter *f, size_t *len)
+{
+	struct sg_program *p;
+	int rc = compile_default(f, SIZE_MAX, &p);
+
+	if (rc == 0) {
+		*len = p->len;
+		sg_program_free(p);
+	}
+	return rc;
 }
 
 void sg_program_free(struct sg_program *p)

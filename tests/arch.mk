@@ -38,3 +38,7 @@ EXTRA_DIST += tests/data/syscall-tables/LICENSE tests/data/syscall-tables/PROVEN
 	tests/data/syscall-tables/syscalls-s390x tests/data/syscall-tables/syscalls-sh \
 	tests/data/syscall-tables/syscalls-x32 tests/data/syscall-tables/syscalls-x86_64 \
 	tests/data/syscall-tables/syscalls-xtensa
+
+# the generator's CORRECTIONS must name the kernel release they were checked against
+TESTS += tests/test_gen_syscalls.sh
+dist_check_SCRIPTS += tests/test_gen_syscalls.sh

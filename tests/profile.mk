@@ -1,4 +1,4 @@
-# the profile compiler (tools/profile.c, scmp_compile): exactness of the same-argument rewriting,
+# the profile compiler (tools/profile_*.c, scmp_compile): exactness of the same-argument rewriting,
 # profile errors and warnings, verdicts through scmp_bpf_sim, a hand-built filter for
 # comparison, and live runs of the Docker and podman profiles (skipped without seccomp)
 if HAVE_JSONC

@@ -8,6 +8,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include <seccomp.h>
@@ -135,6 +136,22 @@ START_TEST(rule_add_errors)
 	ASSERT_FAILS_UNCHANGED(ctx, seccomp_rule_add(ctx, SCMP_ACT_KILL, -1, 0), -EINVAL);
 	ASSERT_FAILS_UNCHANGED(ctx, seccomp_rule_add(ctx, SCMP_ACT_KILL, -2, 0), -EINVAL);
 	ASSERT_FAILS_UNCHANGED(ctx, seccomp_rule_add(ctx, SCMP_ACT_KILL, -99, 0), -EINVAL);
+	/* a negative number that is no pseudo number names no syscall: refused, never kept as
+	 * a rule that cannot match (libseccomp 2.6.1 accepts it and leaves it out of the BPF) */
+	static const int nameless[] = {-100, -10000, -200000, INT_MIN + 1, INT_MIN};
+	for (size_t i = 0; i < sizeof(nameless) / sizeof(nameless[0]); i++) {
+		ASSERT_FAILS_UNCHANGED(ctx, seccomp_rule_add(ctx, SCMP_ACT_KILL, nameless[i], 0),
+		                       -EINVAL);
+		ASSERT_FAILS_UNCHANGED(
+		    ctx,
+		    seccomp_rule_add(ctx, SCMP_ACT_KILL, nameless[i], 1, SCMP_A0(SCMP_CMP_EQ, 1)),
+		    -EINVAL);
+		ASSERT_FAILS_UNCHANGED(
+		    ctx, seccomp_rule_add_exact(ctx, SCMP_ACT_KILL, nameless[i], 0), -EINVAL);
+		ASSERT_FAILS_UNCHANGED(ctx, seccomp_syscall_priority(ctx, nameless[i], 9), -EINVAL);
+	}
+	/* a pseudo number does name a syscall */
+	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(3), __PNR_socket, 0), 0);
 	/* bad contexts */
 	ck_assert_int_eq(seccomp_rule_add(NULL, SCMP_ACT_KILL, 1, 0), -EINVAL);
 	ck_assert_int_eq(seccomp_rule_add_exact(NULL, SCMP_ACT_KILL, 1, 0), -EINVAL);
@@ -280,6 +297,14 @@ START_TEST(context_api)
 	const struct scmp_version *ver = seccomp_version();
 	ck_assert_uint_eq(ver->major, 2);
 	ck_assert_uint_ge(ver->minor, 6);
+	/* merging a context into itself: its architectures are all there already (libseccomp
+	 * 2.6.1: -EEXIST; -EINVAL when it has none); the context stays usable */
+	ck_assert_int_eq(seccomp_merge(ctx, ctx), -EEXIST);
+	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), 2, 0), 0);
+	ck_assert_int_eq(seccomp_merge(ctx, NULL), -EINVAL);
+	ck_assert_int_eq(seccomp_merge(NULL, ctx), -EINVAL);
+	ck_assert_int_eq(seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE), 0);
+	ck_assert_int_eq(seccomp_merge(ctx, ctx), -EINVAL);
 	seccomp_release(ctx);
 	seccomp_release(NULL);
 }

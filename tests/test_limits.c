@@ -89,6 +89,11 @@ START_TEST(over_4096_instructions)
 		                 0);
 	t1 = now();
 	ck_assert_int_eq(export_len(ctx), -EFAULT);
+	/* the refused query still says how long the program would be (scmp_compile prints it) */
+	size_t need = 0;
+	ck_assert_int_eq(seccomp_export_bpf_mem(ctx, NULL, &need), -EFAULT);
+	ck_assert_uint_gt(need, 4096 * sizeof(struct sock_filter));
+	ck_assert_uint_eq(need % sizeof(struct sock_filter), 0);
 	ck_assert_int_eq(seccomp_precompute(ctx), -EFAULT);
 	ck_assert_int_eq(seccomp_export_bpf(ctx, devnull), -EFAULT);
 	ck_assert_int_eq(load_in_child(ctx), -EFAULT);

@@ -152,6 +152,17 @@ else
 	fail "profile from standard input"
 fi
 
+# a failed write names its errno (not libseccomp's catch-all "Operation canceled")
+for f in bpf pfc c; do
+	"$COMPILE" -q -f $f -o /dev/full "$PROFILES/small.json" 2>"$tmp/stderr"
+	rc=$?
+	if [ $rc -eq 1 ] && grep -qF "writing /dev/full: No space left on device" "$tmp/stderr"; then
+		ok
+	else
+		fail "-f $f -o /dev/full (Linux's always-full device): exit status $rc, $(cat "$tmp/stderr")"
+	fi
+done
+
 if [ ! -x "$SIM" ]; then
 	skip_part "the remaining checks: $SIM is not built"
 	finish
@@ -356,6 +367,19 @@ if [ -r "$DOCKER" ]; then
 		"socket 40 => ERRNO(1)" "socket 41 => ALLOW" "personality 8 => ALLOW" \
 		"personality 9 => ERRNO(1)" "personality 0xffffffff => ALLOW" "ptrace => ALLOW"
 	verdicts "$tmp/d64.bpf" x86 "read => ALLOW" "modify_ldt => ALLOW" "keyctl => ERRNO(1)"
+	# options may be repeated: the Docker set is added once (a repeated --docker-caps used to
+	# write past the capability array and abort)
+	"$COMPILE" -q --arch x86_64 --docker-caps -f pfc -o "$tmp/dcaps1.pfc" "$DOCKER" ||
+		fail "docker --docker-caps"
+	if "$COMPILE" -q --arch x86_64 --docker-caps --docker-caps -c CAP_KILL -c CAP_KILL \
+		--docker-caps --docker-caps -f pfc -o "$tmp/dcaps4.pfc" "$DOCKER" 2>"$tmp/stderr" &&
+		cmp -s "$tmp/dcaps1.pfc" "$tmp/dcaps4.pfc"; then
+		ok
+	else
+		fail "repeated --docker-caps: $(cat "$tmp/stderr")"
+	fi
+	"$COMPILE" -q --arch x86_64 -f pfc -o "$tmp/dcaps0.pfc" "$DOCKER" || fail "docker pfc"
+	if cmp -s "$tmp/dcaps0.pfc" "$tmp/dcaps1.pfc"; then fail "--docker-caps changes nothing"; else ok; fi
 	# big-endian, and s390 passes clone's flags second (an "arches" include)
 	"$COMPILE" -q --arch s390x -o "$tmp/d390.bpf" "$DOCKER" || fail "docker s390x"
 	verdicts "$tmp/d390.bpf" s390x "read => ALLOW" "clone 0 0 => ALLOW" \

@@ -254,6 +254,7 @@ static uint32_t pick_action(struct tu_rng *r, bool allow_invalid)
 enum diff_class {
 	RC_PNR_XLATE,
 	RC_EXACT_PNR,
+	RC_NAMELESS_NEG,
 	RC_INERT_KEPT,
 	RC_RANGE_MERGE,
 	RC_PNR_ALIAS,
@@ -284,6 +285,9 @@ static const struct {
     [RC_EXACT_PNR] = {"rc:exact-pnr", SYSGATE,
                       "_exact with a pseudo number of a syscall the ABI has: libseccomp -EDOM, "
                       "sysgate translates it"},
+    [RC_NAMELESS_NEG] = {"rc:nameless-negative", SYSGATE,
+                         "a negative number that is no pseudo number: libseccomp accepts the "
+                         "rule and leaves it out of the program, sysgate refuses it (-EINVAL)"},
     [RC_INERT_KEPT] = {"rc:inert-kept", SYSGATE,
                        "a rule on a syscall an ABI lacks: libseccomp keeps it (conflicts give "
                        "-EEXIST), sysgate drops it"},
@@ -491,6 +495,8 @@ static enum diff_class classify_rc(const struct pair *p, const struct call *c, i
 		return RC_PNR_XLATE;
 	if (exact && is_pnr(nr) && ref_rc == -EDOM && sg_rc == 0)
 		return RC_EXACT_PNR;
+	if (is_pnr(nr) && !nr_name(nr) && sg_rc == -EINVAL)
+		return RC_NAMELESS_NEG;
 	if (((sg_rc == 0 && ref_rc == -EEXIST) || (sg_rc == -EEXIST && ref_rc == 0)) &&
 	    range_shared(p, c))
 		return RC_RANGE_MERGE;

@@ -3,7 +3,8 @@
 # and json-c, so programs link it together with libseccomp.la.
 if HAVE_JSONC
 noinst_LTLIBRARIES += libsysgate_profile.la
-libsysgate_profile_la_SOURCES = tools/profile.c tools/profile.h
+libsysgate_profile_la_SOURCES = tools/profile.h tools/profile_int.h tools/profile_json.c \
+	tools/profile_cond.c tools/profile_build.c
 libsysgate_profile_la_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 libsysgate_profile_la_LIBADD = $(JSONC_LIBS)
 

@@ -45,6 +45,7 @@ static const char *const docker_caps[] = {
     "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
     "CAP_KILL",    "CAP_AUDIT_WRITE",
 };
+#define NDOCKER_CAPS (sizeof(docker_caps) / sizeof(docker_caps[0]))
 
 enum format { FMT_BPF, FMT_PFC, FMT_C };
 
@@ -300,222 +301,228 @@ static int write_output(scmp_filter_ctx ctx, enum format fmt, const char *out, c
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* what the command line asks for */
+struct cli {
+	struct sg_profile_opts opts;
+	const char **caps; /* owned: the --cap values, then the Docker set (at most once) */
+	size_t ncaps;
+	const char *out, *name, *profile, *profile_arg;
+	enum format fmt;
+	bool stats, quiet, fmt_given;
+	char **cmd; /* after "--", or NULL */
+};
+
+/* parse the options into c; returns -1 to go on, or the exit status (0 after --help) */
+static int parse_args(int argc, char **argv, struct cli *c)
 {
-	struct sg_profile_opts opts = {0};
-	struct sg_profile_stats st;
-	const char **caps = NULL;
-	size_t ncaps = 0;
-	const char *out = NULL, *name = "seccomp_filter", *profile;
-	enum format fmt = FMT_BPF;
-	bool stats = false, quiet = false, fmt_given = false;
-	char **cmd = NULL;
-	int sep, opt, rc, status = 0;
-	scmp_filter_ctx ctx = NULL;
-	unsigned char *buf = NULL;
-	size_t len = 0;
-	char err[512];
+	bool docker = false;
+	int sep, opt;
+	size_t i;
 
-	if (argv[0] && *argv[0]) {
-		const char *s = strrchr(argv[0], '/');
-
-		prog = s ? s + 1 : argv[0];
-	}
+	c->name = "seccomp_filter";
+	c->fmt = FMT_BPF;
 	sep = find_separator(argc, argv);
 	if (sep >= 0) {
-		cmd = argv + sep + 1;
+		c->cmd = argv + sep + 1;
 		argv[sep] = NULL;
 		argc = sep;
 	}
-	caps =
-	    calloc((size_t)argc + sizeof(docker_caps) / sizeof(docker_caps[0]) + 1, sizeof(*caps));
-	if (!caps) {
+	/* every --cap value uses at least one word of argv; the Docker set is added once, after
+	 * parsing, however often --docker-caps is given */
+	c->caps = calloc((size_t)argc + NDOCKER_CAPS, sizeof(*c->caps));
+	if (!c->caps) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return EXIT_PROFILE;
 	}
 	while ((opt = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
-			out = optarg;
+			c->out = optarg;
 			break;
 		case 'f':
-			fmt_given = true;
+			c->fmt_given = true;
 			if (strcmp(optarg, "bpf") == 0)
-				fmt = FMT_BPF;
+				c->fmt = FMT_BPF;
 			else if (strcmp(optarg, "pfc") == 0)
-				fmt = FMT_PFC;
+				c->fmt = FMT_PFC;
 			else if (strcmp(optarg, "c") == 0)
-				fmt = FMT_C;
-			else {
-				status = usage_error("unknown format '%s' (bpf, pfc or c)", optarg);
-				goto out;
-			}
+				c->fmt = FMT_C;
+			else
+				return usage_error("unknown format '%s' (bpf, pfc or c)", optarg);
 			break;
 		case 'n':
-			if (!c_identifier(optarg)) {
-				status = usage_error("'%s' is not a C identifier", optarg);
-				goto out;
-			}
-			name = optarg;
+			if (!c_identifier(optarg))
+				return usage_error("'%s' is not a C identifier", optarg);
+			c->name = optarg;
 			break;
 		case 'c':
-			caps[ncaps++] = optarg;
+			c->caps[c->ncaps++] = optarg;
 			break;
 		case OPT_ALL_CAPS:
-			opts.all_caps = true;
+			c->opts.all_caps = true;
 			break;
-		case OPT_DOCKER_CAPS: {
-			size_t i;
-
-			for (i = 0; i < sizeof(docker_caps) / sizeof(docker_caps[0]); i++)
-				caps[ncaps++] = docker_caps[i];
+		case OPT_DOCKER_CAPS:
+			docker = true;
 			break;
-		}
 		case 'k': {
 			unsigned int maj, min;
 			char extra;
 
 			if (sscanf(optarg, "%u.%u%c", &maj, &min, &extra) != 2 ||
-			    (maj == 0 && min == 0)) {
-				status =
-				    usage_error("bad kernel version '%s' (expected X.Y)", optarg);
-				goto out;
-			}
-			opts.kernel_major = maj;
-			opts.kernel_minor = min;
+			    (maj == 0 && min == 0))
+				return usage_error("bad kernel version '%s' (expected X.Y)",
+				                   optarg);
+			c->opts.kernel_major = maj;
+			c->opts.kernel_minor = min;
 			break;
 		}
 		case 'a':
-			opts.native_arch = sg_profile_arch_resolve(optarg);
-			if (!opts.native_arch) {
-				status =
-				    usage_error("unknown or unsupported architecture '%s'", optarg);
-				goto out;
-			}
+			c->opts.native_arch = sg_profile_arch_resolve(optarg);
+			if (!c->opts.native_arch)
+				return usage_error("unknown or unsupported architecture '%s'",
+				                   optarg);
 			break;
 		case OPT_ALL_ARCHES:
-			opts.all_arches = true;
+			c->opts.all_arches = true;
 			break;
 		case 'O':
-			if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0) {
-				status =
-				    usage_error("bad optimization level '%s' (1 or 2)", optarg);
-				goto out;
-			}
-			opts.optimize = (unsigned int)(optarg[0] - '0');
+			if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0)
+				return usage_error("bad optimization level '%s' (1 or 2)", optarg);
+			c->opts.optimize = (unsigned int)(optarg[0] - '0');
 			break;
 		case 's':
-			stats = true;
+			c->stats = true;
 			break;
 		case 'q':
-			quiet = true;
+			c->quiet = true;
 			break;
 		case 'h':
 			usage(stdout);
-			goto out;
+			return 0;
 		case 'V':
 			printf("scmp_compile (sysgate) %s, libseccomp API %u.%u.%u\n",
 			       PACKAGE_VERSION, seccomp_version()->major, seccomp_version()->minor,
 			       seccomp_version()->micro);
-			goto out;
+			return 0;
 		default:
 			fprintf(stderr, "Try '%s --help' for more information.\n", prog);
-			status = EXIT_USAGE;
-			goto out;
+			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
-		status = usage_error("%s", optind >= argc ? "no profile given"
-		                                          : "more than one profile given (use -- "
-		                                            "before a command)");
-		goto out;
-	}
-	profile = strcmp(argv[optind], "-") == 0 ? "/dev/stdin" : argv[optind];
-	if (cmd && !cmd[0]) {
-		status = usage_error("%s", "no command after --");
-		goto out;
-	}
-	if (fmt_given && cmd && !out) {
-		status = usage_error("%s", "-f with a command needs -o FILE");
-		goto out;
-	}
-	if (!cmd && fmt == FMT_BPF && (!out || strcmp(out, "-") == 0) && isatty(STDOUT_FILENO)) {
-		status =
-		    usage_error("%s", "refusing to write binary BPF to a terminal (use -o FILE "
-		                      "or -f pfc)");
-		goto out;
-	}
-	opts.caps = caps;
-	opts.ncaps = ncaps;
-	opts.warn = quiet ? NULL : stderr;
-	opts.warn_prefix = prog;
-	opts.stats = &st;
+	if (optind != argc - 1)
+		return usage_error("%s", optind >= argc ? "no profile given"
+		                                        : "more than one profile given (use -- "
+		                                          "before a command)");
+	c->profile_arg = argv[optind];
+	c->profile = strcmp(argv[optind], "-") == 0 ? "/dev/stdin" : argv[optind];
+	if (c->cmd && !c->cmd[0])
+		return usage_error("%s", "no command after --");
+	if (c->fmt_given && c->cmd && !c->out)
+		return usage_error("%s", "-f with a command needs -o FILE");
+	if (!c->cmd && c->fmt == FMT_BPF && (!c->out || strcmp(c->out, "-") == 0) &&
+	    isatty(STDOUT_FILENO))
+		return usage_error("%s", "refusing to write binary BPF to a terminal (use -o FILE "
+		                         "or -f pfc)");
+	for (i = 0; docker && i < NDOCKER_CAPS; i++)
+		c->caps[c->ncaps++] = docker_caps[i];
+	c->opts.caps = c->caps;
+	c->opts.ncaps = c->ncaps;
+	c->opts.warn = c->quiet ? NULL : stderr;
+	c->opts.warn_prefix = prog;
+	return -1;
+}
 
-	rc = sg_profile_compile_file(profile, &opts, &ctx, err, sizeof(err));
-	if (rc < 0) {
-		fprintf(stderr, "%s: %s\n", prog, err[0] ? err : strerror(-rc));
-		status = EXIT_PROFILE;
-		goto out;
-	}
-	if ((rc = get_bpf(ctx, &buf, &len)) < 0) {
-		fprintf(stderr, "%s: cannot generate the filter: %s\n", prog, strerror(-rc));
-		status = EXIT_PROFILE;
-		goto out;
-	}
-	if (len / 8 > KERNEL_MAX_INSNS && !quiet)
-		fprintf(stderr, "%s: warning: %zu instructions: the kernel loads at most %d\n",
-		        prog, len / 8, KERNEL_MAX_INSNS);
-	if (stats) {
-		size_t i;
+static void print_stats(const struct sg_profile_stats *st, size_t insns)
+{
+	size_t i;
 
-		fprintf(stderr, "%s: %zu instructions for", prog, len / 8);
-		for (i = 0; i < st.arches; i++)
-			fprintf(stderr, " %s", sg_profile_arch_name(st.arch_list[i]));
-		fprintf(stderr,
-		        "; %u rules from %u of %u entries (%u rewritten for same-argument "
-		        "conditions), %u names skipped as default action, %u unknown\n",
-		        st.rules, st.entries_used, st.entries, st.split_entries, st.rules_default,
-		        st.names_unknown);
-	}
-	if (!cmd || out) {
-		uint32_t native = opts.native_arch ? opts.native_arch : seccomp_arch_native();
+	fprintf(stderr, "%s: %zu instructions for", prog, insns);
+	for (i = 0; i < st->arches; i++)
+		fprintf(stderr, " %s", sg_profile_arch_name(st->arch_list[i]));
+	fprintf(stderr,
+	        "; %u rules from %u of %u entries (%u rewritten for same-argument "
+	        "conditions), %u names skipped as default action, %u unknown\n",
+	        st->rules, st->entries_used, st->entries, st->split_entries, st->rules_default,
+	        st->names_unknown);
+}
 
-		status = write_output(ctx, fmt, out, name, argv[optind], buf, len, &st,
-		                      (native & 0x40000000u) != 0);
-		if (status)
-			goto out;
-	}
-	if (!cmd)
-		goto out;
+/* load the filter (releasing ctx) and exec the command; returns only on failure */
+static int run_command(const struct cli *c, const struct sg_profile_stats *st, scmp_filter_ctx ctx)
+{
+	int rc;
 
-	if (opts.native_arch && opts.native_arch != seccomp_arch_native())
+	if (c->opts.native_arch && c->opts.native_arch != seccomp_arch_native())
 		fprintf(stderr, "%s: warning: filter built for %s, running on %s\n", prog,
-		        sg_profile_arch_name(opts.native_arch),
+		        sg_profile_arch_name(c->opts.native_arch),
 		        sg_profile_arch_name(seccomp_arch_native()));
-	if (st.uses_notify && !quiet)
+	if (st->uses_notify && !c->quiet)
 		fprintf(stderr,
 		        "%s: warning: SCMP_ACT_NOTIFY without a supervisor: those syscalls will "
 		        "fail\n",
 		        prog);
-	free(buf);
-	buf = NULL;
-	free(caps);
-	caps = NULL;
 	fflush(NULL);
 	rc = seccomp_load(ctx);
 	seccomp_release(ctx);
-	ctx = NULL;
 	if (rc < 0) {
 		fprintf(stderr, "%s: cannot load the filter: %s\n", prog, strerror(-rc));
 		return EXIT_PROFILE;
 	}
-	execvp(cmd[0], cmd);
+	execvp(c->cmd[0], c->cmd);
 	rc = errno;
-	fprintf(stderr, "%s: %s: %s\n", prog, cmd[0], strerror(rc));
+	fprintf(stderr, "%s: %s: %s\n", prog, c->cmd[0], strerror(rc));
 	return rc == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = {0};
+	struct sg_profile_stats st;
+	scmp_filter_ctx ctx = NULL;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	char err[512];
+	int rc, status;
+
+	if (argv[0] && *argv[0]) {
+		const char *s = strrchr(argv[0], '/');
+
+		prog = s ? s + 1 : argv[0];
+	}
+	if ((status = parse_args(argc, argv, &c)) >= 0)
+		goto out;
+	status = EXIT_PROFILE;
+	c.opts.stats = &st;
+	rc = sg_profile_compile_file(c.profile, &c.opts, &ctx, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err[0] ? err : strerror(-rc));
+		goto out;
+	}
+	/* report a failed write or load with its real errno, not libseccomp's -ECANCELED (an
+	 * older library without the attribute keeps the catch-all) */
+	(void)seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
+	if ((rc = get_bpf(ctx, &buf, &len)) < 0) {
+		fprintf(stderr, "%s: cannot generate the filter: %s\n", prog, strerror(-rc));
+		goto out;
+	}
+	if (len / 8 > KERNEL_MAX_INSNS && !c.quiet)
+		fprintf(stderr, "%s: warning: %zu instructions: the kernel loads at most %d\n",
+		        prog, len / 8, KERNEL_MAX_INSNS);
+	if (c.stats)
+		print_stats(&st, len / 8);
+	if (!c.cmd || c.out) {
+		uint32_t native = c.opts.native_arch ? c.opts.native_arch : seccomp_arch_native();
+
+		status = write_output(ctx, c.fmt, c.out, c.name, c.profile_arg, buf, len, &st,
+		                      (native & 0x40000000u) != 0);
+		if (status || !c.cmd)
+			goto out;
+	}
+	free(buf);
+	free(c.caps);
+	return run_command(&c, &st, ctx);
 out:
 	free(buf);
-	free(caps);
+	free(c.caps);
 	if (ctx)
 		seccomp_release(ctx);
 	return status;

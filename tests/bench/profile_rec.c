@@ -1,5 +1,5 @@
 /*
- * profile_rec.c - tools/profile.c with its filter-building calls recorded instead of made
+ * profile_rec.c - tools/profile_build.c with its filter-building calls recorded instead of made
  * (see record.h): the benchmark parses each profile once and replays the calls many times.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -14,4 +14,4 @@
 #define seccomp_merge          rec_seccomp_merge
 #define seccomp_release        rec_seccomp_release
 
-#include "../../tools/profile.c"
+#include "../../tools/profile_build.c"

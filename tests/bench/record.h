@@ -1,8 +1,8 @@
 /*
  * record.h - a log of libseccomp API calls, recorded once and replayed against any library.
  *
- * The benchmark compiles tools/profile.c with its mutating seccomp_*() calls renamed to the
- * rec_*() recorders below, so JSON parsing happens once and only the library's own work
+ * The benchmark compiles tools/profile_build.c with its mutating seccomp_*() calls renamed to
+ * the rec_*() recorders below, so JSON parsing happens once and only the library's own work
  * (building the filter and exporting it) is timed, identically for sysgate and libseccomp.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later

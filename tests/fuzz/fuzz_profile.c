@@ -1,6 +1,6 @@
 /*
  * fuzz_profile.c - libFuzzer target: the OCI / Docker seccomp profile compiler
- * (tools/profile.c, sg_profile_compile_string) on arbitrary JSON text.
+ * (tools/profile_*.c, sg_profile_compile_string) on arbitrary JSON text.
  *
  * The first input byte chooses the options (capabilities, all architectures, OPTIMIZE level,
  * kernel version for minKernel), the rest is the profile. Invariants (abort() on violation):

@@ -4,7 +4,7 @@
 #
 #   tests/fuzz/run.sh [seconds-per-target] [target...]
 #
-# Targets: api bpf profile (profile needs json-c and tools/profile.c). Defaults: 30 s each,
+# Targets: api bpf profile (profile needs json-c and tools/profile_*.c). Defaults: 30 s each,
 # all targets. Environment: FUZZ_BUILD (build dir, default tests/fuzz/build),
 # FUZZ_JOBS (parallel fuzzing jobs per target, default 1), FUZZ_ARGS (extra libFuzzer flags),
 # CC (default clang). New interesting inputs go to $FUZZ_BUILD/corpus-<target>/ (the committed
@@ -51,12 +51,12 @@ build_target() {
 	local src=tests/fuzz/fuzz_$t.c
 	case $t in
 	profile)
-		if [ ! -f tools/profile.c ] || ! pkg-config --exists json-c; then
-			echo "SKIP: fuzz_profile needs tools/profile.c and json-c"
+		if [ ! -f tools/profile_build.c ] || ! pkg-config --exists json-c; then
+			echo "SKIP: fuzz_profile needs tools/profile_*.c and json-c"
 			return 77
 		fi
 		# shellcheck disable=SC2207
-		extra=(tools/profile.c $(pkg-config --cflags --libs json-c))
+		extra=(tools/profile_json.c tools/profile_cond.c tools/profile_build.c $(pkg-config --cflags --libs json-c))
 		;;
 	esac
 	echo "== building fuzz_$t"
