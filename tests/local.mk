@@ -10,6 +10,7 @@ include tests/bpf.mk
 include tests/core.mk
 include tests/kernel.mk
 include tests/profile.mk
+include tests/record.mk
 include tests/crossarch.mk
 include tests/compat.mk
 include tests/verify.mk
