@@ -51,8 +51,8 @@ same() {
 }
 
 echo "== recorded commands run under their own profiles ($METHOD)"
-same ls ls -la "$top_srcdir/src"
-same tar tar -cf - -C "$top_srcdir" src
+same ls ls -la "$top_srcdir/doc/man"
+same tar tar -cf - -C "$top_srcdir" doc
 same python python3 -c 'import json, sys; print(json.dumps(sorted(sys.argv)))' b a
 # threads (clone3), and a shell that forks and execs two programs in a pipeline
 same threads python3 -c '
@@ -124,7 +124,7 @@ echo "== merging recordings"
 "$RECORD" -q -o "$tmp/merged.json" -m "$tmp/ls.rec" -m "$tmp/python.rec"
 for n in ls python; do
 	case $n in
-	ls) set -- ls -la "$top_srcdir/src" ;;
+	ls) set -- ls -la "$top_srcdir/doc/man" ;;
 	python) set -- python3 -c 'import json, sys; print(json.dumps(sorted(sys.argv)))' b a ;;
 	esac
 	if "$COMPILE" -q "$tmp/merged.json" -- "$@" >"$tmp/merged.out" 2>&1 &&
@@ -148,7 +148,7 @@ if "$RECORD" -q -o "$tmp/x.json" -m "$tmp/bad.rec" 2>"$tmp/err"; then
 elif grep -q 'not an scmp_record recording' "$tmp/err"; then ok; else fail "bad recording message: $(cat "$tmp/err")"; fi
 
 echo "== C and PFC output"
-"$RECORD" -q --method "$METHOD" --args -f c -o "$tmp/ls.c" -- ls -la "$top_srcdir/src" >/dev/null
+"$RECORD" -q --method "$METHOD" --args -f c -o "$tmp/ls.c" -- ls -la "$top_srcdir/doc/man" >/dev/null
 cat >"$tmp/main.c" <<'EOF'
 #include <stdio.h>
 #include <unistd.h>
@@ -168,7 +168,7 @@ EOF
 if ${CC:-cc} -Wall -Wextra -Werror -I"$top_srcdir/include" -I"$top_builddir/include" -o "$tmp/main" \
 	"$tmp/main.c" -L"$top_builddir/.libs" -lseccomp 2>"$tmp/cc.err"; then
 	ok
-	LD_LIBRARY_PATH=$top_builddir/.libs "$tmp/main" ls -la "$top_srcdir/src" >"$tmp/c.out" 2>&1
+	LD_LIBRARY_PATH=$top_builddir/.libs "$tmp/main" ls -la "$top_srcdir/doc/man" >"$tmp/c.out" 2>&1
 	if cmp -s "$tmp/c.out" "$tmp/ls.rec.out"; then ok; else fail "ls under the generated C filter: $(head -3 "$tmp/c.out")"; fi
 	out=$(LD_LIBRARY_PATH=$top_builddir/.libs "$tmp/main" python3 -c 'print(1)' 2>&1)
 	case $out in 1) fail "python3 ran under ls's C filter" ;; *) ok ;; esac
