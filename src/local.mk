@@ -3,7 +3,7 @@
 # exports only the public API. What only tools and tests use (the BPF interpreter, the kernel
 # action-cache emulation, the disassembler) is in libsysgate_tools.la, which they link before
 # libsysgate.la; tests/compat/abi.sh checks that none of it reaches libseccomp.so.2.
-include_HEADERS = include/seccomp-syscalls.h
+include_HEADERS = include/seccomp-syscalls.h include/seccomp-kvers.h
 nodist_include_HEADERS = include/seccomp.h
 
 noinst_LTLIBRARIES += libsysgate.la

@@ -1,8 +1,9 @@
 #!/bin/sh
 # install.sh - what a distribution gets from `make install DESTDIR=...`:
-#   - the layout: libseccomp.so.2* (SONAME libseccomp.so.2) in $libdir, seccomp.h and
-#     seccomp-syscalls.h in $includedir, libseccomp.pc in $libdir/pkgconfig, the tools in
-#     $bindir, every man page in $mandir/man{1,3,7}, and nothing outside $prefix;
+#   - the layout: libseccomp.so.2* (SONAME libseccomp.so.2) in $libdir, seccomp.h,
+#     seccomp-syscalls.h and seccomp-kvers.h in $includedir, libseccomp.pc in
+#     $libdir/pkgconfig, the tools in $bindir, every man page in $mandir/man{1,3,7}, and
+#     nothing outside $prefix;
 #   - a program built against the installed tree with `pkg-config --cflags --libs libseccomp`
 #     (-std=c99 -pedantic -Werror) that uses SCMP_SYS(), SCMP_A0(), SCMP_A1_32() and every
 #     action macro, run with LD_LIBRARY_PATH on the installed library: it must report sysgate;
@@ -72,8 +73,8 @@ fi
 
 headers=
 for h in "$DEST$includedir"/*; do headers="$headers${h##*/} "; done
-[ "$headers" = "seccomp-syscalls.h seccomp.h " ] ||
-	fail "installed headers are '$headers', not seccomp.h and seccomp-syscalls.h"
+[ "$headers" = "seccomp-kvers.h seccomp-syscalls.h seccomp.h " ] ||
+	fail "installed headers are '$headers', not seccomp.h, seccomp-syscalls.h and seccomp-kvers.h"
 grep -q "SYSGATE_VERSION \"$PACKAGE_VERSION\"" "$DEST$includedir/seccomp.h" ||
 	fail "the installed seccomp.h is not sysgate $PACKAGE_VERSION's"
 

@@ -391,7 +391,8 @@ else
 		fi
 		# negative control: a tampered copy of our header must be caught
 		mkdir -p "$T/bad"
-		cp "$top_builddir/include/seccomp.h" "$top_srcdir/include/seccomp-syscalls.h" "$T/bad/"
+		cp "$top_builddir/include/seccomp.h" "$top_srcdir/include/seccomp-syscalls.h" \
+			"$top_srcdir/include/seccomp-kvers.h" "$T/bad/"
 		sed -i 's/SCMP_FLTATR_CTL_NNP = 3,/SCMP_FLTATR_CTL_NNP = 33,/' "$T/bad/seccomp.h"
 		"$CC" -g -O0 -shared -fPIC -I"$T/bad" -o "$T/probe-bad.so" "$top_srcdir/tests/compat/probe.c" &&
 			abidiff --suppressions "$T/abi.supp" "$T/probe-ref.so" "$T/probe-bad.so" >"$T/abidiff-bad" 2>&1
