@@ -11,6 +11,7 @@
 
 #include "api.h"
 #include "compile.h"
+#include "arch/kvers.h"
 #include "ctx.h"
 #include "db.h"
 #include "export.h"
@@ -198,6 +199,12 @@ SG_API int seccomp_attr_get(const scmp_filter_ctx ctx, enum scmp_filter_attr att
 	case SCMP_FLTATR_CTL_WAITKILL:
 		*value = f->waitkill;
 		break;
+	case SCMP_FLTATR_ACT_ENOSYS:
+		*value = f->act_enosys;
+		break;
+	case SCMP_FLTATR_CTL_KVERMAX:
+		*value = f->kvermax;
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -259,6 +266,21 @@ SG_API int seccomp_attr_set(scmp_filter_ctx ctx, enum scmp_filter_attr attr, uin
 		break;
 	case SCMP_FLTATR_CTL_WAITKILL:
 		f->waitkill = on;
+		break;
+	case SCMP_FLTATR_ACT_ENOSYS:
+		/* a listener would have to be requested for it: not worth the interplay with
+		 * TSYNC, and "the kernel lacks this call" is an answer, not a question */
+		if (!action_ok(value) || value == SCMP_ACT_NOTIFY)
+			return -EINVAL;
+		f->act_enosys = value;
+		sg_filter_invalidate(f);
+		break;
+	case SCMP_FLTATR_CTL_KVERMAX:
+		/* SCMP_KV_UNDEF turns the limit off; any release of the enum turns it on */
+		if (value != SCMP_KV_UNDEF && !sg_kver_is_release(value))
+			return -EINVAL;
+		f->kvermax = value;
+		sg_filter_invalidate(f);
 		break;
 	default:
 		return -EINVAL;

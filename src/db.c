@@ -186,6 +186,8 @@ static void filter_defaults(struct sg_filter *f, uint32_t def_action)
 	f->nnp = true;
 	f->tsync = f->tskip = f->log = f->ssb = f->rawrc = f->waitkill = false;
 	f->optimize = 1;
+	f->kvermax = SCMP_KV_UNDEF;
+	f->act_enosys = SCMP_ACT_ERRNO(ENOSYS);
 	f->notify_used = def_action == SCMP_ACT_NOTIFY;
 	f->narch = 1;
 	memset(&f->arch[0], 0, sizeof(f->arch[0]));
@@ -710,6 +712,10 @@ int sg_filter_merge(struct sg_filter *dst, struct sg_filter *src)
 {
 	if (dst->act_default != src->act_default || dst->nnp != src->nnp ||
 	    dst->tsync != src->tsync)
+		return -EINVAL;
+	/* the kernel-version limit changes what every ABI means: both must agree on it */
+	if (dst->kvermax != src->kvermax ||
+	    (dst->kvermax != SCMP_KV_UNDEF && dst->act_enosys != src->act_enosys))
 		return -EINVAL;
 	if (dst->narch == 0 || src->narch == 0)
 		return -EINVAL;

@@ -74,6 +74,10 @@ struct sg_filter {
 	bool nnp, tsync, tskip, log, ssb, rawrc, waitkill;
 	uint32_t optimize; /* 1 or 2 */
 	bool notify_used;  /* the filter can return SCMP_ACT_NOTIFY: request a listener */
+	/* SCMP_FLTATR_CTL_KVERMAX: the newest release the policy knows (SCMP_KV_UNDEF: off), and
+	 * SCMP_FLTATR_ACT_ENOSYS, what numbers no syscall of that release has get (ir.h) */
+	uint32_t kvermax;
+	uint32_t act_enosys;
 	uint32_t narch;
 	struct sg_archdb arch[SG_MAX_ARCHES]; /* native first after init */
 	struct sg_snapshot *txn;              /* user transactions, newest first */

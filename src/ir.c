@@ -7,6 +7,7 @@
 
 #include <seccomp.h>
 
+#include "arch/kvers.h"
 #include "ir.h"
 
 bool sg_cond_match(const struct sg_cond *c, uint64_t v)
@@ -54,6 +55,13 @@ const struct sg_archdb *sg_ir_select(const struct sg_filter *f, uint32_t arch, u
 	return owner;
 }
 
+bool sg_ir_kver_enosys(const struct sg_filter *f, const struct sg_archdb *db,
+                       const struct sg_sysrules *s, uint32_t nr)
+{
+	return f->kvermax != SCMP_KV_UNDEF && !sg_ir_named(s) &&
+	       !sg_arch_nr_in_kver(db->arch, nr, f->kvermax);
+}
+
 uint32_t sg_ir_eval(const struct sg_filter *f, const struct seccomp_data *d)
 {
 	const struct sg_archdb *db = sg_ir_select(f, d->arch, (uint32_t)d->nr);
@@ -64,6 +72,8 @@ uint32_t sg_ir_eval(const struct sg_filter *f, const struct seccomp_data *d)
 	if (!db)
 		return f->act_badarch;
 	s = sg_archdb_find(db, d->nr);
+	if (sg_ir_kver_enosys(f, db, s, (uint32_t)d->nr))
+		return f->act_enosys;
 	if (!s)
 		return f->act_default;
 	if (s->has_uncond)

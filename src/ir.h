@@ -11,6 +11,13 @@
  * (lowest (int32_t)action first: KILL_PROCESS < KILL_THREAD < TRAP < ERRNO < NOTIFY < TRACE <
  * LOG < ALLOW; equal classes by data). No match: the default action.
  *
+ * Kernel-version limit (SCMP_FLTATR_CTL_KVERMAX set to a release): on each ABI, a number that
+ * no syscall of that release has (a newer syscall, or no syscall at all) gets the ENOSYS action
+ * instead of the default, unless a rule names that number: an explicit rule always wins, the
+ * policy's author knew the call. A multiplexed call is judged by the real numbers its rules
+ * land on (socketcall(2) and, where it exists, the direct number). Rule decisions, and the
+ * default action where no rule matches, are unchanged for numbers that are named.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #ifndef SYSGATE_IR_H
@@ -21,6 +28,19 @@
 #include <linux/seccomp.h>
 
 #include "db.h"
+
+/*
+ * Does the kernel-version limit decide number nr of the ABI of db, whose rules are s (NULL:
+ * none)? Then its action is f->act_enosys.
+ */
+bool sg_ir_kver_enosys(const struct sg_filter *f, const struct sg_archdb *db,
+                       const struct sg_sysrules *s, uint32_t nr);
+
+/* does s name its syscall with a rule (a priority hint alone does not)? */
+static inline bool sg_ir_named(const struct sg_sysrules *s)
+{
+	return s && (s->has_uncond || s->nrules > 0);
+}
 
 /* the verdict of the filter for one syscall */
 uint32_t sg_ir_eval(const struct sg_filter *f, const struct seccomp_data *d);

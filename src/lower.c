@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "arch/kvers.h"
 #include "bpf.h"
 #include "bpf_opt.h"
 #include "compile.h"
@@ -227,7 +228,31 @@ static int add_range(struct lowering *L, uint32_t lo, uint32_t hi, struct decisi
 	return 0;
 }
 
-/* numbers no rule names: the default action, or bad-arch where no ABI of the filter owns them
+/*
+ * Numbers [lo, hi] that db owns and no rule names: the default action, or under a kernel-version
+ * limit (ir.h) the ENOSYS action for the runs of numbers no syscall of that release has: one
+ * range per run, so the cost is a few range tests, not a rule per syscall.
+ */
+static int add_owned_gap(struct lowering *L, const struct sg_archdb *db, uint32_t lo, uint32_t hi)
+{
+	const struct sg_filter *f = L->f;
+	int rc = 0;
+
+	if (f->kvermax == SCMP_KV_UNDEF)
+		return add_range(L, lo, hi, (struct decision){NULL, f->act_default});
+	for (uint64_t nr = lo; nr <= hi && rc == 0;) {
+		bool present;
+		uint32_t last = sg_arch_kver_run(db->arch, (uint32_t)nr, f->kvermax, &present);
+		if (last > hi)
+			last = hi;
+		rc = add_range(L, (uint32_t)nr, last,
+		               (struct decision){NULL, present ? f->act_default : f->act_enosys});
+		nr = (uint64_t)last + 1;
+	}
+	return rc;
+}
+
+/* numbers no rule names: see add_owned_gap, or bad-arch where no ABI of the filter owns them
  * (the ABI partition, arch/arch.h); a range never straddles a change of owner */
 static int add_gap(struct lowering *L, uint32_t audit, uint32_t lo, uint32_t hi)
 {
@@ -235,9 +260,9 @@ static int add_gap(struct lowering *L, uint32_t audit, uint32_t lo, uint32_t hi)
 		uint32_t end = sg_arch_claim_end(audit, lo);
 		if (end > hi)
 			end = hi;
-		struct decision d = {NULL, sg_ir_select(L->f, audit, lo) ? L->f->act_default
-		                                                         : L->f->act_badarch};
-		int rc = add_range(L, lo, end, d);
+		const struct sg_archdb *db = sg_ir_select(L->f, audit, lo);
+		int rc = db ? add_owned_gap(L, db, lo, end)
+		            : add_range(L, lo, end, (struct decision){NULL, L->f->act_badarch});
 		if (rc < 0 || end == hi)
 			return rc;
 		lo = end + 1;
@@ -302,6 +327,8 @@ static int build_ranges(struct lowering *L, uint32_t audit)
 			d.action = s->uncond_action;
 		else if (s->nrules)
 			d.rules = s;
+		else if (sg_ir_kver_enosys(f, sg_ir_select(f, audit, nr), s, nr))
+			d.action = f->act_enosys; /* a priority hint alone names nothing */
 		if (nr > next)
 			rc = add_gap(L, audit, (uint32_t)next, nr - 1);
 		if (rc == 0)

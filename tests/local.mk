@@ -8,6 +8,7 @@ EXTRA_DIST += tests/testutil.h tests/testcheck.h tests/lib.sh tests/.shellcheckr
 include tests/arch.mk
 include tests/bpf.mk
 include tests/core.mk
+include tests/kvers.mk
 include tests/kernel.mk
 include tests/profile.mk
 include tests/record.mk
