@@ -36,6 +36,13 @@
 bool sg_ir_kver_enosys(const struct sg_filter *f, const struct sg_archdb *db,
                        const struct sg_sysrules *s, uint32_t nr);
 
+/*
+ * The newest first release (enum scmp_kver) of the syscalls the filter's rules name, over all
+ * its ABIs: runc's heuristic for a profile's kernel-version limit ("the policy knows every
+ * call up to its newest one"). SCMP_KV_UNDEF when every named call is older than 3.0.
+ */
+unsigned int sg_ir_newest_named_kver(const struct sg_filter *f);
+
 /* does s name its syscall with a rule (a priority hint alone does not)? */
 static inline bool sg_ir_named(const struct sg_sysrules *s)
 {
@@ -59,6 +66,10 @@ static inline bool sg_action_stronger(uint32_t a, uint32_t b)
  * owns nr in the ABI partition (arch/arch.h). Returns NULL when the bad-arch action applies.
  */
 const struct sg_archdb *sg_ir_select(const struct sg_filter *f, uint32_t arch, uint32_t nr);
+
+/* the last number of the stretch from nr on over which sg_ir_select()'s answer, for any
+ * filter and arch value, stays the same */
+uint32_t sg_ir_select_run_end(uint32_t nr);
 
 /*
  * The rules of a syscall in evaluation order (strongest action first, ties in insertion

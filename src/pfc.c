@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "arch/kvers.h"
 #include "bpf.h"
 #include "export.h"
 #include "ir.h"
@@ -247,6 +248,89 @@ static int cmp_sys_nr(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* ranges of numbers with one action, printed once contiguous pieces are joined */
+struct nr_ranges {
+	FILE *out;
+	uint32_t action;
+	bool open;
+	uint32_t lo, hi;
+};
+
+static void ranges_flush(struct nr_ranges *r)
+{
+	if (!r->open)
+		return;
+	if (r->lo == r->hi)
+		fprintf(r->out, "  if ($syscall == %d)\n", (int32_t)r->lo);
+	else if (r->hi == 0xffffffffu)
+		fprintf(r->out, "  if ($syscall >= %u)\n", r->lo);
+	else
+		fprintf(r->out, "  if ($syscall >= %u && $syscall <= %u)\n", r->lo, r->hi);
+	print_action(r->out, 2, r->action);
+	r->open = false;
+}
+
+static void ranges_add(struct nr_ranges *r, uint32_t lo, uint32_t hi)
+{
+	if (r->open && r->hi + 1 == lo) {
+		r->hi = hi;
+		return;
+	}
+	ranges_flush(r);
+	*r = (struct nr_ranges){r->out, r->action, true, lo, hi};
+}
+
+/*
+ * The kernel-version limit (ir.h): the numbers the ABI owns that no syscall of the release has
+ * and no rule names, as ranges (named numbers were printed above and fall through to the
+ * default action, so they are left out here).
+ */
+static int print_kver_limit(FILE *out, const struct sg_filter *f, const struct sg_archdb *db)
+{
+	uint32_t *named = sg_reallocarray(NULL, db->nsys + 1, sizeof(*named));
+	struct nr_ranges r = {out, f->act_enosys, false, 0, 0};
+	size_t nnamed = 0, k = 0;
+
+	if (!named)
+		return -ENOMEM;
+	for (uint32_t j = 0; j < db->nsys; j++)
+		if (sg_ir_named(&db->sys[j]))
+			named[nnamed++] = (uint32_t)db->sys[j].nr;
+	qsort(named, nnamed, sizeof(*named), cmp_u32);
+	fprintf(out, "  # numbers no syscall of Linux %s has (SCMP_FLTATR_CTL_KVERMAX)\n",
+	        sg_kver_name(f->kvermax));
+	for (uint64_t nr = 0; nr <= 0xffffffffu;) {
+		bool present;
+		uint32_t last = sg_arch_kver_run(db->arch, (uint32_t)nr, f->kvermax, &present);
+		uint32_t own_end = sg_ir_select_run_end((uint32_t)nr);
+		if (last > own_end)
+			last = own_end;
+		if (!present && sg_ir_select(f, db->arch->audit, (uint32_t)nr) == db) {
+			/* the run without the named numbers inside it */
+			uint64_t lo = nr;
+			while (k < nnamed && named[k] < lo)
+				k++;
+			for (; k < nnamed && named[k] <= last; k++) {
+				if (named[k] > lo)
+					ranges_add(&r, (uint32_t)lo, named[k] - 1);
+				lo = (uint64_t)named[k] + 1;
+			}
+			if (lo <= last)
+				ranges_add(&r, (uint32_t)lo, last);
+		}
+		nr = (uint64_t)last + 1;
+	}
+	ranges_flush(&r);
+	sg_free(named);
+	return 0;
+}
+
 /* one ABI's block, syscalls in ascending number */
 static int print_arch(FILE *out, const struct sg_filter *f, const struct sg_archdb *db)
 {
@@ -262,6 +346,8 @@ static int print_arch(FILE *out, const struct sg_filter *f, const struct sg_arch
 	fprintf(out, "if ($arch == %u)\n", db->arch->audit);
 	for (uint32_t j = 0; j < db->nsys && rc == 0; j++)
 		rc = print_syscall(out, db, sorted[j]);
+	if (rc == 0 && f->kvermax != SCMP_KV_UNDEF)
+		rc = print_kver_limit(out, f, db);
 	fputs("  # default action\n", out);
 	print_action(out, 1, f->act_default);
 	sg_free(sorted);

@@ -10,7 +10,8 @@ libsysgate_profile_la_LIBADD = $(JSONC_LIBS)
 
 bin_PROGRAMS += tools/scmp_compile
 tools_scmp_compile_SOURCES = tools/scmp_compile.c
-tools_scmp_compile_LDADD = libsysgate_profile.la libseccomp.la
+# libsysgate.la: --enosys-after reads the first-release data and the filter's rules
+tools_scmp_compile_LDADD = libsysgate_profile.la libsysgate.la
 
 dist_man_MANS += doc/man/scmp_compile.1
 endif

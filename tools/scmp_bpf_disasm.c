@@ -5,15 +5,18 @@
  * and annotates comparisons: against the arch value with the ABI's name, against nr with the
  * syscall's name. Which ABI a comparison of nr belongs to is tracked along the control flow
  * (a "jeq <arch>" taken branch fixes it); where no arch check dominates, -a's ABI is assumed.
+ * Range bounds at syscalls a kernel release added carry that release (kernel-version limits).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arch/arch.h"
+#include "arch/kvers.h"
 #include "bpf.h"
 #include "bpftools.h"
 
@@ -135,13 +138,40 @@ static const char *syscall_name(const struct flow *f, const struct sg_arch *dflt
 	return NULL;
 }
 
+/*
+ * Kernel-version limits (SCMP_FLTATR_CTL_KVERMAX) show as ranges that start where newer
+ * syscalls start, returning ENOSYS: a "jge" on nr whose bound is a syscall that a kernel
+ * release added is annotated with that release, and a return of ENOSYS is named.
+ */
+static const char *kver_annotation(const struct sock_filter *in, const struct flow *f,
+                                   const struct sg_arch *arch, char *buf, size_t size)
+{
+	if (in->code == (BPF_RET | BPF_K) && in->k == SCMP_ACT_ERRNO(ENOSYS))
+		return "ENOSYS";
+	if (in->code != (BPF_JMP | BPF_JGE | BPF_K) || f->acc != ACC_NR)
+		return NULL;
+	const struct sg_arch *abi = arch;
+	if (f->arch_known)
+		for (size_t i = 0; i < sg_arch_count; i++)
+			if (sg_arches[i]->audit == f->arch) {
+				abi = sg_arches[i];
+				break;
+			}
+	unsigned int kv = sg_arch_nr_kver(abi, in->k);
+	const char *name = sg_arch_syscall_name(abi, (int)in->k);
+	if (!name || kv <= SCMP_KV_UNDEF)
+		return NULL;
+	snprintf(buf, size, "%s (Linux %s)", name, sg_kver_name(kv));
+	return buf;
+}
+
 static const char *annotation(const struct sock_filter *in, const struct flow *f,
                               const struct sg_arch *arch, char *buf, size_t size)
 {
 	if (!f->reached)
 		return "unreachable";
 	if (in->code != (BPF_JMP | BPF_JEQ | BPF_K))
-		return NULL;
+		return kver_annotation(in, f, arch, buf, size);
 	if (f->acc == ACC_ARCH)
 		return arch_name(in->k);
 	if (f->acc == ACC_NR)

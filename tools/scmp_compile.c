@@ -22,6 +22,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arch/kvers.h"
+#include "db.h"
+#include "ir.h"
 #include "profile.h"
 
 #ifndef PACKAGE_VERSION
@@ -53,6 +56,7 @@ enum {
 	OPT_ALL_CAPS = 256,
 	OPT_DOCKER_CAPS,
 	OPT_ALL_ARCHES,
+	OPT_ENOSYS_AFTER,
 };
 
 static const struct option long_opts[] = {
@@ -65,6 +69,7 @@ static const struct option long_opts[] = {
     {"kernel", required_argument, NULL, 'k'},
     {"arch", required_argument, NULL, 'a'},
     {"all-arches", no_argument, NULL, OPT_ALL_ARCHES},
+    {"enosys-after", required_argument, NULL, OPT_ENOSYS_AFTER},
     {"optimize", required_argument, NULL, 'O'},
     {"stats", no_argument, NULL, 's'},
     {"quiet", no_argument, NULL, 'q'},
@@ -91,6 +96,10 @@ static void usage(FILE *f)
 	        "  -k, --kernel X.Y      kernel version for minKernel (default: the running one)\n"
 	        "  -a, --arch ARCH       native architecture: selects the archMap entry\n"
 	        "      --all-arches      include every architecture the profile lists\n"
+	        "      --enosys-after X.Y|auto\n"
+	        "                        ENOSYS for syscalls newer than Linux X.Y and for numbers\n"
+	        "                        no syscall has (auto: the newest syscall the profile\n"
+	        "                        names decides X.Y)\n"
 	        "  -O, --optimize LEVEL  library optimization level: 1 (default) or 2 (tree)\n"
 	        "  -s, --stats           print the instruction count and rule counts on stderr\n"
 	        "  -q, --quiet           do not print warnings\n"
@@ -309,7 +318,9 @@ struct cli {
 	const char *out, *name, *profile, *profile_arg;
 	enum format fmt;
 	bool stats, quiet, fmt_given;
-	char **cmd; /* after "--", or NULL */
+	char **cmd;       /* after "--", or NULL */
+	bool enosys_auto; /* --enosys-after auto */
+	int enosys_after; /* SCMP_KV_* of --enosys-after X.Y, or 0 */
 };
 
 /* parse the options into c; returns -1 to go on, or the exit status (0 after --help) */
@@ -385,6 +396,13 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		case OPT_ALL_ARCHES:
 			c->opts.all_arches = true;
 			break;
+		case OPT_ENOSYS_AFTER:
+			c->enosys_auto = strcmp(optarg, "auto") == 0;
+			c->enosys_after = c->enosys_auto ? 0 : sg_kver_parse(optarg);
+			if (!c->enosys_auto && c->enosys_after < 0)
+				return usage_error("bad kernel release '%s' (3.0 ... 7.2, or auto)",
+				                   optarg);
+			break;
 		case 'O':
 			if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0)
 				return usage_error("bad optimization level '%s' (1 or 2)", optarg);
@@ -432,7 +450,37 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	return -1;
 }
 
-static void print_stats(const struct sg_profile_stats *st, size_t insns)
+/*
+ * --enosys-after: the kernel-version limit. The filter's own rules say what the profile names
+ * (sysgate's library is linked in, so the context is its struct sg_filter). Returns 0 or the
+ * exit status.
+ */
+static int set_enosys_after(struct cli *c, const struct sg_profile_stats *st, scmp_filter_ctx ctx)
+{
+	int rc;
+
+	if (c->enosys_auto)
+		c->enosys_after = (int)sg_ir_newest_named_kver((const struct sg_filter *)ctx);
+	/* every named call is older than 3.0: 3.0 is the oldest limit there is */
+	if (c->enosys_after <= SCMP_KV_UNDEF)
+		c->enosys_after = SCMP_KV_3_0;
+	/* like runc, the profile compiler drops names whose action is the default one
+	 * (libseccomp refuses such rules): those name nothing to the limit */
+	if (st->rules_default && !c->quiet)
+		fprintf(stderr,
+		        "%s: warning: %u names have the default action and are no rules: those "
+		        "newer than the limit get ENOSYS\n",
+		        prog, st->rules_default);
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_KVERMAX, (uint32_t)c->enosys_after);
+	if (rc < 0) {
+		fprintf(stderr, "%s: cannot set the kernel-version limit: %s\n", prog,
+		        strerror(-rc));
+		return EXIT_PROFILE;
+	}
+	return 0;
+}
+
+static void print_stats(const struct cli *c, const struct sg_profile_stats *st, size_t insns)
 {
 	size_t i;
 
@@ -444,6 +492,10 @@ static void print_stats(const struct sg_profile_stats *st, size_t insns)
 	        "conditions), %u names skipped as default action, %u unknown\n",
 	        st->rules, st->entries_used, st->entries, st->split_entries, st->rules_default,
 	        st->names_unknown);
+	if (c->enosys_after > 0)
+		fprintf(stderr, "%s: ENOSYS for syscalls newer than Linux %s%s\n", prog,
+		        sg_kver_name((unsigned int)c->enosys_after),
+		        c->enosys_auto ? " (the newest the profile names)" : "");
 }
 
 /* load the filter (releasing ctx) and exec the command; returns only on failure */
@@ -500,6 +552,8 @@ int main(int argc, char **argv)
 	/* report a failed write or load with its real errno, not libseccomp's -ECANCELED (an
 	 * older library without the attribute keeps the catch-all) */
 	(void)seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
+	if ((c.enosys_auto || c.enosys_after > 0) && set_enosys_after(&c, &st, ctx) != 0)
+		goto out;
 	if ((rc = get_bpf(ctx, &buf, &len)) < 0) {
 		fprintf(stderr, "%s: cannot generate the filter: %s\n", prog, strerror(-rc));
 		goto out;
@@ -508,7 +562,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: warning: %zu instructions: the kernel loads at most %d\n",
 		        prog, len / 8, KERNEL_MAX_INSNS);
 	if (c.stats)
-		print_stats(&st, len / 8);
+		print_stats(&c, &st, len / 8);
 	if (!c.cmd || c.out) {
 		uint32_t native = c.opts.native_arch ? c.opts.native_arch : seccomp_arch_native();
 

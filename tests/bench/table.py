@@ -4,7 +4,7 @@ with sysgate's ratios against libseccomp's better OPTIMIZE setting for each metr
 import sys
 
 COLS = [("insns", "insns"), ("mean", "mean"), ("bound", "bound"), ("max", "max"),
-        ("wmean", "wmean"), ("wbound", "wbound"), ("cov", "cov %"), ("build_us", "build µs"),
+        ("wmean", "wmean"), ("amean", "allowed mean"), ("wbound", "wbound"), ("cov", "cov %"), ("build_us", "build µs"),
         ("peak_kb", "peak heap KB"), ("getpid_ns", "getpid ns"), ("args_ns", "args ns"),
         ("denied_ns", "denied ns"), ("none_ns", "no filter ns")]
 
@@ -19,7 +19,8 @@ for line in open(sys.argv[1]):
     rows[(p, kv["lib"], kv["opt"])] = kv
 
 print("Instructions executed are counted by sysgate's interpreter over every syscall number of the")
-print("native table (args 0); wmean weights them by the built-in frequency profile; bound/wbound are")
+print("native table (args 0); wmean weights them by the built-in frequency profile; allowed mean")
+print("averages them over the syscalls the policy allows unconditionally; bound/wbound are")
 print("the optimal search tree over the policy's ranges (DP) plus the arch check and a RET; cov is the")
 print("share of unconditionally allowed syscalls the kernel's action cache proves; build µs is the")
 print("median time to build the filter through the API and export it; peak heap KB is the heap the\nlibrary needed for one build + export.")
