@@ -10,3 +10,7 @@ tests_test_kvers_live_SOURCES = tests/test_kvers.c tests/testutil.h tests/testch
 tests_test_kvers_live_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -DKVERS_LIVE
 tests_test_kvers_live_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -lpthread
 endif
+
+# the limit in the tools (scmp_sys_resolver -k, scmp_compile --enosys-after, PFC, disasm)
+TESTS += tests/test_kvers_tools.sh
+dist_check_SCRIPTS += tests/test_kvers_tools.sh
