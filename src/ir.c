@@ -62,17 +62,6 @@ bool sg_ir_kver_enosys(const struct sg_filter *f, const struct sg_archdb *db,
 	       !sg_arch_nr_in_kver(db->arch, nr, f->kvermax);
 }
 
-uint32_t sg_ir_select_run_end(uint32_t nr)
-{
-	/* sg_ir_select's answer changes only at the MIPS ABI bases, the x32 bit and -1 */
-	static const uint32_t cuts[] = {4000, 5000, 6000, 7000, SG_X32_BIT, 0xffffffffu};
-
-	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++)
-		if (nr < cuts[i])
-			return cuts[i] - 1;
-	return 0xffffffffu;
-}
-
 unsigned int sg_ir_newest_named_kver(const struct sg_filter *f)
 {
 	unsigned int newest = SCMP_KV_UNDEF;

@@ -67,10 +67,6 @@ static inline bool sg_action_stronger(uint32_t a, uint32_t b)
  */
 const struct sg_archdb *sg_ir_select(const struct sg_filter *f, uint32_t arch, uint32_t nr);
 
-/* the last number of the stretch from nr on over which sg_ir_select()'s answer, for any
- * filter and arch value, stays the same */
-uint32_t sg_ir_select_run_end(uint32_t nr);
-
 /*
  * The rules of a syscall in evaluation order (strongest action first, ties in insertion
  * order), for the compiler and the PFC printer: fills order[] with indexes into s->rules.

@@ -308,7 +308,7 @@ static int print_kver_limit(FILE *out, const struct sg_filter *f, const struct s
 	for (uint64_t nr = 0; nr <= 0xffffffffu;) {
 		bool present;
 		uint32_t last = sg_arch_kver_run(db->arch, (uint32_t)nr, f->kvermax, &present);
-		uint32_t own_end = sg_ir_select_run_end((uint32_t)nr);
+		uint32_t own_end = sg_arch_claim_end(db->arch->audit, (uint32_t)nr);
 		if (last > own_end)
 			last = own_end;
 		if (!present && sg_ir_select(f, db->arch->audit, (uint32_t)nr) == db) {
