@@ -152,6 +152,103 @@ START_TEST(data_matches_tables)
 }
 END_TEST
 
+#ifndef TOP_SRCDIR
+#define TOP_SRCDIR "."
+#endif
+
+/* one ABI per table (all 21) and its file name in the data, stated independently of
+ * gen-syscalls.py's list */
+static const struct {
+	uint32_t token;
+	const char *file;
+} csv_abis[] = {
+    {SCMP_ARCH_X86, "i386"},        {SCMP_ARCH_X86_64, "x86_64"},
+    {SCMP_ARCH_X32, "x32"},         {SCMP_ARCH_ARM, "arm"},
+    {SCMP_ARCH_AARCH64, "arm64"},   {SCMP_ARCH_LOONGARCH64, "loongarch64"},
+    {SCMP_ARCH_M68K, "m68k"},       {SCMP_ARCH_MIPSEL, "mipso32"},
+    {SCMP_ARCH_MIPSEL64, "mips64"}, {SCMP_ARCH_MIPSEL64N32, "mips64n32"},
+    {SCMP_ARCH_PARISC, "parisc"},   {SCMP_ARCH_PARISC64, "parisc64"},
+    {SCMP_ARCH_PPC, "powerpc"},     {SCMP_ARCH_PPC64LE, "powerpc64"},
+    {SCMP_ARCH_RISCV64, "riscv64"}, {SCMP_ARCH_RISCV32, "riscv32"},
+    {SCMP_ARCH_S390, "s390"},       {SCMP_ARCH_S390X, "s390x"},
+    {SCMP_ARCH_SH, "sh"},           {SCMP_ARCH_CSKY, "csky"},
+    {SCMP_ARCH_XTENSA, "xtensa"},
+};
+
+/* the CSV's version as an enum value, read the way doc/syscall-tables.md says */
+static unsigned int csv_kv(const char *version, const char *source)
+{
+	unsigned int major, minor;
+	char text[16];
+
+	if (strncmp(source, "unknown-pre-", 12) == 0)
+		return SCMP_KV_UNDEF;
+	ck_assert_int_eq(sscanf(version, "%u.%u", &major, &minor), 2);
+	if (major < 3)
+		return SCMP_KV_UNDEF;
+	snprintf(text, sizeof(text), "%u.%u", major, minor);
+	int kv = sg_kver_parse(text);
+	ck_assert_msg(kv > 0, "release %s", version);
+	return (unsigned int)kv;
+}
+
+/*
+ * The vendored data against the generated one: every row of a table sysgate has, whose name
+ * has a number there, gives that number's release; and every number of those tables has a row
+ * (except the reserved slots gen-syscalls.py adds, which the data cannot know).
+ */
+START_TEST(data_matches_csv)
+{
+	char path[4200], line[256];
+	size_t rows = 0, checked = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/tests/data/syscall-kver/syscall-kver.csv", TOP_SRCDIR);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	/* which numbers of each checked ABI a row covered */
+	static bool seen[sizeof(csv_abis) / sizeof(csv_abis[0])][0x1000];
+	memset(seen, 0, sizeof(seen));
+	while (fgets(line, sizeof(line), f)) {
+		char name[64], file[32], version[16], source[32];
+		if (rows++ == 0)
+			continue; /* the header */
+		ck_assert_int_eq(
+		    sscanf(line, "%63[^,],%31[^,],%15[^,],%31s", name, file, version, source), 4);
+		for (size_t a = 0; a < sizeof(csv_abis) / sizeof(csv_abis[0]); a++) {
+			if (strcmp(file, csv_abis[a].file) != 0)
+				continue;
+			const struct sg_arch *arch = sg_arch_by_token(csv_abis[a].token);
+			int nr = sg_arch_syscall_nr(arch, name);
+			if (nr < 0)
+				continue; /* dropped from the tables (gen-syscalls.py CORRECTIONS)
+				           */
+			ck_assert_msg(sg_arch_nr_kver(arch, (uint32_t)nr) ==
+			                  csv_kv(version, source),
+			              "%s on %s: %u, the data says %s (%s)", name, file,
+			              sg_arch_nr_kver(arch, (uint32_t)nr), version, source);
+			uint32_t off = (uint32_t)nr - arch->nr_base;
+			if (off < 0x1000)
+				seen[a][off] = true;
+			checked++;
+		}
+	}
+	fclose(f);
+	for (size_t a = 0; a < sizeof(csv_abis) / sizeof(csv_abis[0]); a++) {
+		const struct sg_arch *arch = sg_arch_by_token(csv_abis[a].token);
+		for (uint32_t off = 0; off < 0x1000; off++) {
+			const char *name = sg_arch_syscall_name(arch, (int)(arch->nr_base + off));
+			if (name && !seen[a][off])
+				ck_assert_msg(
+				    sg_arch_nr_kver(arch, arch->nr_base + off) == SCMP_KV_UNDEF,
+				    "%s %s: no row, yet a release", csv_abis[a].file, name);
+		}
+	}
+	printf("data_matches_csv: %zu rows read, %zu (name, table) pairs checked\n", rows - 1,
+	       checked);
+}
+END_TEST
+
 static unsigned int kv_of(uint32_t token, const char *name)
 {
 	const struct sg_arch *arch = sg_arch_by_token(token);
@@ -607,6 +704,7 @@ int main(void)
 	tc = tcase_create("data");
 	tcase_add_test(tc, enum_values);
 	tcase_add_test(tc, data_matches_tables);
+	tcase_add_test(tc, data_matches_csv);
 	tcase_add_test(tc, known_releases);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("api");
