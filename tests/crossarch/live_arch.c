@@ -43,6 +43,7 @@
 #include <seccomp.h>
 
 #include "../testutil.h"
+#include "arch/kvers.h"
 
 /*
  * Syscall numbers no ABI assigns, before the ABI's base (MIPS 4000/5000/6000, the x32 bit).
@@ -1163,6 +1164,79 @@ static void check_numbers(void)
  * the program
  */
 
+/*
+ * The kernel-version limit (SCMP_FLTATR_CTL_KVERMAX) on this ABI, in a filter that also holds
+ * the other ABIs of its arch family: with the limit just below clone3's first release on this
+ * ABI, clone3 and an unassigned number get ENOSYS, getppid (older) the default EPERM; a rule
+ * naming clone3 wins; at clone3's own release clone3 gets the default (the control).
+ */
+struct kvers_case {
+	int clone3, getppid;
+	unsigned int kv;
+};
+
+static void kvers_child(void *p)
+{
+	const struct kvers_case *k = p;
+	static const uint32_t family[][3] = {
+	    {SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32},
+	    {SCMP_ARCH_AARCH64, SCMP_ARCH_ARM, 0},
+	    {SCMP_ARCH_S390X, SCMP_ARCH_S390, 0},
+	    {SCMP_ARCH_MIPSEL64, SCMP_ARCH_MIPSEL, SCMP_ARCH_MIPSEL64N32},
+	};
+	bool ok = true;
+
+	for (int round = 0; round < 3; round++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			_exit(2);
+		if (pid > 0) {
+			int st;
+			if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				_exit(1);
+			continue;
+		}
+		scmp_filter_ctx ctx = new_ctx(SCMP_ACT_ERRNO(EPERM));
+		for (size_t f = 0; f < sizeof(family) / sizeof(family[0]); f++)
+			for (int i = 0; i < 3; i++)
+				if (family[f][i] == native->token)
+					for (int j = 0; j < 3; j++)
+						if (family[f][j] && family[f][j] != native->token)
+							(void)seccomp_arch_add(ctx, family[f][j]);
+		must(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0), "rule");
+		must(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0), "rule");
+		if (round == 1)
+			must(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(7), k->clone3, 0), "rule");
+		/* set after the rules: attributes and rules come in any order */
+		must(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_KVERMAX, round == 2 ? k->kv : k->kv - 1),
+		     "KVERMAX");
+		must(seccomp_load(ctx), "seccomp_load");
+		long want_clone3 = round == 0 ? -ENOSYS : round == 1 ? -7 : -EPERM;
+		ok &= expect("clone3", k->clone3, (uint64_t[6]){0}, want_clone3);
+		ok &= expect("unassigned", nr_test, (uint64_t[6]){0}, -ENOSYS);
+		ok &= expect("getppid", k->getppid, (uint64_t[6]){0}, -EPERM);
+		_exit(ok ? 0 : 1);
+	}
+	_exit(0);
+}
+
+static void check_kvers(void)
+{
+	struct kvers_case k = {sg_arch_syscall_nr(native, "clone3"),
+	                       sg_arch_syscall_nr(native, "getppid"), 0};
+
+	if (k.clone3 < 0 || k.getppid < 0) {
+		skip("kvers_enosys", "no clone3 or getppid on this ABI");
+		return;
+	}
+	k.kv = sg_arch_nr_kver(native, (uint32_t)k.clone3);
+	if (k.kv <= SCMP_KV_3_0 || sg_arch_nr_kver(native, (uint32_t)k.getppid) >= k.kv) {
+		skip("kvers_enosys", "clone3 is not newer than getppid on this ABI");
+		return;
+	}
+	run_check("kvers_enosys", kvers_child, &k);
+}
+
 static void run_all(void)
 {
 	struct utsname u;
@@ -1219,6 +1293,7 @@ static void run_all(void)
 	    native->audit == AUDIT_ARCH_MIPS64 || native->audit == AUDIT_ARCH_MIPSEL64 ||
 	    native->audit == AUDIT_ARCH_MIPS64N32 || native->audit == AUDIT_ARCH_MIPSEL64N32)
 		run_check("mips_other_abis_numbers", mips_other_abis_child, NULL);
+	check_kvers();
 	check_oracle("kernel_oracle", false, 60);
 	check_oracle("kernel_oracle_multiarch", true, 60);
 
