@@ -531,8 +531,7 @@ static long check_group(struct tu_rng *r, const uint32_t *tokens, size_t n)
 				base = edges[e];
 			} else {
 				uint16_t enc = sg_kver_ents[sg_kver_start[t] + e - 12].nr;
-				base = enc >= SG_NR_HI ? sg_table_hibase[t] + (enc - SG_NR_HI)
-				                       : sg_table_base[t] + enc;
+				base = sg_table_nr(t, enc);
 			}
 			for (uint32_t nr = base - 1; nr != base + 2; nr++) {
 				struct seccomp_data d = {.nr = (int)nr, .arch = arch->audit};

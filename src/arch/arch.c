@@ -281,11 +281,7 @@ static int column_nr(const struct sg_arch *arch, size_t idx)
 	unsigned t = arch->table_index;
 	uint16_t v = sg_sys_nr[t][idx];
 
-	if (v == SG_NR_NONE)
-		return -1;
-	if (v >= SG_NR_HI)
-		return (int)(sg_table_hibase[t] + (v - SG_NR_HI));
-	return (int)(sg_table_base[t] + v);
+	return v == SG_NR_NONE ? -1 : (int)sg_table_nr(t, v);
 }
 
 int sg_arch_syscall_nr(const struct sg_arch *arch, const char *name)

@@ -12,11 +12,10 @@
 #include "arch/kvers.h"
 #include "arch/sorted.h"
 
-/* the number an entry of table t stands for (the encoding of sg_sys_nr) */
+/* the number entry i of table t stands for */
 static uint32_t ent_nr(unsigned int t, size_t i)
 {
-	uint16_t enc = sg_kver_ents[i].nr;
-	return enc >= SG_NR_HI ? sg_table_hibase[t] + (enc - SG_NR_HI) : sg_table_base[t] + enc;
+	return sg_table_nr(t, sg_kver_ents[i].nr);
 }
 
 struct nr_key {

@@ -12,12 +12,6 @@
 #include "sorted.h"
 #include "syscalls.h"
 
-/* the number a sorted-table entry stands for */
-static uint32_t entry_nr(unsigned int t, uint16_t enc)
-{
-	return enc >= SG_NR_HI ? sg_table_hibase[t] + (enc - SG_NR_HI) : sg_table_base[t] + enc;
-}
-
 struct nr_key {
 	unsigned int t;
 	uint64_t nr;
@@ -26,7 +20,7 @@ struct nr_key {
 static bool nr_below(const void *key, size_t i)
 {
 	const struct nr_key *k = key;
-	return entry_nr(k->t, sg_nr_sorted[i].nr) < k->nr;
+	return sg_table_nr(k->t, sg_nr_sorted[i].nr) < k->nr;
 }
 
 /* index of the first entry of table t whose number is >= nr (entries ascend by number) */

@@ -114,6 +114,12 @@ extern const uint16_t sg_nr_sorted_start[SG_TBL_COUNT + 1];
 /* what a column entry is added to, below and above SG_NR_HI */
 extern const uint32_t sg_table_base[SG_TBL_COUNT];
 extern const uint32_t sg_table_hibase[SG_TBL_COUNT];
+
+/* the number an entry of table t stands for (a column entry other than SG_NR_NONE) */
+static inline uint32_t sg_table_nr(unsigned int t, uint16_t enc)
+{
+	return enc >= SG_NR_HI ? sg_table_hibase[t] + (enc - SG_NR_HI) : sg_table_base[t] + enc;
+}
 /* clang-format on */
 
 #endif
