@@ -286,13 +286,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		case 7:
-			v = u8(&in) < 200 ? u8(&in) % 12 : u32(&in);
+			/* every attribute, and one past the last */
+			v = u8(&in) < 200 ? u8(&in) % 14 : u32(&in);
 			check_rc(seccomp_attr_set(c, (enum scmp_filter_attr)v,
 			                          u8(&in) < 200 ? u8(&in) % 4 : action(&in)),
 			         "attr_set");
 			break;
 		case 8:
-			check_rc(seccomp_attr_get(c, (enum scmp_filter_attr)(u8(&in) % 12), &v),
+			check_rc(seccomp_attr_get(c, (enum scmp_filter_attr)(u8(&in) % 14), &v),
 			         "attr_get");
 			break;
 		case 9:
