@@ -88,6 +88,14 @@ static scmp_filter_ctx build_full(void)
 	return ctx;
 }
 
+/* the same under a kernel-version limit: its ranges and PFC section allocate too */
+static scmp_filter_ctx build_full_kv(void)
+{
+	scmp_filter_ctx ctx = build_full();
+	ck_assert_int_eq(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_KVERMAX, SCMP_KV_5_2), 0);
+	return ctx;
+}
+
 static scmp_filter_ctx build_full_txn(void)
 {
 	scmp_filter_ctx ctx = build_full();
@@ -241,6 +249,8 @@ static const struct path paths[] = {
     {"export_bpf_mem", build_full, NULL, op_export_mem, false},
     {"export_bpf", build_full, NULL, op_export_bpf, false},
     {"export_pfc", build_full, NULL, op_export_pfc, false},
+    {"precompute, kernel-version limit", build_full_kv, NULL, op_precompute, false},
+    {"export_pfc, kernel-version limit", build_full_kv, NULL, op_export_pfc, false},
     {"merge", build_full, prep_merge, op_merge, false},
     {"reset", build_full, NULL, op_reset, false},
 };
