@@ -700,6 +700,8 @@ int main(void)
 	tcase_add_test(tc, live_glibc_fallback);
 	suite_add_tcase(s, tc);
 #else
+	/* under valgrind, the real kernel's API level (actions such as KILL_PROCESS) */
+	tu_api_level_from_env();
 	tc = tcase_create("data");
 	tcase_add_test(tc, enum_values);
 	tcase_add_test(tc, data_matches_tables);
