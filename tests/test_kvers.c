@@ -494,6 +494,10 @@ static long check_group(struct tu_rng *r, const uint32_t *tokens, size_t n)
 	long cases = 0;
 
 	ck_assert_int_eq(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_KVERMAX, kv), 0);
+	/* now and then another ENOSYS action, the default's one included */
+	if (tu_below(r, 4) == 0)
+		ck_assert_int_eq(
+		    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_ENOSYS, acts[tu_below(r, 5)]), 0);
 	if (tu_below(r, 2))
 		ck_assert_int_eq(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2), 0);
 	for (int i = 0; i < 40; i++) {
@@ -507,7 +511,10 @@ static long check_group(struct tu_rng *r, const uint32_t *tokens, size_t n)
 		else
 			(void)seccomp_syscall_priority(ctx, sc, 100);
 	}
-	struct sg_program *p = tu_compile(f);
+	struct sg_program *p = tu_compile(f), *plain = NULL;
+	/* the reference lowering too: plain halving, no exception leaves, no bytecode passes */
+	const struct sg_compile_opts reference = {.tree = 0, .passes = false, .exceptions = false};
+	ck_assert_int_eq(sg_compile_with(f, &reference, &plain), 0);
 	ck_assert_int_eq(sg_bpf_check(p->insns, p->len), 0);
 	for (size_t i = 0; i < n; i++) {
 		const struct sg_arch *arch = sg_arch_by_token(tokens[i]);
@@ -539,10 +546,14 @@ static long check_group(struct tu_rng *r, const uint32_t *tokens, size_t n)
 				uint32_t ir = sg_ir_eval(f, &d), prog = tu_run(f, p, &d);
 				ck_assert_msg(ir == prog, "%s nr %u kv %u: IR %08x program %08x",
 				              arch->name, nr, kv, ir, prog);
+				ck_assert_msg(tu_run(f, plain, &d) == ir,
+				              "%s nr %u kv %u: the reference lowering differs",
+				              arch->name, nr, kv);
 				cases++;
 			}
 		}
 	}
+	sg_program_free(plain);
 	sg_program_free(p);
 	seccomp_release(ctx);
 	return cases;
