@@ -15,3 +15,7 @@ endif
 # the limit in the tools (scmp_sys_resolver -k, scmp_compile --enosys-after, PFC, disasm)
 TESTS += tests/test_kvers_tools.sh
 dist_check_SCRIPTS += tests/test_kvers_tools.sh
+
+# the committed kvers.c and seccomp-kvers.h are what gen-kvers.py makes from the vendored data
+TESTS += tests/test_gen_kvers.sh
+dist_check_SCRIPTS += tests/test_gen_kvers.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # gen-kvers.py - generate the first kernel release of every syscall number of every table.
 #
-# Usage: src/arch/gen-kvers.py [KVER_DIR [TABLES_DIR]]
+# Usage: src/arch/gen-kvers.py [KVER_DIR [TABLES_DIR [OUT_ROOT]]]
 #
 # KVER_DIR holds syscall-kver.csv (columns name,arch,first_version,source: the first mainline
 # release in which an ABI has a name; see its README.md for the method and its limits); it
@@ -10,7 +10,8 @@
 # tests/data/syscall-tables), which this script reads through that script's own code so that
 # both agree on every table, base and correction.
 #
-# Writes (both committed; the build never runs this script):
+# Writes (both committed; the build never runs this script), under OUT_ROOT (default: the
+# repository root; tests/test_gen_kvers.sh regenerates elsewhere and compares):
 #   src/arch/kvers.c            per table, every number with its first release (enum scmp_kver)
 #   include/seccomp-kvers.h     the public enum scmp_kver
 #
@@ -100,9 +101,10 @@ def main():
     out = []
     for tid, fname, base in gs.TABLES:
         nrs = gs.read_table(os.path.join(tables_dir, "syscalls-" + fname))
-        for cfile, cname, reason in gs.CORRECTIONS:
-            if cfile == fname:
-                nrs[cname] = None
+        # the same entries gen-syscalls.py drops (CORRECTIONS: table file and name first)
+        for corr in gs.CORRECTIONS:
+            if corr[0] == fname:
+                nrs[corr[1]] = None
         ents = {}
         for name, nr in nrs.items():
             if nr is None:
@@ -121,8 +123,9 @@ def main():
             enc.append((v, kv))
         out.append((tid, fname, enc))
 
-    write_c(os.path.join(here, "kvers.c"), out)
-    write_public(os.path.join(root, "include", "seccomp-kvers.h"))
+    out_root = sys.argv[3] if len(sys.argv) > 3 else root
+    write_c(os.path.join(out_root, "src", "arch", "kvers.c"), out)
+    write_public(os.path.join(out_root, "include", "seccomp-kvers.h"))
 
 
 def write_c(path, tables):
