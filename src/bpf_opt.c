@@ -30,7 +30,6 @@
 #define ACC_UNKNOWN 0xff /* accumulator holds something else (a constant, or a masked word) */
 #define MAX_FACTS   4    /* words tracked per instruction: tests are local, this is plenty */
 #define WALK_STEPS  64   /* bound on one retargeting walk */
-#define MAX_ROUNDS  8
 
 /* what is known about one word on every path reaching an instruction */
 struct fact {
@@ -356,24 +355,54 @@ static int rebuild(struct sock_filter **prog, size_t *len)
 	return 0;
 }
 
+/*
+ * Rounds of threading and rebuilding, until a round finds nothing to do or gives back the
+ * program it started from: a real fixpoint, so running the optimizer on its own output
+ * changes nothing.
+ *
+ * Termination: no round makes the program longer (thread_jumps() only rewrites offsets,
+ * rebuild() keeps its input rather than grow it). A round that changes the program without
+ * shortening it re-lays it out: rebuild() emits the jump graph back to front in a canonical
+ * order, so such rounds happen when the layout changes (in practice only the first round,
+ * after the lowering's own layout) and the next round either shortens the program or
+ * reproduces it. So the length strictly decreases at least every MAX_SAME_LEN + 1 rounds and
+ * the loop ends after at most (MAX_SAME_LEN + 1) * len rounds. Should a program ever need
+ * more non-shrinking rounds in a row than that, the argument above is wrong: that is an
+ * error (-ELOOP), never a silently unfinished optimization.
+ */
+#define MAX_SAME_LEN 2
+
 int sg_bpf_optimize(struct sock_filter **prog, size_t *len)
 {
-	struct state *st;
-	int rc = 0;
+	unsigned int same_len = 0;
 
-	for (int round = 0; round < MAX_ROUNDS; round++) {
-		size_t before = *len;
-		st = sg_reallocarray(NULL, *len + 1, sizeof(*st));
-		if (!st)
+	for (;;) {
+		size_t before = *len, bytes = *len * sizeof(**prog);
+		struct sock_filter *start = sg_malloc(bytes);
+		struct state *st = sg_reallocarray(NULL, *len + 1, sizeof(*st));
+		bool dead, changed, same;
+		int rc;
+
+		if (!start || !st) {
+			sg_free(start);
+			sg_free(st);
 			return -ENOMEM;
-		bool dead, changed = thread_jumps(*prog, *len, st, &dead);
+		}
+		memcpy(start, *prog, bytes);
+		changed = thread_jumps(*prog, *len, st, &dead);
 		sg_free(st);
 		/* nothing retargeted and nothing unreachable: the builder's output is final */
-		if (!changed && !dead)
-			break;
+		if (!changed && !dead) {
+			sg_free(start);
+			return 0;
+		}
 		rc = rebuild(prog, len);
-		if (rc < 0 || (!changed && *len == before))
-			break;
+		same = *len == before && memcmp(start, *prog, bytes) == 0;
+		sg_free(start);
+		if (rc < 0 || same)
+			return rc;
+		same_len = *len < before ? 0 : same_len + 1;
+		if (same_len > MAX_SAME_LEN)
+			return -ELOOP;
 	}
-	return rc;
 }

@@ -52,8 +52,12 @@ void sg_program_free(struct sg_program *p);
  */
 int sg_compile_len(const struct sg_filter *f, size_t *len);
 
-/* the filter's program, compiled now or reused from seccomp_precompute()'s cache (ctx.c;
- * `f` must be a context's filter, see ctx.h) */
+/*
+ * The filter's program, compiled now or reused from seccomp_precompute()'s cache (ctx.c;
+ * `f` must be a context's filter, see ctx.h), after the kernel's checker (sg_bpf_check) has
+ * accepted it: -ENOTRECOVERABLE if it does not (a compiler bug; the API reports it as
+ * -EFAULT, libseccomp's code for internal errors), or sg_compile()'s errors.
+ */
 int sg_filter_program(struct sg_filter *f, const struct sg_program **out);
 
 #endif

@@ -5,9 +5,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stddef.h>
 
 #include "alloc.h"
+#include "bpf.h"
 #include "ctx.h"
 
 static struct sg_ctx *ctx_of(const struct sg_filter *f)
@@ -58,6 +60,13 @@ int sg_filter_program(struct sg_filter *f, const struct sg_program **out)
 		sg_program_free(c->program);
 		c->program = p;
 		c->program_gen = f->generation;
+	}
+	/* every program leaves through here (export, precompute, load): a program the kernel's
+	 * checker would refuse is a sysgate bug, reported as one rather than handed on */
+	if (sg_bpf_check(c->program->insns, c->program->len) < 0) {
+		sg_program_free(c->program);
+		c->program = NULL;
+		return -ENOTRECOVERABLE;
 	}
 	*out = c->program;
 	return 0;

@@ -14,6 +14,7 @@
 
 #include "alloc.h"
 #include "db.h"
+#include "db_check.h"
 
 bool sg_filter_valid(const struct sg_filter *f)
 {
@@ -374,6 +375,13 @@ static uint64_t rule_first_key(const struct sg_rule *r)
 	return (h ^ (h >> 29)) * 0xbf58476d1ce4e5b9ull;
 }
 
+#ifdef SG_DEBUG
+uint64_t sg_rule_first_key(const struct sg_rule *r)
+{
+	return rule_first_key(r);
+}
+#endif
+
 /* normalise the user's comparisons for one ABI, sorted by argument */
 static void rule_build(struct sg_rule *r, const struct sg_arch *arch, uint32_t action,
                        unsigned int cnt, const struct scmp_arg_cmp *args, uint32_t mux_call)
@@ -668,6 +676,10 @@ int sg_filter_rule_add(struct sg_filter *f, uint32_t action, int syscall, unsign
 	if (action == SCMP_ACT_NOTIFY)
 		f->notify_used = true;
 	sg_filter_invalidate(f);
+	/* debug builds: what the add changed (a compaction rewrote the whole entry) */
+	for (int i = 0; i < nplan; i++)
+		if (plans[i].kind != PLAN_NOP)
+			SG_CHECK_SYS(f, plans[i].db, plans[i].nr, plans[i].drops_longer);
 	return 0;
 }
 
@@ -705,6 +717,8 @@ int sg_filter_priority(struct sg_filter *f, int syscall, uint8_t priority)
 	plans_release(plans, nplan);
 	if (rc == 0)
 		sg_filter_invalidate(f);
+	for (int i = 0; i < nplan && rc == 0; i++)
+		SG_CHECK_SYS(f, plans[i].db, plans[i].nr, false);
 	return rc;
 }
 
@@ -737,6 +751,7 @@ int sg_filter_merge(struct sg_filter *dst, struct sg_filter *src)
 	dst->notify_used |= src->notify_used;
 	sg_filter_invalidate(dst);
 	sg_filter_invalidate(src);
+	SG_CHECK_FILTER(dst);
 	return 0;
 }
 
@@ -775,6 +790,7 @@ void sg_filter_txn_reject(struct sg_filter *f)
 	f->txn = s->prev;
 	sg_free(s);
 	sg_filter_invalidate(f);
+	SG_CHECK_FILTER(f);
 }
 
 void sg_filter_txn_commit(struct sg_filter *f)

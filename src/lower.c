@@ -28,6 +28,7 @@
 #include "bpf.h"
 #include "bpf_opt.h"
 #include "compile.h"
+#include "db_check.h"
 #include "emit.h"
 #include "ir.h"
 
@@ -611,6 +612,7 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 	*out = NULL;
 	if (f->narch == 0)
 		return -EINVAL;
+	SG_CHECK_FILTER(f); /* debug builds: the rule database is what db.h says */
 	memset(&L, 0, sizeof(L));
 	L.f = f;
 	L.opts = opts;

@@ -15,3 +15,19 @@ tests_test_live_SOURCES = tests/test_live.c tests/testutil.h
 tests_test_live_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_live_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -lpthread
 endif
+
+# the rule database's invariants (src/db_check.h): only a --enable-debug build has the
+# checker (tests/run-all.sh makes one)
+if HAVE_CHECK
+if DEBUG
+check_PROGRAMS += tests/test_invariants
+TESTS += tests/test_invariants
+tests_test_invariants_SOURCES = tests/test_invariants.c tests/testutil.h tests/testcheck.h
+tests_test_invariants_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_invariants_LDADD = libsysgate.la $(CHECK_LIBS)
+else
+EXTRA_DIST += tests/test_invariants.c
+endif
+else
+EXTRA_DIST += tests/test_invariants.c
+endif

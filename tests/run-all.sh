@@ -29,7 +29,9 @@ rc=0
 make -j"$(nproc)" check >test-suite.out 2>&1 || rc=$?
 # allocation-failure injection needs its own build (the allocator fails on demand there):
 # a copy of the tree, reconfigured, runs the fault test and then every Check program under
-# valgrind (errors and leaks, the injected failures included)
+# valgrind (errors and leaks, the injected failures included). The same build is a debug
+# build (--enable-debug): every Check program also runs with the rule database's
+# invariants asserted (src/db_check.h), and test_invariants checks the checker.
 faults=$(mktemp -d)
 trap 'rm -rf "$faults"' EXIT
 if [ "$rc" = 0 ]; then
@@ -47,9 +49,10 @@ if [ "$rc" = 0 ]; then
 fi
 if [ "$rc" = 0 ]; then
 	(cd "$faults/src" &&
-		./configure -q --enable-fault-injection >/dev/null &&
+		./configure -q --enable-fault-injection --enable-debug >/dev/null &&
 		make -j"$(nproc)" >/dev/null &&
-		VALGRIND_TESTS=all make -j"$(nproc)" check TESTS="tests/test_faults tests/valgrind.sh") \
+		VALGRIND_TESTS=all make -j"$(nproc)" check \
+			TESTS="tests/test_faults tests/test_invariants tests/valgrind.sh") \
 		>>test-suite.out 2>&1 || rc=$?
 fi
 # fuzzing: each libFuzzer target for a bounded time (tests/fuzz/README.md for longer runs)

@@ -8,6 +8,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <unistd.h>
 
@@ -637,6 +638,51 @@ START_TEST(precompute_invalidation)
 }
 END_TEST
 
+/*
+ * Every program passes the kernel's checker before it leaves the library: a broken program
+ * (here a precomputed one damaged behind the library's back, standing in for a compiler bug)
+ * is an error, never exported or loaded; the context then recompiles cleanly.
+ */
+/* damage the precomputed program: its last instruction (b == 0) or its first */
+static void damage(scmp_filter_ctx ctx, size_t b, const struct sock_filter *insn)
+{
+	struct sg_program *p = (struct sg_program *)sg_ctx_cached(F(ctx));
+
+	ck_assert_ptr_nonnull(p);
+	p->insns[b == 0 ? p->len - 1 : 0] = *insn;
+}
+
+START_TEST(checked_before_leaving)
+{
+	static const struct sock_filter bad[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),          /* the last instruction is not a RET */
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 200, 0), /* a jump past the end */
+	};
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	size_t len = 0;
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), 2, 0), 0);
+	for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
+		ck_assert_int_eq(seccomp_precompute(ctx), 0);
+		damage(ctx, b, &bad[b]);
+		ck_assert_int_eq(seccomp_export_bpf_mem(ctx, NULL, &len), -EFAULT);
+		ck_assert_int_eq(seccomp_precompute(ctx), 0); /* a fresh, correct program */
+		damage(ctx, b, &bad[b]);
+		ck_assert_int_eq(seccomp_export_bpf(ctx, fd), -EFAULT);
+		ck_assert_int_eq(seccomp_precompute(ctx), 0);
+		damage(ctx, b, &bad[b]);
+		/* refused before the kernel sees it: nothing is loaded, even in this process */
+		ck_assert_int_eq(seccomp_load(ctx), -EFAULT);
+		ck_assert_int_eq(seccomp_export_bpf_mem(ctx, NULL, &len), 0);
+		ck_assert_uint_gt(len, 0);
+	}
+	close(fd);
+	seccomp_release(ctx);
+}
+END_TEST
+
 START_TEST(too_big)
 {
 	/* 3000 distinct argument rules do not fit in 4096 instructions: a clear error */
@@ -711,6 +757,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, export_mem);
 	tcase_add_test(tc, transactions);
 	tcase_add_test(tc, precompute_invalidation);
+	tcase_add_test(tc, checked_before_leaving);
 	tcase_add_test(tc, too_big);
 	tcase_add_test(tc, low32_extension);
 	tcase_add_test(tc, mips_foreign_numbers);

@@ -163,6 +163,29 @@ for f in bpf pfc c; do
 	fi
 done
 
+# a filter over the kernel's limit: its size and what takes the room, not "Bad address"
+awk 'BEGIN {
+	printf "{ \"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": [\"SCMP_ARCH_X86_64\"],\n"
+	printf "  \"syscalls\": [ { \"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\" }"
+	for (i = 0; i < 4000; i++)
+		printf ",\n { \"names\": [\"ioctl\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [ { \"index\": 1, \"value\": %d, \"op\": \"SCMP_CMP_EQ\" } ] }", 21504 + 7 * i
+	for (i = 0; i < 1500; i++)
+		printf ",\n { \"names\": [\"fcntl\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [ { \"index\": 1, \"value\": %d, \"op\": \"SCMP_CMP_EQ\" } ] }", 3 * i
+	printf " ] }\n"
+}' >"$tmp/big.json"
+"$COMPILE" -q -o "$tmp/big.bpf" "$tmp/big.json" 2>"$tmp/stderr"
+rc=$?
+need=$(sed -n 's/.*: the filter needs \([0-9]*\) instructions; the kernel accepts at most 4096$/\1/p' "$tmp/stderr")
+if [ $rc -eq 1 ] && [ -n "$need" ] && [ "$need" -gt 4096 ]; then ok; else
+	fail "too long a filter: exit status $rc, $(cat "$tmp/stderr")"
+fi
+if sed -n 3p "$tmp/stderr" | grep -q "^scmp_compile:   ioctl on x86_64: 4000 rules, [0-9]* instructions$" &&
+	sed -n 4p "$tmp/stderr" | grep -q "^scmp_compile:   fcntl on x86_64: 1500 rules"; then
+	ok
+else
+	fail "too long a filter: the largest contributors are not ioctl, then fcntl: $(cat "$tmp/stderr")"
+fi
+
 if [ ! -x "$SIM" ]; then
 	skip_part "the remaining checks: $SIM is not built"
 	finish

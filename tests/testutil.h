@@ -20,7 +20,9 @@
 
 #include <seccomp.h>
 
+#include "alloc.h"
 #include "bpf.h"
+#include "bpf_opt.h"
 #include "compile.h"
 #include "ctx.h"
 #include "db.h"
@@ -147,6 +149,27 @@ static inline uint64_t tu_value(struct tu_rng *r)
 	return tu_below(r, 2) ? tu_value_near(r, v) : v;
 }
 
+/* abort unless the optimizer left p at its fixpoint: running it again changes nothing */
+static inline void tu_assert_fixpoint(const struct sg_program *p)
+{
+	size_t len = p->len;
+	struct sock_filter *again = sg_malloc(len * sizeof(*again));
+	int rc;
+
+	if (!again)
+		abort();
+	memcpy(again, p->insns, len * sizeof(*again));
+	rc = sg_bpf_optimize(&again, &len);
+	if (rc < 0 || len != p->len || memcmp(again, p->insns, len * sizeof(*again)) != 0) {
+		fprintf(stderr,
+		        "the optimizer stopped before its fixpoint (%zu instructions, %zu after "
+		        "another run, rc %d)\n",
+		        p->len, len, rc);
+		abort();
+	}
+	sg_free(again);
+}
+
 /* compile a filter or abort the test */
 static inline struct sg_program *tu_compile(const struct sg_filter *f)
 {
@@ -156,6 +179,7 @@ static inline struct sg_program *tu_compile(const struct sg_filter *f)
 		fprintf(stderr, "sg_compile failed: %d\n", rc);
 		abort();
 	}
+	tu_assert_fixpoint(p);
 	return p;
 }
 

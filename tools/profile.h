@@ -29,6 +29,21 @@ struct sg_profile_stats {
 	uint32_t arch_list[32];     /* their SCMP_ARCH_* tokens, in the order added */
 	bool uses_notify;           /* some rule (or the default) is SCMP_ACT_NOTIFY */
 	bool has_listener_path;     /* the profile asks for a listenerPath (ignored) */
+	unsigned int costs;         /* entries written to sg_profile_opts.costs */
+};
+
+/*
+ * What one syscall's rules add to the filter of one group of architectures (the ABIs that
+ * share rules), measured alone: the group's filter with only that syscall's rules, against
+ * the group's filter without rules. The parts of a filter are not strictly additive (the
+ * dispatch is shared), but the largest of these are what makes a filter too long.
+ */
+struct sg_profile_cost {
+	char name[48];       /* the syscall */
+	uint32_t arch;       /* the group's first architecture ... */
+	unsigned int ngroup; /* ... and how many it has */
+	unsigned int rules;  /* rules on the syscall in that group */
+	size_t insns;        /* instructions they add; SIZE_MAX: too many to compile alone */
 };
 
 struct sg_profile_opts {
@@ -50,6 +65,10 @@ struct sg_profile_opts {
 	FILE *warn;                     /* warnings (unknown syscall names, ...), or NULL */
 	const char *warn_prefix;        /* printed before each warning, e.g. the program name */
 	struct sg_profile_stats *stats; /* optional */
+	/* when the filter is longer than the kernel's 4096 instructions (and stats is set): the
+	 * max_costs syscalls whose rules add most, largest first, count in stats->costs */
+	struct sg_profile_cost *costs;
+	size_t max_costs;
 };
 
 /*

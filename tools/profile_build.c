@@ -129,7 +129,8 @@ static const char *act_str(uint32_t act, char *buf, size_t len)
 	return buf;
 }
 
-static int add_entry_rules(struct msg *m, const struct sg_profile_opts *o, scmp_filter_ctx ctx,
+/* add the entry's rules, for every name or (only != NULL) for the names that resolve to *only */
+static int add_entry_rules(struct msg *m, const int *only, scmp_filter_ctx ctx,
                            const struct entry *e, int d, unsigned int *nrules)
 {
 	size_t i;
@@ -141,6 +142,8 @@ static int add_entry_rules(struct msg *m, const struct sg_profile_opts *o, scmp_
 
 		if (nr == __NR_SCMP_ERROR)
 			continue; /* warned about once, before building */
+		if (only && nr != *only)
+			continue;
 		for (;;) {
 			struct scmp_arg_cmp cmp[6];
 			unsigned int n = 0;
@@ -176,11 +179,11 @@ static int add_entry_rules(struct msg *m, const struct sg_profile_opts *o, scmp_
 				break;
 		}
 	}
-	(void)o;
 	return 0;
 }
 
-static int build_group(struct msg *m, const struct sg_profile_opts *o, const struct profile *p,
+/* the group's filter: every entry that applies, or (only != NULL) their rules on *only */
+static int build_group(struct msg *m, const int *only, const struct profile *p,
                        const struct group *g, scmp_filter_ctx *out, unsigned int *nrules)
 {
 	uint32_t host = seccomp_arch_native();
@@ -219,13 +222,112 @@ static int build_group(struct msg *m, const struct sg_profile_opts *o, const str
 	for (i = 0; i < p->nent; i++) {
 		if (!g->use[i])
 			continue;
-		if ((rc = add_entry_rules(m, o, ctx, &p->ent[i], g->dom, nrules)) < 0)
+		if ((rc = add_entry_rules(m, only, ctx, &p->ent[i], g->dom, nrules)) < 0)
 			goto err;
 	}
 	*out = ctx;
 	return 0;
 err:
 	seccomp_release(ctx);
+	return rc;
+}
+
+static int set_attrs(struct msg *m, const struct sg_profile_opts *o, const struct profile *p,
+                     scmp_filter_ctx ctx);
+
+/* the kernel's BPF_MAXINSNS */
+#define KERNEL_MAX_INSNS 4096
+
+/*
+ * The filter's length in instructions; SIZE_MAX when the library will not compile it and
+ * does not say how long it would be, 0 when the library cannot export to memory (< 2.6)
+ */
+static size_t filter_insns(scmp_filter_ctx ctx)
+{
+#if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
+	size_t n = 0;
+
+	/* sysgate refuses a program over the kernel's limit but still stores its size */
+	if (seccomp_export_bpf_mem(ctx, NULL, &n) < 0 && n == 0)
+		return SIZE_MAX;
+	return n / 8; /* struct sock_filter */
+#else
+	(void)ctx;
+	return 0;
+#endif
+}
+
+/* insert c into the list of the largest n (of max), largest first */
+static void cost_insert(struct sg_profile_cost *list, unsigned int *n, size_t max,
+                        const struct sg_profile_cost *c)
+{
+	size_t i = *n < max ? (*n)++ : max;
+
+	if (i == max && (max == 0 || list[max - 1].insns >= c->insns))
+		return;
+	if (i == max)
+		i = max - 1;
+	for (; i > 0 && list[i - 1].insns < c->insns; i--)
+		list[i] = list[i - 1];
+	list[i] = *c;
+}
+
+/* one group: what each syscall's rules add to its empty filter */
+static int group_costs(struct msg *m, const struct sg_profile_opts *o, const struct profile *p,
+                       const struct group *g)
+{
+	struct sg_profile_cost c = {.arch = g->arches[0], .ngroup = (unsigned int)g->narches};
+	scmp_filter_ctx ctx;
+	const char **names;
+	size_t base, i, j, k, n = 0, total = 0;
+	int none = __NR_SCMP_ERROR, *nrs, rc;
+	unsigned int nrules = 0;
+
+	if ((rc = build_group(m, &none, p, g, &ctx, &nrules)) < 0)
+		return rc;
+	rc = set_attrs(m, o, p, ctx);
+	base = filter_insns(ctx);
+	seccomp_release(ctx);
+	if (rc < 0 || base == SIZE_MAX)
+		return rc;
+	/* the distinct syscalls of the entries that apply, each under its first name */
+	for (i = 0; i < p->nent; i++)
+		total += g->use[i] ? p->ent[i].nnames : 0;
+	nrs = calloc(total ? total : 1, sizeof(*nrs));
+	names = calloc(total ? total : 1, sizeof(*names));
+	if (!nrs || !names) {
+		rc = pf_fail(m, -ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < p->nent; i++)
+		for (j = 0; g->use[i] && j < p->ent[i].nnames; j++) {
+			int nr = seccomp_syscall_resolve_name(p->ent[i].names[j]);
+
+			for (k = 0; k < n && nrs[k] != nr; k++)
+				;
+			if (nr != __NR_SCMP_ERROR && k == n) {
+				nrs[n] = nr;
+				names[n++] = p->ent[i].names[j];
+			}
+		}
+	for (k = 0; k < n; k++) {
+		size_t len;
+
+		c.rules = 0;
+		if ((rc = build_group(m, &nrs[k], p, g, &ctx, &c.rules)) < 0)
+			goto out;
+		rc = set_attrs(m, o, p, ctx);
+		len = filter_insns(ctx);
+		seccomp_release(ctx);
+		if (rc < 0)
+			goto out;
+		c.insns = len == SIZE_MAX ? SIZE_MAX : len > base ? len - base : 0;
+		snprintf(c.name, sizeof(c.name), "%s", names[k]);
+		cost_insert(o->costs, &o->stats->costs, o->max_costs, &c);
+	}
+out:
+	free(nrs);
+	free(names);
 	return rc;
 }
 
@@ -442,7 +544,7 @@ static int compile(struct msg *m, const struct sg_profile_opts *o, const char *t
 	for (i = 0; i < ngroups; i++) {
 		scmp_filter_ctx g = NULL;
 
-		if ((rc = build_group(m, o, &p, &groups[i], &g, &nrules)) < 0)
+		if ((rc = build_group(m, NULL, &p, &groups[i], &g, &nrules)) < 0)
 			goto out;
 		if (!ctx) {
 			ctx = g;
@@ -458,6 +560,10 @@ static int compile(struct msg *m, const struct sg_profile_opts *o, const char *t
 	}
 	if ((rc = set_attrs(m, o, &p, ctx)) < 0)
 		goto out;
+	if (o->costs && o->max_costs && o->stats && filter_insns(ctx) > KERNEL_MAX_INSNS)
+		for (i = 0; i < ngroups; i++)
+			if ((rc = group_costs(m, o, &p, &groups[i])) < 0)
+				goto out;
 
 	if (o->stats) {
 		struct sg_profile_stats *s = o->stats;

@@ -173,15 +173,20 @@ static int find_separator(int argc, char **argv)
 	return -1;
 }
 
-/* the filter as the kernel would receive it, in the target's byte order */
+/*
+ * The filter as the kernel would receive it, in the target's byte order. On failure *len
+ * may still hold the size (sysgate's answer for a filter over the kernel's limit).
+ */
 static int get_bpf(scmp_filter_ctx ctx, unsigned char **buf, size_t *len)
 {
 	int rc;
 #if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
 	size_t n = 0;
 
-	if ((rc = seccomp_export_bpf_mem(ctx, NULL, &n)) < 0)
+	if ((rc = seccomp_export_bpf_mem(ctx, NULL, &n)) < 0) {
+		*len = n;
 		return rc;
+	}
 	*buf = malloc(n ? n : 1);
 	if (!*buf)
 		return -ENOMEM;
@@ -318,9 +323,10 @@ struct cli {
 	const char *out, *name, *profile, *profile_arg;
 	enum format fmt;
 	bool stats, quiet, fmt_given;
-	char **cmd;       /* after "--", or NULL */
-	bool enosys_auto; /* --enosys-after auto */
-	int enosys_after; /* SCMP_KV_* of --enosys-after X.Y, or 0 */
+	char **cmd;                      /* after "--", or NULL */
+	bool enosys_auto;                /* --enosys-after auto */
+	int enosys_after;                /* SCMP_KV_* of --enosys-after X.Y, or 0 */
+	struct sg_profile_cost costs[5]; /* what makes a filter too long */
 };
 
 /* parse the options into c; returns -1 to go on, or the exit status (0 after --help) */
@@ -446,6 +452,8 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	c->opts.caps = c->caps;
 	c->opts.ncaps = c->ncaps;
 	c->opts.warn = c->quiet ? NULL : stderr;
+	c->opts.costs = c->costs;
+	c->opts.max_costs = sizeof(c->costs) / sizeof(c->costs[0]);
 	c->opts.warn_prefix = prog;
 	return -1;
 }
@@ -478,6 +486,40 @@ static int set_enosys_after(struct cli *c, const struct sg_profile_stats *st, sc
 		return EXIT_PROFILE;
 	}
 	return 0;
+}
+
+/* why a filter is too long: its size and the syscalls whose rules take most */
+static void report_too_long(const struct cli *c, const struct sg_profile_stats *st, size_t insns,
+                            bool error)
+{
+	unsigned int i;
+
+	if (insns)
+		fprintf(stderr,
+		        "%s: %sthe filter needs %zu instructions; the kernel accepts at most %d\n",
+		        prog, error ? "" : "warning: ", insns, KERNEL_MAX_INSNS);
+	else
+		fprintf(stderr,
+		        "%s: the filter needs more instructions than the library can compile; the "
+		        "kernel accepts at most %d\n",
+		        prog, KERNEL_MAX_INSNS);
+	if (st->costs)
+		fprintf(stderr, "%s: the syscalls whose rules take most (each measured alone):\n",
+		        prog);
+	for (i = 0; i < st->costs; i++) {
+		const struct sg_profile_cost *k = &c->costs[i];
+		char more[40] = "";
+
+		if (k->ngroup > 1)
+			snprintf(more, sizeof(more), " and %u other ABI%s", k->ngroup - 1,
+			         k->ngroup > 2 ? "s" : "");
+		fprintf(stderr, "%s:   %s on %s%s: %u rule%s, ", prog, k->name,
+		        sg_profile_arch_name(k->arch), more, k->rules, k->rules == 1 ? "" : "s");
+		if (k->insns == SIZE_MAX)
+			fprintf(stderr, "too many instructions to compile alone\n");
+		else
+			fprintf(stderr, "%zu instructions\n", k->insns);
+	}
 }
 
 static void print_stats(const struct cli *c, const struct sg_profile_stats *st, size_t insns)
@@ -554,13 +596,19 @@ int main(int argc, char **argv)
 	(void)seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
 	if ((c.enosys_auto || c.enosys_after > 0) && set_enosys_after(&c, &st, ctx) != 0)
 		goto out;
-	if ((rc = get_bpf(ctx, &buf, &len)) < 0) {
+	rc = get_bpf(ctx, &buf, &len);
+	/* sysgate refuses a filter over the kernel's limit (still saying its size, or measuring
+	 * costs when even that is unknown); libseccomp exports it and the load fails */
+	if (rc < 0 && (len / 8 > KERNEL_MAX_INSNS || st.costs)) {
+		report_too_long(&c, &st, len / 8, true);
+		goto out;
+	}
+	if (rc < 0) {
 		fprintf(stderr, "%s: cannot generate the filter: %s\n", prog, strerror(-rc));
 		goto out;
 	}
 	if (len / 8 > KERNEL_MAX_INSNS && !c.quiet)
-		fprintf(stderr, "%s: warning: %zu instructions: the kernel loads at most %d\n",
-		        prog, len / 8, KERNEL_MAX_INSNS);
+		report_too_long(&c, &st, len / 8, false);
 	if (c.stats)
 		print_stats(&c, &st, len / 8);
 	if (!c.cmd || c.out) {
