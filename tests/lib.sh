@@ -50,7 +50,10 @@ make_tmp() {
 # the script would (a shell start per call costs ten times a whole profile compile)
 unwrap_libtool() {
 	eval "lt_wrapper=\$$1"
+	# a program linked without shared libraries of the tree is no wrapper: a stale binary
+	# in .libs from an earlier build must not be taken instead of it
 	# shellcheck disable=SC2154 # lt_wrapper is set by the eval
+	grep -q 'libtool' "$lt_wrapper" 2>/dev/null && [ "$(head -c 2 "$lt_wrapper")" = "#!" ] || return 0
 	for b in "${lt_wrapper%/*}/.libs/lt-${lt_wrapper##*/}" "${lt_wrapper%/*}/.libs/${lt_wrapper##*/}"; do
 		if [ -x "$b" ] && [ -d "$top_builddir/.libs" ]; then
 			LD_LIBRARY_PATH=$top_builddir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}

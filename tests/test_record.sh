@@ -183,6 +183,37 @@ if grep -q '"SCMP_ACT_KILL_PROCESS"' "$tmp/kill.json"; then ok; else fail "-d ki
 "$RECORD" -q -d errno:13 -o "$tmp/e13.json" -m "$tmp/ls.rec"
 if grep -q '"defaultErrnoRet": 13' "$tmp/e13.json"; then ok; else fail "-d errno:13"; fi
 
+echo "== --enosys-after: newer syscalls get ENOSYS, older unrecorded ones the default"
+# pidfd_open (Linux 5.3, number 434 on every ABI with the unified numbers) and unshare (2.6.16)
+kprobe='import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+if sys.argv[1] == "pidfd":
+    r = libc.syscall(434, os.getpid(), 0)
+elif sys.argv[1] == "unshare":
+    r = libc.unshare(0)
+else:
+    r = 0
+print("ok" if r >= 0 else "errno %d" % ctypes.get_errno())'
+"$RECORD" -q --method "$METHOD" --enosys-after 5.2 -f c -o "$tmp/kv.c" -- python3 -c "$kprobe" none >/dev/null
+if grep -q 'SCMP_FLTATR_CTL_KVERMAX, SCMP_KV_5_2' "$tmp/kv.c"; then ok; else fail "--enosys-after 5.2: no limit in the C output"; fi
+sed 's/"ls.c"/"kv.c"/' "$tmp/main.c" >"$tmp/kvmain.c"
+if ${CC:-cc} -Wall -Wextra -Werror -I"$top_srcdir/include" -I"$top_builddir/include" -o "$tmp/kvmain" \
+	"$tmp/kvmain.c" -L"$top_builddir/.libs" -lseccomp 2>"$tmp/cc.err"; then
+	for c in "none ok" "pidfd errno 38" "unshare errno 1"; do
+		out=$(LD_LIBRARY_PATH=$top_builddir/.libs "$tmp/kvmain" python3 -c "$kprobe" "${c%% *}" 2>&1)
+		if [ "$out" = "${c#* }" ]; then ok; else fail "--enosys-after 5.2, ${c%% *}: $out (want ${c#* })"; fi
+	done
+	out=$(python3 -c "$kprobe" pidfd)
+	if [ "$out" = "ok" ]; then ok; else fail "control: pidfd_open without a filter: $out"; fi
+else
+	fail "the generated C with a limit does not compile: $(head -5 "$tmp/cc.err")"
+fi
+"$RECORD" -q --enosys-after 5.2 -f pfc -o "$tmp/kv.pfc" -m "$tmp/ls.rec"
+if grep -q 'no syscall of Linux 5.2' "$tmp/kv.pfc"; then ok; else fail "--enosys-after in the PFC"; fi
+"$RECORD" -q --enosys-after 9.9 -o "$tmp/x.json" -m "$tmp/ls.rec" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 125 ] && grep -q 'no Linux release' "$tmp/err"; then ok; else fail "--enosys-after 9.9: status $rc"; fi
+
 echo "== exit statuses and errors"
 "$RECORD" -q --method "$METHOD" -o "$tmp/x.json" -- sh -c 'exit 3'
 rc=$?

@@ -63,11 +63,16 @@ const char *rec_method_name(enum rec_method m);
 struct rec_model;
 
 /* how a policy is written from a model */
+#define REC_KV_AUTO (-1)
+
 struct rec_policy_opts {
 	bool args;               /* constrain the learnable arguments (--args) */
 	unsigned int max_values; /* at most this many distinct argument tuples per syscall */
 	uint32_t def_action;     /* SCMP_ACT_* for everything not recorded */
-	const char *command;     /* the recorded command, for the header comment (or NULL) */
+	/* kernel-version limit (SCMP_FLTATR_CTL_KVERMAX): an SCMP_KV_* release, REC_KV_AUTO for
+	 * the newest release among the recorded syscalls, or 0 for none */
+	int kvmax;
+	const char *command; /* the recorded command, for the header comment (or NULL) */
 };
 
 struct rec_model *rec_model_new(void);
@@ -83,9 +88,9 @@ int rec_model_read_raw(struct rec_model *m, FILE *in, const char *name, char *er
 /* number of distinct (ABI, syscall) pairs */
 size_t rec_model_count(const struct rec_model *m);
 
-/* the policy as a filter context (for PFC, and to check that what is written compiles) */
-int rec_model_build(const struct rec_model *m, const struct rec_policy_opts *o,
-                    scmp_filter_ctx *out);
+/* the policy as a filter context (for PFC, and to check that what is written compiles);
+ * resolves o->kvmax == REC_KV_AUTO to the release it picks */
+int rec_model_build(const struct rec_model *m, struct rec_policy_opts *o, scmp_filter_ctx *out);
 /* the policy as an OCI/Docker JSON profile, or as C code */
 int rec_model_write_json(const struct rec_model *m, const struct rec_policy_opts *o, FILE *out);
 int rec_model_write_c(const struct rec_model *m, const struct rec_policy_opts *o, FILE *out);

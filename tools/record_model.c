@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/kvers.h"
+#include "ir.h"
 #include "profile.h"
 #include "record.h"
 
@@ -424,8 +426,7 @@ static unsigned int tuple_conds(const struct pentry *p, const struct tuple *t,
 	return p->learn->nargs;
 }
 
-int rec_model_build(const struct rec_model *m, const struct rec_policy_opts *o,
-                    scmp_filter_ctx *out)
+int rec_model_build(const struct rec_model *m, struct rec_policy_opts *o, scmp_filter_ctx *out)
 {
 	struct policy pol;
 	scmp_filter_ctx ctx;
@@ -455,6 +456,15 @@ int rec_model_build(const struct rec_model *m, const struct rec_policy_opts *o,
 		}
 	}
 	policy_free(&pol);
+	/* auto: the newest release among the calls the policy names, as scmp_compile's
+	 * --enosys-after auto (sysgate is linked in: a context is its rule database) */
+	if (rc == 0 && o->kvmax == REC_KV_AUTO) {
+		o->kvmax = (int)sg_ir_newest_named_kver((const struct sg_filter *)ctx);
+		if (o->kvmax <= SCMP_KV_UNDEF)
+			o->kvmax = SCMP_KV_3_0;
+	}
+	if (rc == 0 && o->kvmax > 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_KVERMAX, (uint32_t)o->kvmax);
 	if (rc < 0) {
 		seccomp_release(ctx);
 		return rc;
@@ -602,6 +612,15 @@ int rec_model_write_c(const struct rec_model *m, const struct rec_policy_opts *o
 	fprintf(out, "\t};\n\tscmp_filter_ctx ctx = seccomp_init(");
 	action_c(o->def_action, out);
 	fprintf(out, ");\n\tint rc = ctx ? 0 : -ENOMEM;\n\n");
+	if (o->kvmax > 0) {
+		/* ENOSYS for what is newer than the release: glibc and Go fall back */
+		fprintf(out,
+		        "\tif (rc == 0)\n\t\trc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_KVERMAX, "
+		        "SCMP_KV_");
+		for (const char *k = sg_kver_name((unsigned int)o->kvmax); k && *k; k++)
+			fputc(*k == '.' ? '_' : *k, out);
+		fprintf(out, ");\n");
+	}
 	for (unsigned int i = 1; i < pol.narches; i++) {
 		fprintf(out, "\tif (rc == 0)\n\t\trc = seccomp_arch_add(ctx, ");
 		arch_const(pol.arches[i], out);

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "arch/kvers.h"
 #include "record.h"
 
 #define EXIT_RECORDER 125 /* scmp_record itself failed (the command's status otherwise) */
@@ -45,6 +46,9 @@ static void usage(FILE *f)
 	        "  -d, --default-action A   what everything else gets: errno (EPERM, the\n"
 	        "                           default), errno:N, enosys, kill, kill-process, trap\n"
 	        "                           or log\n"
+	        "      --enosys-after X.Y|auto  ENOSYS (not the default action) for syscalls\n"
+	        "                           newer than Linux X.Y, or than the newest recorded\n"
+	        "                           one (auto), so that libc falls back to older calls\n"
 	        "      --method M           auto (default), notify (seccomp user notification\n"
 	        "                           with CONTINUE, Linux 5.6+) or ptrace (Linux 5.3+)\n"
 	        "  -q, --quiet              no summary on standard error\n"
@@ -103,7 +107,7 @@ static void join_command(char *const argv[], char *buf, size_t size)
 			*p = ' ';
 }
 
-static int write_policy(const struct rec_model *m, const struct rec_policy_opts *o, const char *fmt,
+static int write_policy(const struct rec_model *m, struct rec_policy_opts *o, const char *fmt,
                         const char *path)
 {
 	FILE *out = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
@@ -164,7 +168,7 @@ static int save_recording(const struct rec_model *m, const char *path, const cha
 
 int main(int argc, char *argv[])
 {
-	enum { OPT_ARGS = 256, OPT_MAX, OPT_METHOD };
+	enum { OPT_ARGS = 256, OPT_MAX, OPT_METHOD, OPT_ENOSYS };
 	static const struct option longopts[] = {
 	    {"output", required_argument, NULL, 'o'},
 	    {"format", required_argument, NULL, 'f'},
@@ -174,6 +178,7 @@ int main(int argc, char *argv[])
 	    {"max-values", required_argument, NULL, OPT_MAX},
 	    {"default-action", required_argument, NULL, 'd'},
 	    {"method", required_argument, NULL, OPT_METHOD},
+	    {"enosys-after", required_argument, NULL, OPT_ENOSYS},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -232,6 +237,17 @@ int main(int argc, char *argv[])
 			if (!parse_action(optarg, &po.def_action)) {
 				fprintf(stderr, "%s: unknown default action \"%s\"\n", tool,
 				        optarg);
+				goto usage_error;
+			}
+			break;
+		case OPT_ENOSYS:
+			po.kvmax =
+			    strcmp(optarg, "auto") == 0 ? REC_KV_AUTO : sg_kver_parse(optarg);
+			if (po.kvmax == 0 || (po.kvmax < 0 && po.kvmax != REC_KV_AUTO)) {
+				fprintf(stderr,
+				        "%s: --enosys-after: \"%s\" is no Linux release from 3.0 "
+				        "to 7.2 (or auto)\n",
+				        tool, optarg);
 				goto usage_error;
 			}
 			break;
@@ -308,6 +324,13 @@ int main(int argc, char *argv[])
 			        rec_model_count(m));
 		fprintf(stderr, "; %s policy written to %s\n", fmt,
 		        strcmp(output, "-") ? output : "standard output");
+		if (po.kvmax > 0)
+			fprintf(stderr, "%s: ENOSYS for syscalls newer than Linux %s%s\n", tool,
+			        sg_kver_name((unsigned int)po.kvmax),
+			        strcmp(fmt, "json") == 0
+			            ? ": an OCI profile cannot say so, compile it "
+			              "with scmp_compile --enosys-after"
+			            : "");
 		if (optind < argc && status != 0)
 			fprintf(stderr,
 			        "%s: the command exited with status %d: the recording may "
