@@ -37,8 +37,7 @@ leaks=0
 [ -n "${SANITIZE_LEAKS:-}" ] && leaks=1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=$leaks:abort_on_error=1:allocator_may_return_null=1:verify_asan_link_order=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-# sanitizers slow everything down: give the time-bounded tests room
-export SYSGATE_LIMITS_SLOWDOWN=${SYSGATE_LIMITS_SLOWDOWN:-4}
+# sanitizers slow everything down: give Check's per-test timeouts room
 export CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-10}
 export SYSGATE_NO_VALGRIND=1 SYSGATE_SANITIZER_BUILD=1
 rc=0

@@ -1,12 +1,17 @@
 /*
- * test_limits.c - sizes past every limit: clear errors, no crash, bounded time.
+ * test_limits.c - sizes past every limit: clear errors, no crash, work that grows with the input
+ * and no faster.
  *
  * libseccomp had heap corruption and double frees past 65535 internal blocks
  * (GHSA-46fr-jh49-xvhx, GHSA-2hqh-5c36-grrm) and generates programs the kernel refuses (over
  * 4096 instructions) after seconds of cubic work. sysgate must answer "too big" with -EFAULT
- * (libseccomp's mapping of internal errors such as E2BIG) from export and load, quickly, keep
- * the context usable, and compile everything that does fit correctly (checked against the IR).
- * Every case prints its timing; each has a time bound generous enough for sanitizer builds.
+ * (libseccomp's mapping of internal errors such as E2BIG) from export and load, keep the
+ * context usable, and compile everything that does fit correctly (checked against the IR).
+ *
+ * "Quickly" is asserted by counting, never by the clock (time is `make bench`'s business): the
+ * library's allocations (calls and bytes, counted through the linker's --wrap of sg_malloc,
+ * sg_calloc and sg_reallocarray) are its work, and doubling an input may at most about double
+ * that work (linear or n log n growth passes, quadratic growth fails).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -22,19 +27,72 @@
 
 #include "testcheck.h"
 
-static double now(void)
+/* the library's work: allocation calls and bytes asked for */
+struct work {
+	unsigned long calls;
+	unsigned long long bytes;
+};
+static struct work work;
+
+void *__real_sg_malloc(size_t size);
+void *__real_sg_calloc(size_t nmemb, size_t size);
+void *__real_sg_reallocarray(void *ptr, size_t nmemb, size_t size);
+void *__wrap_sg_malloc(size_t size);
+void *__wrap_sg_calloc(size_t nmemb, size_t size);
+void *__wrap_sg_reallocarray(void *ptr, size_t nmemb, size_t size);
+
+void *__wrap_sg_malloc(size_t size)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	work.calls++;
+	work.bytes += size;
+	return __real_sg_malloc(size);
 }
 
-/* generous: sanitizers and valgrind make everything slower */
-static double bound(double seconds)
+void *__wrap_sg_calloc(size_t nmemb, size_t size)
 {
-	const char *env = getenv("SYSGATE_LIMITS_SLOWDOWN");
-	return seconds * (env ? atof(env) : 1.0);
+	work.calls++;
+	work.bytes += (unsigned long long)nmemb * size;
+	return __real_sg_calloc(nmemb, size);
 }
+
+void *__wrap_sg_reallocarray(void *ptr, size_t nmemb, size_t size)
+{
+	work.calls++;
+	work.bytes += (unsigned long long)nmemb * size;
+	return __real_sg_reallocarray(ptr, nmemb, size);
+}
+
+/* the work done since `start` */
+static struct work work_since(struct work start)
+{
+	return (struct work){work.calls - start.calls, work.bytes - start.bytes};
+}
+
+/*
+ * Doubling the input (`small` for n, `big` for 2n) may at most about double the work: a ratio
+ * of 2.6 leaves room for n log n and for constant parts, a quadratic step shows as 4.
+ */
+static bool scales(struct work small, struct work big)
+{
+	return big.calls * 10 <= small.calls * 26 + 100 &&
+	       big.bytes * 10 <= small.bytes * 26 + 100000;
+}
+
+static void assert_scales(const char *what, struct work small, struct work big)
+{
+	printf("%s: work for n: %lu allocations, %llu bytes; for 2n: %lu, %llu\n", what,
+	       small.calls, small.bytes, big.calls, big.bytes);
+	ck_assert_msg(scales(small, big), "%s: the work grows faster than the input", what);
+}
+
+START_TEST(scaling_criterion)
+{
+	/* negative controls: quadratic growth in calls or in bytes is caught, linear is not */
+	ck_assert(scales((struct work){1000, 1000000}, (struct work){2100, 2200000}));
+	ck_assert(!scales((struct work){1000, 1000000}, (struct work){4000, 2000000}));
+	ck_assert(!scales((struct work){1000, 1000000}, (struct work){2000, 4000000}));
+}
+END_TEST
 
 /* the program's size, or the export error */
 static long export_len(scmp_filter_ctx ctx)
@@ -78,33 +136,39 @@ static void spot_check(scmp_filter_ctx ctx, struct tu_rng *r, int nmax)
 
 START_TEST(over_4096_instructions)
 {
-	/* 3000 argument rules: ~6000 instructions needed */
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	double t0 = now(), t1, t2;
+	/* n argument rules on n / 10 syscalls: about 2n instructions, too many from n = 3000 */
+	struct work adds[2], refusal[2];
 	int devnull = open("/dev/null", O_WRONLY);
 
-	for (int i = 0; i < 3000; i++)
-		ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), i % 300, 1,
-		                                  SCMP_A1(SCMP_CMP_EQ, (uint64_t)i << 20)),
-		                 0);
-	t1 = now();
-	ck_assert_int_eq(export_len(ctx), -EFAULT);
-	/* the refused query still says how long the program would be (scmp_compile prints it) */
-	size_t need = 0;
-	ck_assert_int_eq(seccomp_export_bpf_mem(ctx, NULL, &need), -EFAULT);
-	ck_assert_uint_gt(need, 4096 * sizeof(struct sock_filter));
-	ck_assert_uint_eq(need % sizeof(struct sock_filter), 0);
-	ck_assert_int_eq(seccomp_precompute(ctx), -EFAULT);
-	ck_assert_int_eq(seccomp_export_bpf(ctx, devnull), -EFAULT);
-	ck_assert_int_eq(load_in_child(ctx), -EFAULT);
-	/* PFC has no size limit */
-	ck_assert_int_eq(seccomp_export_pfc(ctx, devnull), 0);
-	t2 = now();
-	printf("over_4096_instructions: 3000 rule adds %.3f s, four refusals + PFC %.3f s\n",
-	       t1 - t0, t2 - t1);
-	ck_assert(t2 - t0 < bound(10));
+	for (int k = 0; k < 2; k++) {
+		int n = 3000 << k;
+		scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+		struct work w0 = work;
+
+		for (int i = 0; i < n; i++)
+			ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), i % (n / 10), 1,
+			                                  SCMP_A1(SCMP_CMP_EQ, (uint64_t)i << 20)),
+			                 0);
+		adds[k] = work_since(w0);
+		w0 = work;
+		ck_assert_int_eq(export_len(ctx), -EFAULT);
+		refusal[k] = work_since(w0);
+		/* the refused query still says how long the program would be (scmp_compile prints
+		 * it) */
+		size_t need = 0;
+		ck_assert_int_eq(seccomp_export_bpf_mem(ctx, NULL, &need), -EFAULT);
+		ck_assert_uint_gt(need, 4096 * sizeof(struct sock_filter));
+		ck_assert_uint_eq(need % sizeof(struct sock_filter), 0);
+		ck_assert_int_eq(seccomp_precompute(ctx), -EFAULT);
+		ck_assert_int_eq(seccomp_export_bpf(ctx, devnull), -EFAULT);
+		ck_assert_int_eq(load_in_child(ctx), -EFAULT);
+		/* PFC has no size limit */
+		ck_assert_int_eq(seccomp_export_pfc(ctx, devnull), 0);
+		seccomp_release(ctx);
+	}
+	assert_scales("over_4096_instructions: rule adds", adds[0], adds[1]);
+	assert_scales("over_4096_instructions: refusal", refusal[0], refusal[1]);
 	close(devnull);
-	seccomp_release(ctx);
 }
 END_TEST
 
@@ -117,7 +181,6 @@ START_TEST(just_under_and_over)
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	long len = 0, last = 0;
 	int n = 0;
-	double t0 = now();
 
 	while ((len = export_len(ctx)) > 0) {
 		last = len;
@@ -137,79 +200,85 @@ START_TEST(just_under_and_over)
 		break;
 	}
 	printf("just_under_and_over: %d rules fit in %ld instructions (limit 4096); the next 50 "
-	       "do not; %.3f s\n",
-	       n - 50, last, now() - t0);
+	       "do not\n",
+	       n - 50, last);
 	ck_assert_int_le(last, 4096);
-	ck_assert(now() - t0 < bound(20));
 	seccomp_release(ctx);
 }
 END_TEST
+
+/* n unconditional rules, one action: ranges merge, the program stays small */
+static struct work one_action(int n, struct tu_rng *r)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(38));
+	struct work w0 = work;
+	long len;
+
+	for (int nr = 0; nr < n; nr++)
+		ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0), 0);
+	len = export_len(ctx);
+	w0 = work_since(w0);
+	printf("ten_thousand_rules: %d rules, one action: %ld instructions\n", n, len);
+	ck_assert_int_gt(len, 0);
+	spot_check(ctx, r, n);
+	seccomp_release(ctx);
+	return w0;
+}
+
+/* n unconditional rules, alternating actions: n ranges cannot fit (from about n = 6000) */
+static struct work alternating(int n)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(38));
+	struct work w0 = work;
+
+	for (int nr = 0; nr < n; nr++)
+		ck_assert_int_eq(
+		    seccomp_rule_add(ctx, nr % 2 ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(nr % 7), nr, 0),
+		    0);
+	ck_assert_int_eq(export_len(ctx), -EFAULT);
+	w0 = work_since(w0);
+	seccomp_release(ctx);
+	return w0;
+}
+
+/* n argument rules on one syscall (distinct datums) */
+static struct work one_syscall(int n)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	struct work w0 = work;
+
+	for (int i = 0; i < n; i++)
+		ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), 1000, 1,
+		                                  SCMP_A2(SCMP_CMP_EQ, (uint64_t)i * 0x10001)),
+		                 0);
+	ck_assert_int_eq(export_len(ctx), -EFAULT);
+	w0 = work_since(w0);
+	seccomp_release(ctx);
+	return w0;
+}
 
 START_TEST(ten_thousand_rules)
 {
 	struct tu_rng r = {tu_seed("limits_10k")};
-	double t0, t1, t2;
-	long len;
+	struct work a = one_action(5000, &r), b = one_action(10000, &r);
 
-	/* 10^4 unconditional rules, one action: ranges merge, the program stays small */
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(38));
-	t0 = now();
-	for (int nr = 0; nr < 10000; nr++)
-		ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0), 0);
-	t1 = now();
-	len = export_len(ctx);
-	t2 = now();
-	printf("ten_thousand_rules: one action: adds %.3f s, compile %.3f s, %ld instructions\n",
-	       t1 - t0, t2 - t1, len);
-	ck_assert_int_gt(len, 0);
-	spot_check(ctx, &r, 10000);
-	ck_assert(t2 - t0 < bound(10));
-	seccomp_release(ctx);
-
-	/* alternating actions: 10^4 ranges cannot fit */
-	ctx = seccomp_init(SCMP_ACT_ERRNO(38));
-	t0 = now();
-	for (int nr = 0; nr < 10000; nr++)
-		ck_assert_int_eq(
-		    seccomp_rule_add(ctx, nr % 2 ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(nr % 7), nr, 0),
-		    0);
-	t1 = now();
-	len = export_len(ctx);
-	t2 = now();
-	printf("ten_thousand_rules: alternating actions: adds %.3f s, refusal %.3f s (%ld)\n",
-	       t1 - t0, t2 - t1, len);
-	ck_assert_int_eq(len, -EFAULT);
-	ck_assert(t2 - t0 < bound(10));
-	seccomp_release(ctx);
-
-	/* 10^4 argument rules on one syscall (distinct datums) */
-	ctx = seccomp_init(SCMP_ACT_ALLOW);
-	t0 = now();
-	for (int i = 0; i < 10000; i++)
-		ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), 1000, 1,
-		                                  SCMP_A2(SCMP_CMP_EQ, (uint64_t)i * 0x10001)),
-		                 0);
-	t1 = now();
-	len = export_len(ctx);
-	t2 = now();
-	printf("ten_thousand_rules: one syscall, 10^4 argument rules: adds %.3f s, refusal %.3f s "
-	       "(%ld)\n",
-	       t1 - t0, t2 - t1, len);
-	ck_assert_int_eq(len, -EFAULT);
-	ck_assert(t2 - t0 < bound(20));
-	seccomp_release(ctx);
+	assert_scales("ten_thousand_rules: one action", a, b);
+	a = alternating(10000);
+	b = alternating(20000);
+	assert_scales("ten_thousand_rules: alternating actions", a, b);
+	a = one_syscall(5000);
+	b = one_syscall(10000);
+	assert_scales("ten_thousand_rules: one syscall, argument rules", a, b);
 }
 END_TEST
 
-START_TEST(over_65535_nodes)
+/* n rules with 6 conditions each on 50 syscalls, refused; the context stays usable */
+static struct work six_conditions(int n)
 {
-	/* 12000 rules with 6 conditions each would be ~150000 instructions if nothing stopped
-	 * the compiler (libseccomp's 16-bit block counter overflowed here): -EFAULT, fast */
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	double t0 = now(), t1, t2;
-	long len;
+	struct work w0 = work;
 
-	for (int i = 0; i < 12000; i++) {
+	for (int i = 0; i < n; i++) {
 		struct scmp_arg_cmp c[6];
 		for (int a = 0; a < 6; a++)
 			c[a] = (struct scmp_arg_cmp){
@@ -218,19 +287,25 @@ START_TEST(over_65535_nodes)
 		ck_assert_int_eq(
 		    seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(1 + i % 100), i % 50, 6, c), 0);
 	}
-	t1 = now();
-	len = export_len(ctx);
-	t2 = now();
-	printf("over_65535_nodes: 12000 x 6-condition rules: adds %.3f s, refusal %.3f s (%ld)\n",
-	       t1 - t0, t2 - t1, len);
-	ck_assert_int_eq(len, -EFAULT);
+	ck_assert_int_eq(export_len(ctx), -EFAULT);
+	w0 = work_since(w0);
 	ck_assert_int_eq(load_in_child(ctx), -EFAULT);
-	ck_assert(t2 - t0 < bound(20));
 	/* still usable: reset and start again */
 	ck_assert_int_eq(seccomp_reset(ctx, SCMP_ACT_ALLOW), 0);
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), 1, 0), 0);
 	ck_assert_int_gt(export_len(ctx), 0);
 	seccomp_release(ctx);
+	return w0;
+}
+
+START_TEST(over_65535_nodes)
+{
+	/* 12000 rules with 6 conditions each would be ~150000 instructions if nothing stopped
+	 * the compiler (libseccomp's 16-bit block counter overflowed here): -EFAULT, and work
+	 * that grows with the rules only */
+	struct work a = six_conditions(6000), b = six_conditions(12000);
+
+	assert_scales("over_65535_nodes", a, b);
 }
 END_TEST
 
@@ -264,7 +339,6 @@ START_TEST(deep_argument_trees)
 
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-		double t0 = now(), t1;
 		long len;
 		int added = 0;
 
@@ -279,15 +353,12 @@ START_TEST(deep_argument_trees)
 			    seccomp_rule_add_array(ctx, acts[tu_below(&r, 5)], 1000, 6, c) == 0;
 		}
 		len = export_len(ctx);
-		t1 = now();
-		printf("deep_argument_trees: %d rules asked, %d kept, 6 conditions each: %ld "
-		       "(%.3f s)\n",
-		       sizes[s], added, len, t1 - t0);
+		printf("deep_argument_trees: %d rules asked, %d kept, 6 conditions each: %ld\n",
+		       sizes[s], added, len);
 		ck_assert(len > 0 || len == -EFAULT);
 		if (len > 0)
 			spot_check(ctx, &r, 1000);
 		fixpoint_without_limit(ctx);
-		ck_assert(t1 - t0 < bound(10));
 		seccomp_release(ctx);
 	}
 }
@@ -300,7 +371,6 @@ START_TEST(every_abi_at_once)
 	                              SCMP_ARCH_AARCH64,     SCMP_ARCH_MIPSEL,  SCMP_ARCH_MIPSEL64,
 	                              SCMP_ARCH_MIPSEL64N32, SCMP_ARCH_PPC64LE, SCMP_ARCH_RISCV64};
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(1));
-	double t0 = now(), t1;
 	long len;
 
 	for (size_t i = 0; i < sizeof(le) / sizeof(le[0]); i++)
@@ -308,11 +378,9 @@ START_TEST(every_abi_at_once)
 	for (int nr = 0; nr < 450; nr++)
 		(void)seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 	len = export_len(ctx);
-	t1 = now();
-	printf("every_abi_at_once: %zu ABIs x 450 native syscalls: %ld (%.3f s)\n",
-	       sizeof(le) / sizeof(le[0]) + 1, len, t1 - t0);
+	printf("every_abi_at_once: %zu ABIs x 450 native syscalls: %ld\n",
+	       sizeof(le) / sizeof(le[0]) + 1, len);
 	ck_assert(len > 0 || len == -EFAULT);
-	ck_assert(t1 - t0 < bound(10));
 	seccomp_release(ctx);
 }
 END_TEST
@@ -323,6 +391,7 @@ int main(void)
 	Suite *s = suite_create("limits");
 	TCase *tc = tcase_create("limits");
 	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, scaling_criterion);
 	tcase_add_test(tc, over_4096_instructions);
 	tcase_add_test(tc, just_under_and_over);
 	tcase_add_test(tc, ten_thousand_rules);

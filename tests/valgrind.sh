@@ -37,13 +37,11 @@ if [ -x "$builddir/tests/test_faults" ]; then
 	export SYSGATE_TEST_API_LEVEL
 fi
 
-# the verification tests: longer time bounds, and libseccomp's child in test_refdiff is slow
-# under valgrind too
-SYSGATE_LIMITS_SLOWDOWN=${SYSGATE_LIMITS_SLOWDOWN:-60}
+# the verification tests: libseccomp's child in test_refdiff is slow under valgrind too
 SYSGATE_REFDIFF_TIMEOUT=${SYSGATE_REFDIFF_TIMEOUT:-30}
 SYSGATE_REFDIFF_ITERS=${SYSGATE_REFDIFF_ITERS:-10}
 SYSGATE_OPTEQUIV_ITERS=${SYSGATE_OPTEQUIV_ITERS:-15}
-export SYSGATE_LIMITS_SLOWDOWN SYSGATE_REFDIFF_TIMEOUT SYSGATE_REFDIFF_ITERS SYSGATE_OPTEQUIV_ITERS
+export SYSGATE_REFDIFF_TIMEOUT SYSGATE_REFDIFF_ITERS SYSGATE_OPTEQUIV_ITERS
 
 tests=${*:-${VALGRIND_TESTS:-test_faults test_core}}
 if [ "$tests" = all ]; then
