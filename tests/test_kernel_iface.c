@@ -1091,8 +1091,8 @@ START_TEST(tsync_unsyncable_thread)
 	for (int v = 0; v < UNSYNC_VARIANTS; v++) {
 		char what[48];
 		if ((v == UNSYNC_LEVEL5 || v == UNSYNC_SAVED_LISTENER) && kernel_level < 5) {
-			tu_skip_part("tsync_unsyncable_thread variant %d: kernel API level %u < 5", v,
-			             kernel_level);
+			tu_skip_part("tsync_unsyncable_thread variant %d: kernel API level %u < 5",
+			             v, kernel_level);
 			continue;
 		}
 		snprintf(what, sizeof(what), "unsyncable thread, variant %d", v);

@@ -76,9 +76,10 @@ static inline int tu_run_suite(Suite *s)
 	if (failed)
 		return 1;
 	if (skipped && !getenv("SYSGATE_UNDER_VALGRIND")) {
-		printf("SKIP: %u part(s) of this program could not run here (reasons above); the rest "
-		       "passed\n",
-		       skipped);
+		printf(
+		    "SKIP: %u part(s) of this program could not run here (reasons above); the rest "
+		    "passed\n",
+		    skipped);
 		return 77;
 	}
 	return 0;

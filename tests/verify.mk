@@ -1,11 +1,16 @@
 # verification: libseccomp as a second opinion, optimizer equivalence, limits, fuzzing
 # (see doc/verification.md)
 if HAVE_CHECK
-# Debian's libseccomp is dlopen()ed at run time (never linked: its seccomp_* would clash with
-# sysgate's); the test skips (77) without it
+# Debian's libseccomp (2.5.4) is dlopen()ed at run time (never linked: its seccomp_* would clash
+# with sysgate's); the test skips (77) without it. test_refdiff_261.sh runs it again against
+# the libseccomp 2.6.1 build in ../shared/ref (skips without it). Differences are arbitrated by
+# an evaluator of the rule list of its own (refdiff_oracle.c).
 check_PROGRAMS += tests/test_refdiff
-TESTS += tests/test_refdiff
-tests_test_refdiff_SOURCES = tests/test_refdiff.c tests/testutil.h
+TESTS += tests/test_refdiff tests/test_refdiff_261.sh
+dist_check_SCRIPTS += tests/test_refdiff_261.sh
+tests_test_refdiff_SOURCES = tests/test_refdiff.c tests/refdiff_oracle.c tests/refdiff_oracle.h \
+	tests/testutil.h
+tests_test_refdiff_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_test_refdiff_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_refdiff_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -ldl
 endif
