@@ -215,18 +215,21 @@ static unsigned int syscall_priority(const struct sg_sysrules *s)
 	return ((unsigned int)s->priority << 16) | (0xffffu - (nodes > 0xffff ? 0xffff : nodes));
 }
 
-static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_sysrules *s)
+static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_sysrules *s,
+                         int depth)
 {
 	const char *name = sg_arch_syscall_name(db->arch, s->nr);
 	uint32_t *order;
 
 	if (!s->has_uncond && s->nrules == 0)
 		return 0; /* only a priority hint: the default action applies */
-	fprintf(out, "  # filter for syscall \"%s\" (%d) [priority: %u]\n", name ? name : "UNKNOWN",
+	indent(out, depth);
+	fprintf(out, "# filter for syscall \"%s\" (%d) [priority: %u]\n", name ? name : "UNKNOWN",
 	        s->nr, syscall_priority(s));
-	fprintf(out, "  if ($syscall == %d)\n", s->nr);
+	indent(out, depth);
+	fprintf(out, "if ($syscall == %d)\n", s->nr);
 	if (s->has_uncond) {
-		print_action(out, 2, s->uncond_action);
+		print_action(out, depth + 1, s->uncond_action);
 		return 0;
 	}
 	order = sg_reallocarray(NULL, s->nrules, sizeof(*order));
@@ -235,7 +238,7 @@ static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_
 	sg_ir_rule_order(s, order);
 	for (uint32_t i = 0; i < s->nrules; i++) {
 		struct pfc_rule p = {&s->rules[order[i]], out};
-		print_conds(&p, 0, 2);
+		print_conds(&p, 0, depth + 1);
 	}
 	sg_free(order);
 	return 0;
@@ -257,6 +260,7 @@ static int cmp_u32(const void *a, const void *b)
 /* ranges of numbers with one action, printed once contiguous pieces are joined */
 struct nr_ranges {
 	FILE *out;
+	int depth;
 	uint32_t action;
 	bool open;
 	uint32_t lo, hi;
@@ -266,13 +270,14 @@ static void ranges_flush(struct nr_ranges *r)
 {
 	if (!r->open)
 		return;
+	indent(r->out, r->depth);
 	if (r->lo == r->hi)
-		fprintf(r->out, "  if ($syscall == %d)\n", (int32_t)r->lo);
+		fprintf(r->out, "if ($syscall == %d)\n", (int32_t)r->lo);
 	else if (r->hi == 0xffffffffu)
-		fprintf(r->out, "  if ($syscall >= %u)\n", r->lo);
+		fprintf(r->out, "if ($syscall >= %u)\n", r->lo);
 	else
-		fprintf(r->out, "  if ($syscall >= %u && $syscall <= %u)\n", r->lo, r->hi);
-	print_action(r->out, 2, r->action);
+		fprintf(r->out, "if ($syscall >= %u && $syscall <= %u)\n", r->lo, r->hi);
+	print_action(r->out, r->depth + 1, r->action);
 	r->open = false;
 }
 
@@ -283,7 +288,7 @@ static void ranges_add(struct nr_ranges *r, uint32_t lo, uint32_t hi)
 		return;
 	}
 	ranges_flush(r);
-	*r = (struct nr_ranges){r->out, r->action, true, lo, hi};
+	*r = (struct nr_ranges){r->out, r->depth, r->action, true, lo, hi};
 }
 
 /*
@@ -291,10 +296,11 @@ static void ranges_add(struct nr_ranges *r, uint32_t lo, uint32_t hi)
  * and no rule names, as ranges (named numbers were printed above and fall through to the
  * default action, so they are left out here).
  */
-static int print_kver_limit(FILE *out, const struct sg_filter *f, const struct sg_archdb *db)
+static int print_kver_limit(FILE *out, const struct sg_filter *f, const struct sg_archdb *db,
+                            int depth)
 {
 	uint32_t *named = sg_reallocarray(NULL, db->nsys + 1, sizeof(*named));
-	struct nr_ranges r = {out, f->act_enosys, false, 0, 0};
+	struct nr_ranges r = {out, depth, f->act_enosys, false, 0, 0};
 	size_t nnamed = 0, k = 0;
 
 	if (!named)
@@ -303,7 +309,8 @@ static int print_kver_limit(FILE *out, const struct sg_filter *f, const struct s
 		if (sg_ir_named(&db->sys[j]))
 			named[nnamed++] = (uint32_t)db->sys[j].nr;
 	qsort(named, nnamed, sizeof(*named), cmp_u32);
-	fprintf(out, "  # numbers no syscall of Linux %s has (SCMP_FLTATR_CTL_KVERMAX)\n",
+	indent(out, depth);
+	fprintf(out, "# numbers no syscall of Linux %s has (SCMP_FLTATR_CTL_KVERMAX)\n",
 	        sg_kver_name(f->kvermax));
 	for (uint64_t nr = 0; nr <= 0xffffffffu;) {
 		bool present;
@@ -331,26 +338,92 @@ static int print_kver_limit(FILE *out, const struct sg_filter *f, const struct s
 	return 0;
 }
 
-/* one ABI's block, syscalls in ascending number */
-static int print_arch(FILE *out, const struct sg_filter *f, const struct sg_archdb *db)
+/* one ABI's syscalls whose numbers (unsigned) lie in [lo, hi], ascending, then the default */
+static int print_syscalls(FILE *out, const struct sg_filter *f, const struct sg_archdb *db,
+                          uint32_t lo, uint32_t hi, int depth)
 {
 	const struct sg_sysrules **sorted = sg_reallocarray(NULL, db->nsys, sizeof(*sorted));
 	int rc = 0;
 
-	if (!sorted)
+	if (!sorted && db->nsys)
 		return -ENOMEM;
 	for (uint32_t j = 0; j < db->nsys; j++)
 		sorted[j] = &db->sys[j];
-	qsort(sorted, db->nsys, sizeof(*sorted), cmp_sys_nr);
-	fprintf(out, "# filter for arch %s (%u)\n", db->arch->name, db->arch->audit);
-	fprintf(out, "if ($arch == %u)\n", db->arch->audit);
+	if (db->nsys)
+		qsort(sorted, db->nsys, sizeof(*sorted), cmp_sys_nr);
 	for (uint32_t j = 0; j < db->nsys && rc == 0; j++)
-		rc = print_syscall(out, db, sorted[j]);
+		if ((uint32_t)sorted[j]->nr >= lo && (uint32_t)sorted[j]->nr <= hi)
+			rc = print_syscall(out, db, sorted[j], depth);
 	if (rc == 0 && f->kvermax != SCMP_KV_UNDEF)
-		rc = print_kver_limit(out, f, db);
-	fputs("  # default action\n", out);
-	print_action(out, 1, f->act_default);
+		rc = print_kver_limit(out, f, db, depth);
+	indent(out, depth);
+	fputs("# default action\n", out);
+	print_action(out, depth, f->act_default);
 	sg_free(sorted);
+	return rc;
+}
+
+/*
+ * The numbers [lo, hi] of an arch value that another ABI of the filter owns (x32's beside
+ * x86_64), or none (bad-arch: x32 numbers in an x86_64-only filter, another MIPS ABI's block):
+ * tested before the main ABI's syscalls, with unsigned comparisons of $syscall.
+ */
+static int print_part(FILE *out, const struct sg_filter *f, const struct sg_archdb *owner,
+                      uint32_t lo, uint32_t hi)
+{
+	int depth = 1;
+
+	if (lo > 0) {
+		indent(out, depth);
+		fprintf(out, "if ($syscall >= %u)\n", lo);
+		depth++;
+	}
+	if (hi < 0xffffffffu) {
+		indent(out, depth);
+		fprintf(out, "if ($syscall > %u)\n", hi);
+		print_else(out, depth);
+		depth++;
+	}
+	if (owner) {
+		indent(out, depth);
+		fprintf(out, "# the %s numbers %u..%u\n", owner->arch->name, lo, hi);
+		return print_syscalls(out, f, owner, lo, hi, depth);
+	}
+	indent(out, depth);
+	fprintf(out,
+	        "# numbers %u..%u are no syscall of this filter's ABIs: invalid architecture\n", lo,
+	        hi);
+	print_action(out, depth, f->act_badarch);
+	return 0;
+}
+
+/*
+ * One arch value's block. Its ABIs share the value (x86_64 and x32) and split its numbers
+ * between them, and some numbers belong to no ABI of the filter (the ABI partition,
+ * arch/arch.c): those parts come first, then the ABI that owns syscall 0 (or the first).
+ */
+static int print_audit(FILE *out, const struct sg_filter *f, uint32_t audit)
+{
+	const struct sg_archdb *first = sg_ir_select(f, audit, 0);
+	int rc = 0;
+
+	for (uint32_t i = 0; i < f->narch; i++)
+		if (f->arch[i].arch->audit == audit) {
+			fprintf(out, "# filter for arch %s (%u)\n", f->arch[i].arch->name, audit);
+			if (!first)
+				first = &f->arch[i];
+		}
+	fprintf(out, "if ($arch == %u)\n", audit);
+	for (uint32_t nr = 0, end;; nr = end + 1) {
+		const struct sg_archdb *owner = sg_ir_select(f, audit, nr);
+		end = sg_arch_claim_end(audit, nr);
+		if (owner != first)
+			rc = print_part(out, f, owner, nr, end);
+		if (rc < 0 || end == 0xffffffffu)
+			break;
+	}
+	if (rc == 0)
+		rc = print_syscalls(out, f, first, 0, 0xffffffffu, 1);
 	return rc;
 }
 
@@ -370,8 +443,14 @@ int sg_export_pfc(const struct sg_filter *f, int fd)
 	}
 
 	fputs("#\n# pseudo filter code start\n#\n", out);
-	for (uint32_t i = 0; i < f->narch && rc == 0; i++)
-		rc = print_arch(out, f, &f->arch[i]);
+	for (uint32_t i = 0; i < f->narch && rc == 0; i++) {
+		bool seen = false;
+		/* one block per arch value, where its first ABI stands */
+		for (uint32_t j = 0; j < i; j++)
+			seen |= f->arch[j].arch->audit == f->arch[i].arch->audit;
+		if (!seen)
+			rc = print_audit(out, f, f->arch[i].arch->audit);
+	}
 	fputs("# invalid architecture action\n", out);
 	print_action(out, 0, f->act_badarch);
 	fputs("#\n# pseudo filter code end\n#\n", out);

@@ -43,3 +43,12 @@ EXTRA_DIST += tests/fuzz/README.md tests/fuzz/run.sh tests/fuzz/fuzz_api.c tests
 check-fuzz:
 	FUZZ_BUILD='$(abs_top_builddir)/tests/fuzz/build' bash '$(abs_top_srcdir)/tests/fuzz/run.sh' $(FUZZ_SECONDS)
 .PHONY: check-fuzz
+
+if HAVE_CHECK
+# seccomp_export_pfc() read back by an interpreter of its own: the PFC says what the IR says
+check_PROGRAMS += tests/test_pfc
+TESTS += tests/test_pfc
+tests_test_pfc_SOURCES = tests/test_pfc.c tests/testutil.h
+tests_test_pfc_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_pfc_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
+endif
