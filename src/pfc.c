@@ -390,9 +390,7 @@ static int print_part(FILE *out, const struct sg_filter *f, const struct sg_arch
 		return print_syscalls(out, f, owner, lo, hi, depth);
 	}
 	indent(out, depth);
-	fprintf(out,
-	        "# numbers %u..%u are no syscall of this filter's ABIs: invalid architecture\n", lo,
-	        hi);
+	fprintf(out, "# numbers %u..%u: no ABI of this filter, invalid architecture\n", lo, hi);
 	print_action(out, depth, f->act_badarch);
 	return 0;
 }
