@@ -532,6 +532,7 @@ END_TEST
 
 int main(void)
 {
+	tu_api_level_from_env();
 	Suite *s = suite_create("pfc");
 	TCase *tc = tcase_create("pfc");
 
