@@ -291,6 +291,7 @@ static void rules_on(const struct oracle *o, const struct oracle_meaning *m,
 	}
 }
 
+/* written again on purpose (src/ir.c has its own): the evaluator shares no code with the IR */
 static bool cond_holds(const struct o_cond *c, uint64_t v)
 {
 	if (c->low32)
