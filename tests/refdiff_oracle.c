@@ -98,9 +98,9 @@ void oracle_rule(struct oracle *o, uint32_t action, int nr, bool exact, unsigned
 /* a MIPS ABI's filter and a number of one of the other two MIPS ABIs (4000/5000/6000 + n) */
 static bool mips_foreign(const struct sg_arch *abi, uint32_t nr)
 {
-	bool mips = abi->nr_base == 4000 || abi->nr_base == 5000 || abi->nr_base == 6000;
+	bool is_mips = abi->nr_base == 4000 || abi->nr_base == 5000 || abi->nr_base == 6000;
 
-	return mips && nr >= 4000 && nr < 7000 && (nr < abi->nr_base || nr >= abi->nr_base + 1000);
+	return is_mips && nr >= 4000 && nr < 7000 && (nr < abi->nr_base || nr >= abi->nr_base + 1000);
 }
 
 /*
