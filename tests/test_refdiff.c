@@ -37,17 +37,14 @@
 #include "config.h"
 
 #include <check.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
-#include <poll.h>
-#include <signal.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <seccomp.h>
 
+#include "refdiff.h"
 #include "refdiff_oracle.h"
 #include "testcheck.h"
 
@@ -55,123 +52,6 @@
 #ifndef TOP_SRCDIR
 #define TOP_SRCDIR "."
 #endif
-
-/*
- * The reference library
- */
-
-struct ref_lib {
-	void *handle;
-	const char *path;
-	const struct scmp_version *(*version)(void);
-	scmp_filter_ctx (*init)(uint32_t);
-	void (*release)(scmp_filter_ctx);
-	int (*arch_add)(scmp_filter_ctx, uint32_t);
-	int (*arch_remove)(scmp_filter_ctx, uint32_t);
-	int (*attr_set)(scmp_filter_ctx, enum scmp_filter_attr, uint32_t);
-	int (*rule_add_array)(scmp_filter_ctx, uint32_t, int, unsigned int,
-	                      const struct scmp_arg_cmp *);
-	int (*rule_add_exact_array)(scmp_filter_ctx, uint32_t, int, unsigned int,
-	                            const struct scmp_arg_cmp *);
-	int (*priority)(scmp_filter_ctx, int, uint8_t);
-	int (*export_bpf)(const scmp_filter_ctx, int);
-	int (*resolve_name_arch)(uint32_t, const char *);
-	int (*resolve_name_rewrite)(uint32_t, const char *);
-	int (*api_set)(unsigned int);
-};
-
-static struct ref_lib R;
-static char ref_version[24] = "?"; /* "2.5.4" */
-
-#if defined(__x86_64__) && defined(__ILP32__)
-#define MULTIARCH "x86_64-linux-gnux32"
-#elif defined(__x86_64__)
-#define MULTIARCH "x86_64-linux-gnu"
-#elif defined(__i386__)
-#define MULTIARCH "i386-linux-gnu"
-#elif defined(__aarch64__)
-#define MULTIARCH "aarch64-linux-gnu"
-#elif defined(__arm__)
-#define MULTIARCH "arm-linux-gnueabihf"
-#elif defined(__s390x__)
-#define MULTIARCH "s390x-linux-gnu"
-#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define MULTIARCH "powerpc64le-linux-gnu"
-#elif defined(__riscv) && __riscv_xlen == 64
-#define MULTIARCH "riscv64-linux-gnu"
-#else
-#define MULTIARCH "unknown"
-#endif
-
-/* RTLD_DEEPBIND is refused by the sanitizer runtimes; the symbols are found through dlsym()
- * anyway, and the test binary does not export its own seccomp_* functions */
-#if defined(__SANITIZE_ADDRESS__)
-#define REF_DLFLAGS (RTLD_NOW | RTLD_LOCAL)
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-#define REF_DLFLAGS (RTLD_NOW | RTLD_LOCAL)
-#endif
-#endif
-#ifndef REF_DLFLAGS
-#define REF_DLFLAGS (RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND)
-#endif
-
-static void *ref_sym(const char *name, bool *ok)
-{
-	void *p = dlsym(R.handle, name);
-	if (!p) {
-		printf("refdiff: %s has no %s\n", R.path, name);
-		*ok = false;
-	}
-	return p;
-}
-
-static bool ref_open(void)
-{
-	static const char *const paths[] = {
-	    "/lib/" MULTIARCH "/libseccomp.so.2", "/usr/lib/" MULTIARCH "/libseccomp.so.2",
-	    "/usr/lib64/libseccomp.so.2",         "/lib64/libseccomp.so.2",
-	    "/usr/lib/libseccomp.so.2",
-	};
-	const char *env = getenv("SYSGATE_REF_LIBSECCOMP");
-	bool ok = true;
-
-	for (size_t i = 0; !R.handle && i < (env ? 1 : sizeof(paths) / sizeof(paths[0])); i++) {
-		R.path = env ? env : paths[i];
-		R.handle = dlopen(R.path, REF_DLFLAGS);
-	}
-	if (!R.handle) {
-		printf("refdiff: no reference libseccomp.so.2 (%s)\n", dlerror());
-		return false;
-	}
-	/* the function pointer casts go through void * as POSIX allows */
-	*(void **)&R.version = ref_sym("seccomp_version", &ok);
-	*(void **)&R.init = ref_sym("seccomp_init", &ok);
-	*(void **)&R.release = ref_sym("seccomp_release", &ok);
-	*(void **)&R.arch_add = ref_sym("seccomp_arch_add", &ok);
-	*(void **)&R.arch_remove = ref_sym("seccomp_arch_remove", &ok);
-	*(void **)&R.attr_set = ref_sym("seccomp_attr_set", &ok);
-	*(void **)&R.rule_add_array = ref_sym("seccomp_rule_add_array", &ok);
-	*(void **)&R.rule_add_exact_array = ref_sym("seccomp_rule_add_exact_array", &ok);
-	*(void **)&R.priority = ref_sym("seccomp_syscall_priority", &ok);
-	*(void **)&R.export_bpf = ref_sym("seccomp_export_bpf", &ok);
-	*(void **)&R.resolve_name_arch = ref_sym("seccomp_syscall_resolve_name_arch", &ok);
-	*(void **)&R.resolve_name_rewrite = ref_sym("seccomp_syscall_resolve_name_rewrite", &ok);
-	*(void **)&R.api_set = ref_sym("seccomp_api_set", &ok);
-	if (!ok)
-		return false;
-	if (getenv("SYSGATE_TEST_API_LEVEL"))
-		R.api_set((unsigned int)atoi(getenv("SYSGATE_TEST_API_LEVEL")));
-	/* make sure we are not comparing sysgate with itself */
-	if ((void *)R.init == (void *)seccomp_init) {
-		printf("refdiff: %s resolves to sysgate itself\n", R.path);
-		return false;
-	}
-	const struct scmp_version *v = R.version();
-	snprintf(ref_version, sizeof(ref_version), "%u.%u.%u", v->major, v->minor, v->micro);
-	printf("refdiff: reference %s, libseccomp %s\n", R.path, ref_version);
-	return v->major == 2;
-}
 
 /*
  * A log of the calls that built a policy, printed with any difference
@@ -369,41 +249,6 @@ static const char *owner_label(enum diff_class c)
 		return "UNEXPLAINED";
 	}
 }
-
-/*
- * A policy is first generated as a script of calls; libseccomp runs it in a child process
- * (libseccomp 2.5.4 can loop forever in a rule add: the child is killed after a timeout) and
- * sends back every return code and its program; sysgate runs it in the test process.
- */
-enum call_kind { C_ARCH_REMOVE, C_ARCH_ADD, C_ATTR, C_PRIO, C_RULE, C_RULE_EXACT };
-
-struct call {
-	enum call_kind kind;
-	uint32_t u; /* arch token, attribute value, action, priority */
-	int attr;
-	int nr;
-	unsigned int cnt;
-	struct scmp_arg_cmp cmp[8];
-};
-
-#define MAX_CALLS 80
-
-struct script {
-	uint32_t def;
-	int opt_sg, opt_ref;
-	bool tskip;
-	int n;
-	struct call c[MAX_CALLS];
-};
-
-struct ref_result {
-	int rcs[MAX_CALLS];
-	int ndone;     /* calls that returned */
-	int export_rc; /* 1: not reached */
-	struct sock_filter *prog;
-	size_t len;
-	bool hung, crashed;
-};
 
 struct pair {
 	const struct script *s;
@@ -628,37 +473,6 @@ static void note_nr(struct pair *p, int nr)
 		p->nrs[p->nnrs++] = nr;
 }
 
-/* one call on one library (the function table is sysgate's or libseccomp's) */
-struct lib_api {
-	int (*arch_add)(scmp_filter_ctx, uint32_t);
-	int (*arch_remove)(scmp_filter_ctx, uint32_t);
-	int (*attr_set)(scmp_filter_ctx, enum scmp_filter_attr, uint32_t);
-	int (*rule_add_array)(scmp_filter_ctx, uint32_t, int, unsigned int,
-	                      const struct scmp_arg_cmp *);
-	int (*rule_add_exact_array)(scmp_filter_ctx, uint32_t, int, unsigned int,
-	                            const struct scmp_arg_cmp *);
-	int (*priority)(scmp_filter_ctx, int, uint8_t);
-};
-
-static int call_run(const struct lib_api *api, scmp_filter_ctx ctx, const struct call *c)
-{
-	switch (c->kind) {
-	case C_ARCH_REMOVE:
-		return api->arch_remove(ctx, c->u);
-	case C_ARCH_ADD:
-		return api->arch_add(ctx, c->u);
-	case C_ATTR:
-		return api->attr_set(ctx, (enum scmp_filter_attr)c->attr, c->u);
-	case C_PRIO:
-		return api->priority(ctx, c->nr, (uint8_t)c->u);
-	case C_RULE:
-		return api->rule_add_array(ctx, c->u, c->nr, c->cnt, c->cmp);
-	case C_RULE_EXACT:
-		return api->rule_add_exact_array(ctx, c->u, c->nr, c->cnt, c->cmp);
-	}
-	return -1;
-}
-
 /* a random comparison; now and then an invalid one (bad arg index or operator) */
 static struct scmp_arg_cmp random_cmp(struct tu_rng *r, unsigned int arg, const uint64_t *pool,
                                       size_t npool)
@@ -790,128 +604,6 @@ static void make_script(struct tu_rng *r, struct script *s, const struct abi_set
 				again->cnt--;
 		}
 	}
-}
-
-/*
- * libseccomp in a child process: it writes each return code as the call returns, then the
- * export's return code, the program length and the program
- */
-static void ref_child(const struct script *s, int fd)
-{
-	struct lib_api api;
-	scmp_filter_ctx ctx = R.init(s->def);
-	int memfd = memfd_create("refdiff", 0), rc;
-	uint32_t len = 0;
-	struct sock_filter *prog = NULL;
-
-	api.arch_add = R.arch_add;
-	api.arch_remove = R.arch_remove;
-	api.attr_set = R.attr_set;
-	api.rule_add_array = R.rule_add_array;
-	api.rule_add_exact_array = R.rule_add_exact_array;
-	api.priority = R.priority;
-	if (!ctx || memfd < 0 || R.attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, (uint32_t)s->opt_ref))
-		_exit(3);
-	for (int i = 0; i < s->n; i++) {
-		rc = call_run(&api, ctx, &s->c[i]);
-		if (write(fd, &rc, sizeof(rc)) != sizeof(rc))
-			_exit(4);
-	}
-	rc = R.export_bpf(ctx, memfd);
-	if (rc == 0) {
-		off_t size = lseek(memfd, 0, SEEK_END);
-		len = (uint32_t)(size / (off_t)sizeof(*prog));
-		prog = malloc((size_t)size + 1);
-		if (!prog || pread(memfd, prog, (size_t)size, 0) != size)
-			_exit(5);
-	}
-	if (write(fd, &rc, sizeof(rc)) != sizeof(rc) || write(fd, &len, sizeof(len)) != sizeof(len))
-		_exit(4);
-	R.release(ctx);
-	for (size_t off = 0; off < len * sizeof(*prog);) {
-		ssize_t n = write(fd, (char *)prog + off, len * sizeof(*prog) - off);
-		if (n <= 0)
-			_exit(4);
-		off += (size_t)n;
-	}
-	free(prog);
-	_exit(0);
-}
-
-/* libseccomp's calls take microseconds: no progress for this long is a hang */
-static double ref_timeout(void)
-{
-	const char *env = getenv("SYSGATE_REFDIFF_TIMEOUT");
-	return env ? atof(env) : 0.5;
-}
-
-/* run the script on libseccomp in a child; a child that takes too long is killed */
-static void ref_run(const struct script *s, bool big_endian, struct ref_result *res)
-{
-	int pfd[2], status;
-	pid_t pid;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	struct timespec t0, now;
-
-	memset(res, 0, sizeof(*res));
-	res->export_rc = 1;
-	ck_assert_int_eq(pipe(pfd), 0);
-	fflush(stdout);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		close(pfd[0]);
-		ref_child(s, pfd[1]);
-	}
-	close(pfd[1]);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		struct pollfd pf = {.fd = pfd[0], .events = POLLIN};
-		double left;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = ref_timeout() - (double)(now.tv_sec - t0.tv_sec) -
-		       (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
-		if (left <= 0) {
-			kill(pid, SIGKILL);
-			res->hung = true;
-			break;
-		}
-		if (poll(&pf, 1, (int)(left * 1000) + 1) <= 0)
-			continue;
-		if (len + 4096 > cap) {
-			cap = cap ? cap * 2 : 65536;
-			buf = realloc(buf, cap);
-			ck_assert_ptr_nonnull(buf);
-		}
-		ssize_t n = read(pfd[0], buf + len, cap - len);
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		t0 = now; /* progress */
-	}
-	close(pfd[0]);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	if (!res->hung && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-		res->crashed = true;
-	res->ndone = (int)(len / sizeof(int));
-	if (res->ndone > s->n)
-		res->ndone = s->n;
-	memcpy(res->rcs, buf, (size_t)res->ndone * sizeof(int));
-	if (!res->hung && !res->crashed) {
-		size_t off = (size_t)s->n * sizeof(int);
-		uint32_t plen;
-		ck_assert_uint_ge(len, off + sizeof(int) + sizeof(plen));
-		memcpy(&res->export_rc, buf + off, sizeof(int));
-		memcpy(&plen, buf + off + sizeof(int), sizeof(plen));
-		off += sizeof(int) + sizeof(plen);
-		ck_assert_uint_eq(len, off + plen * sizeof(struct sock_filter));
-		res->len = plen;
-		res->prog = malloc(plen * sizeof(struct sock_filter) + 1);
-		memcpy(res->prog, buf + off, plen * sizeof(struct sock_filter));
-		sg_bpf_to_target(res->prog, res->len, big_endian);
-	}
-	free(buf);
 }
 
 /* the conditional rules of the syscall that (arch, nr) selects, or NULL */
@@ -1072,8 +764,8 @@ static void make_inputs(struct tu_rng *r, struct inputs *in, const struct sg_fil
 			const char *name = nr_name(p->nrs[j]);
 			if (!name)
 				continue;
-			int n1 = R.resolve_name_arch(tok, name),
-			    n2 = R.resolve_name_rewrite(tok, name);
+			int n1 = reflib.resolve_name_arch(tok, name),
+			    n2 = reflib.resolve_name_rewrite(tok, name);
 			if (n1 >= 0 && !sg_archdb_find(db, n1))
 				add_number(r, in, f, audit, (uint32_t)n1, false);
 			if (n2 >= 0 && n2 != n1 && !sg_archdb_find(db, n2))
@@ -1457,7 +1149,7 @@ START_TEST(known_libseccomp_bugs)
 	/* sysgate must be right (checked against the evaluator and kb->right) */
 	ck_assert_int_ne(cls, V_SYSGATE_WRONG);
 	/* 2.5.4 and 2.6.1 have the bug: it must be caught, as libseccomp's */
-	if (R.version()->major == 2 && R.version()->minor <= 6) {
+	if (reflib.version()->major == 2 && reflib.version()->minor <= 6) {
 		ck_assert_msg(cls >= 0, "known libseccomp bug not caught: %s", kb->what);
 		ck_assert_int_eq(diff_classes[cls].owner, LIBSECCOMP);
 	}
