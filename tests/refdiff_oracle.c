@@ -100,7 +100,8 @@ static bool mips_foreign(const struct sg_arch *abi, uint32_t nr)
 {
 	bool is_mips = abi->nr_base == 4000 || abi->nr_base == 5000 || abi->nr_base == 6000;
 
-	return is_mips && nr >= 4000 && nr < 7000 && (nr < abi->nr_base || nr >= abi->nr_base + 1000);
+	return is_mips && nr >= 4000 && nr < 7000 &&
+	       (nr < abi->nr_base || nr >= abi->nr_base + 1000);
 }
 
 /*
@@ -169,6 +170,8 @@ static int oracle_rule_lands_on(const struct oracle_meaning *m, const struct sg_
 		    family == SG_MUX_SOCKET ? abi->socketcall_nr : abi->ipc_nr, (uint32_t)call};
 	if (nr_here >= 0)
 		out[n++] = (struct o_target){nr_here, 0};
+	else if (n == 0 && m->libseccomp_keep_absent)
+		out[n++] = (struct o_target){sg_sys_pnr(sys), 0};
 	return n;
 }
 
@@ -221,6 +224,41 @@ static void rule_on_target(const struct oracle_meaning *m, const struct sg_arch 
 			r->cond[j] = r->cond[j - 1];
 			r->cond[j - 1] = tmp;
 		}
+}
+
+static bool chain_starts(const struct o_rule *a, const struct o_rule *b);
+static void rules_on(const struct oracle *o, const struct oracle_meaning *m,
+                     const struct sg_arch *abi, int32_t nr, struct o_kept *k);
+
+bool oracle_conflicts(const struct oracle *o, const struct oracle_meaning *m, uint32_t action,
+                      int nr, unsigned int cnt, const struct scmp_arg_cmp *cmp)
+{
+	static struct o_kept k;
+	struct oracle_call c = {.action = action, .nr = nr, .cnt = cnt};
+
+	if (cnt > 6)
+		return false;
+	memcpy(c.cmp, cmp, cnt * sizeof(cmp[0]));
+	for (int a = 0; a < o->nabi; a++) {
+		const struct sg_arch *abi = sg_arch_by_token(o->tokens[a]);
+		struct o_target t[2];
+		int nt = oracle_rule_lands_on(m, abi, &c, t);
+
+		for (int j = 0; j < nt; j++) {
+			struct o_rule r;
+
+			rule_on_target(m, abi, &c, &t[j], &r);
+			rules_on(o, m, abi, t[j].nr, &k);
+			if (k.uncond || r.ncond == 0)
+				continue; /* the first unconditional rule wins; no conflict either
+				             way */
+			for (int i = 0; i < k.n; i++)
+				if (k.r[i].action != r.action && chain_starts(&r, &k.r[i]))
+					return true; /* the same chain, or a prefix of a longer one
+					              */
+		}
+	}
+	return false;
 }
 
 static bool cond_same(const struct o_cond *a, const struct o_cond *b)

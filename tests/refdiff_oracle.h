@@ -58,6 +58,8 @@ struct oracle_meaning {
 	bool libseccomp_mips_foreign; /* other MIPS ABIs' numbers are ordinary numbers */
 	bool libseccomp_minus1_x32;   /* nr -1 in an x86_64 + x32 filter goes to x32 */
 	bool libseccomp_pnr_native;   /* a pseudo number stays pseudo on the native ABI */
+	bool libseccomp_keep_absent;  /* a rule on a syscall an ABI lacks stays, under its pseudo
+	                               * number (it can conflict, never match) */
 };
 
 /* a filter as seccomp_init(def) makes it: the native ABI, bad-arch action KILL */
@@ -68,6 +70,14 @@ void oracle_arch_remove(struct oracle *o, uint32_t token);
 void oracle_badarch(struct oracle *o, uint32_t action);
 void oracle_rule(struct oracle *o, uint32_t action, int nr, bool exact, unsigned int cnt,
                  const struct scmp_arg_cmp *cmp);
+
+/*
+ * Would this rule add conflict (-EEXIST) with the rules kept so far: on some ABI and number it
+ * lands on, a kept rule with the same comparisons, or one that the new rule is a prefix of,
+ * has another action (seccomp_rule_add(3))?
+ */
+bool oracle_conflicts(const struct oracle *o, const struct oracle_meaning *m, uint32_t action,
+                      int nr, unsigned int cnt, const struct scmp_arg_cmp *cmp);
 
 /* the verdict for one input */
 uint32_t oracle_eval(const struct oracle *o, const struct oracle_meaning *m,

@@ -3,8 +3,9 @@
  *
  * The table test is generated at run time from the same per-arch files the tables were
  * generated from (env SYSGATE_TABLES, default the copy in the repository,
- * $(top_srcdir)/tests/data/syscall-tables): every name of every ABI must resolve to the file's number and back. Without those files the
- * other tests still run and the program then exits 77 (skip) with a visible SKIP line.
+ * $(top_srcdir)/tests/data/syscall-tables): every name of every ABI must resolve to the file's
+ * number and back. Without those files the other tests still run and the program then exits
+ * 77 (skip) with a visible SKIP line.
  *
  * `test_arch_tables --answer` is a helper for test_resolver_debian.sh: it reads the query lines
  * that ref_resolver_dump prints and answers them with sysgate's public functions.

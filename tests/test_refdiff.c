@@ -151,6 +151,7 @@ enum diff_class {
 	RC_PNR_ALIAS,
 	RC_REF_HANG,
 	RC_REF_CRASH,
+	RC_SYSGATE_WRONG,
 	RC_OTHER,
 	V_OVERLAP,
 	V_MUX_A0_HI,
@@ -191,8 +192,8 @@ static const struct {
                        "a rule on a syscall an ABI lacks: libseccomp keeps it (conflicts give "
                        "-EEXIST), sysgate drops it"},
     [RC_RANGE_MERGE] = {"rc:tree-merge", LIBSECCOMP,
-                        "libseccomp decides conflicts (-EEXIST) on its hi/lo word tree: rules that "
-                        "compare a common argument conflict, or not, where the chains do not"},
+                        "libseccomp reports a conflict (-EEXIST) the rules do not have, or misses "
+                        "one they have (it decides on its hi/lo word tree)"},
     [RC_PNR_ALIAS] = {"rc:pnr-alias", DELIBERATE,
                       "rules naming one syscall by its pseudo and by its real number: "
                       "libseccomp sees a conflict (-EEXIST) that sysgate does not"},
@@ -200,6 +201,8 @@ static const struct {
                      "libseccomp loops forever in a rule add (range comparisons on shared "
                      "arguments; the child running it is killed)"},
     [RC_REF_CRASH] = {"rc:ref-crash", UNEXPLAINED, "libseccomp crashed"},
+    [RC_SYSGATE_WRONG] = {"rc:sysgate-wrong", UNEXPLAINED,
+                          "sysgate's -EEXIST disagrees with the independent evaluator"},
     [RC_OTHER] = {"rc:other", UNEXPLAINED, "unexplained return-code difference"},
     [V_OVERLAP] = {"verdict:overlap", DELIBERATE,
                    "several matching conditional rules with different actions: sysgate takes "
@@ -257,9 +260,10 @@ struct pair {
 	bool diverged; /* a return code differed: the contexts no longer hold one policy */
 	int nrs[64];   /* the syscall numbers the calls named */
 	int nnrs;
-	int ok[MAX_CALLS]; /* calls that succeeded on both sides */
-	long *counts;      /* per class */
-	long *printed;     /* per class: examples printed */
+	int ok[MAX_CALLS];      /* calls that succeeded on both sides */
+	const struct oracle *o; /* the independent evaluator, holding the calls so far */
+	long *counts;           /* per class */
+	long *printed;          /* per class: examples printed */
 	/* inputs to try besides the generated ones, and the class each one's difference got
 	 * (-1: no difference) */
 	const struct seccomp_data *extra;
@@ -294,81 +298,32 @@ static bool has_foreign_abi(const struct pair *p)
 	return false;
 }
 
-/* some ABI of the filter has no syscall of that name */
-static bool absent_somewhere(const struct pair *p, int nr)
-{
-	const char *name = nr_name(nr);
-	for (int i = 0; name && p->abis->tokens[i]; i++)
-		if (sg_arch_syscall_nr(sg_arch_by_token(p->abis->tokens[i]), name) < 0)
-			return true;
-	return false;
-}
-
 /*
- * Two numbers a script passed land on a common syscall of some ABI of the filter: the same
- * number, or names that resolve (directly, or through socketcall/ipc) to one number there,
- * e.g. __PNR_socketcall and socket on x86.
+ * A conflict (-EEXIST) one library saw and the other did not, arbitrated by the evaluator's
+ * reading of the rules kept so far: sysgate must agree with it; libseccomp's answer is a
+ * deliberate difference when libseccomp's meaning of which rules exist gives it, else wrong.
  */
-static bool same_target(const struct pair *p, int a, int b)
+static enum diff_class classify_conflict(const struct pair *p, const struct call *c,
+                                         bool sg_conflict, bool ref_conflict)
 {
-	const char *na = nr_name(a), *nb = nr_name(b);
+	static const struct {
+		enum diff_class cls;
+		struct oracle_meaning m;
+	} deliberate[] = {
+	    {RC_INERT_KEPT, {.libseccomp_keep_absent = true}},
+	    {RC_PNR_ALIAS, {.libseccomp_pnr_native = true}},
+	};
+	const struct oracle_meaning sysgate = {0};
 
-	if (a == b)
-		return true;
-	for (int i = 0; na && nb && p->abis->tokens[i]; i++) {
-		uint32_t t = p->abis->tokens[i];
-		int ta[2] = {seccomp_syscall_resolve_name_arch(t, na),
-		             seccomp_syscall_resolve_name_rewrite(t, na)};
-		int tb[2] = {seccomp_syscall_resolve_name_arch(t, nb),
-		             seccomp_syscall_resolve_name_rewrite(t, nb)};
-		for (int x = 0; x < 2; x++)
-			for (int y = 0; y < 2; y++)
-				if (ta[x] >= 0 && ta[x] == tb[y])
-					return true;
-	}
-	return false;
-}
-
-/* the arguments a rule compares where it lands: its own, and A0 where socketcall/ipc carry it */
-static unsigned int args_compared(const struct pair *p, const struct call *c)
-{
-	const char *name = nr_name(c->nr);
-	unsigned int mask = 0;
-
-	for (unsigned int i = 0; i < c->cnt; i++)
-		mask |= 1u << (c->cmp[i].arg & 31);
-	for (int i = 0; name && p->abis->tokens[i]; i++) {
-		uint32_t t = p->abis->tokens[i];
-		int mux = seccomp_syscall_resolve_name_rewrite(t, name);
-		if (mux >= 0 && mux != seccomp_syscall_resolve_name_arch(t, name))
-			mask |= 1u; /* the multiplexer's call number */
-	}
-	return mask;
-}
-
-/* the call compares an argument an earlier successful rule on the syscall compares too */
-static bool range_shared(const struct pair *p, const struct call *c)
-{
-	unsigned int mine = args_compared(p, c);
-
-	for (const struct call *e = p->s->c; e < c; e++)
-		if (p->ok[e - p->s->c] && same_target(p, e->nr, c->nr) &&
-		    (mine & args_compared(p, e)))
-			return true;
-	return false;
-}
-
-/* an earlier rule named the same syscall by its pseudo number and this one by its real
- * number, or the other way round */
-static bool pnr_alias(const struct pair *p, const struct call *c)
-{
-	const char *name = nr_name(c->nr);
-
-	for (const struct call *e = p->s->c; name && e < c; e++)
-		if (p->ok[e - p->s->c] && e->nr != c->nr && (is_pnr(e->nr) || is_pnr(c->nr)) &&
-		    nr_name(e->nr) && strcmp(nr_name(e->nr), name) == 0)
-			return true;
-	return false;
+	if (p->o->overflow)
+		return RC_OTHER;
+	if (oracle_conflicts(p->o, &sysgate, c->u, c->nr, c->cnt, c->cmp) != sg_conflict)
+		return RC_SYSGATE_WRONG;
+	for (size_t i = 0; i < sizeof(deliberate) / sizeof(deliberate[0]); i++)
+		if (oracle_conflicts(p->o, &deliberate[i].m, c->u, c->nr, c->cnt, c->cmp) ==
+		    ref_conflict)
+			return deliberate[i].cls;
+	return RC_RANGE_MERGE;
 }
 
 static enum diff_class classify_rc(const struct pair *p, const struct call *c, int sg_rc,
@@ -385,13 +340,9 @@ static enum diff_class classify_rc(const struct pair *p, const struct call *c, i
 		return RC_EXACT_PNR;
 	if (is_pnr(nr) && !nr_name(nr) && sg_rc == -EINVAL)
 		return RC_NAMELESS_NEG;
-	if (((sg_rc == 0 && ref_rc == -EEXIST) || (sg_rc == -EEXIST && ref_rc == 0)) &&
-	    range_shared(p, c))
-		return RC_RANGE_MERGE;
-	if (sg_rc == 0 && ref_rc == -EEXIST && absent_somewhere(p, nr))
-		return RC_INERT_KEPT;
-	if (sg_rc == 0 && ref_rc == -EEXIST && pnr_alias(p, c))
-		return RC_PNR_ALIAS;
+	if (c->kind != C_PRIO &&
+	    ((sg_rc == 0 && ref_rc == -EEXIST) || (sg_rc == -EEXIST && ref_rc == 0)))
+		return classify_conflict(p, c, sg_rc == -EEXIST, ref_rc == -EEXIST);
 	return RC_OTHER;
 }
 
@@ -866,6 +817,7 @@ static void run_policy(struct tu_rng *r, struct pair *p, struct stats *st)
 	logf_(&p->log, "  ctx = seccomp_init(0x%08x);\n  OPTIMIZE: sysgate %d, libseccomp %d\n",
 	      sc->def, sc->opt_sg, sc->opt_ref);
 	oracle_init(&o, sc->def);
+	p->o = &o;
 
 	for (int i = 0; i < sc->n && !p->diverged; i++) {
 		const struct call *c = &sc->c[i];
@@ -878,6 +830,16 @@ static void run_policy(struct tu_rng *r, struct pair *p, struct stats *st)
 		st->calls++;
 		call_format(what, sizeof(what), c);
 		logf_(&p->log, "  %s = %d;\n", what, rc);
+		/* every conflict sysgate reports, and every one it does not, is the evaluator's */
+		if ((c->kind == C_RULE || c->kind == C_RULE_EXACT) && (rc == 0 || rc == -EEXIST) &&
+		    !o.overflow &&
+		    oracle_conflicts(&o, &sysgate_meaning, c->u, c->nr, c->cnt, c->cmp) !=
+		        (rc == -EEXIST) &&
+		    note_diff(p, RC_SYSGATE_WRONG))
+			printf(
+			    "refdiff[%s]: sysgate returns %d, the evaluator says the opposite, in "
+			    "%s\npolicy so far:\n%s\n",
+			    p->abis->name, rc, what, p->log.buf);
 		if (i >= ref.ndone)
 			rc_compare(p, c, rc, 1, ref.hung ? RC_REF_HANG : RC_REF_CRASH);
 		else
