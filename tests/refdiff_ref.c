@@ -69,7 +69,7 @@ static void *ref_sym(const char *name, bool *ok)
 {
 	void *p = dlsym(reflib.handle, name);
 	if (!p) {
-		printf("refdiff: %s has no %s\n", reflib.path, name);
+		printf("SKIP: the reference %s has no %s\n", reflib.path, name);
 		*ok = false;
 	}
 	return p;
@@ -91,7 +91,7 @@ bool ref_open(void)
 		reflib.handle = dlopen(reflib.path, REF_DLFLAGS);
 	}
 	if (!reflib.handle) {
-		printf("refdiff: no reference libseccomp.so.2 (%s)\n", dlerror());
+		printf("SKIP: no reference libseccomp.so.2 (%s)\n", dlerror());
 		return false;
 	}
 	/* the function pointer casts go through void * as POSIX allows */
@@ -115,12 +115,14 @@ bool ref_open(void)
 		reflib.api_set((unsigned int)atoi(getenv("SYSGATE_TEST_API_LEVEL")));
 	/* make sure we are not comparing sysgate with itself */
 	if ((void *)reflib.init == (void *)seccomp_init) {
-		printf("refdiff: %s resolves to sysgate itself\n", reflib.path);
+		printf("SKIP: the reference %s resolves to sysgate itself\n", reflib.path);
 		return false;
 	}
 	const struct scmp_version *v = reflib.version();
 	snprintf(ref_version, sizeof(ref_version), "%u.%u.%u", v->major, v->minor, v->micro);
 	printf("refdiff: reference %s, libseccomp %s\n", reflib.path, ref_version);
+	if (v->major != 2)
+		printf("SKIP: the reference is libseccomp %s, not 2.x\n", ref_version);
 	return v->major == 2;
 }
 
