@@ -74,14 +74,7 @@ struct ref_lib {
 	const struct scmp_version *(*version)(void);
 	scmp_filter_ctx (*init)(uint32_t);
 	void (*release)(scmp_filter_ctx);
-	int (*arch_add)(scmp_filter_ctx, uint32_t);
-	int (*arch_remove)(scmp_filter_ctx, uint32_t);
-	int (*attr_set)(scmp_filter_ctx, enum scmp_filter_attr, uint32_t);
-	int (*rule_add_array)(scmp_filter_ctx, uint32_t, int, unsigned int,
-	                      const struct scmp_arg_cmp *);
-	int (*rule_add_exact_array)(scmp_filter_ctx, uint32_t, int, unsigned int,
-	                            const struct scmp_arg_cmp *);
-	int (*priority)(scmp_filter_ctx, int, uint8_t);
+	struct lib_api api; /* the calls a script makes */
 	int (*export_bpf)(const scmp_filter_ctx, int);
 	int (*resolve_name_arch)(uint32_t, const char *);
 	int (*resolve_name_rewrite)(uint32_t, const char *);

@@ -98,12 +98,12 @@ bool ref_open(void)
 	*(void **)&reflib.version = ref_sym("seccomp_version", &ok);
 	*(void **)&reflib.init = ref_sym("seccomp_init", &ok);
 	*(void **)&reflib.release = ref_sym("seccomp_release", &ok);
-	*(void **)&reflib.arch_add = ref_sym("seccomp_arch_add", &ok);
-	*(void **)&reflib.arch_remove = ref_sym("seccomp_arch_remove", &ok);
-	*(void **)&reflib.attr_set = ref_sym("seccomp_attr_set", &ok);
-	*(void **)&reflib.rule_add_array = ref_sym("seccomp_rule_add_array", &ok);
-	*(void **)&reflib.rule_add_exact_array = ref_sym("seccomp_rule_add_exact_array", &ok);
-	*(void **)&reflib.priority = ref_sym("seccomp_syscall_priority", &ok);
+	*(void **)&reflib.api.arch_add = ref_sym("seccomp_arch_add", &ok);
+	*(void **)&reflib.api.arch_remove = ref_sym("seccomp_arch_remove", &ok);
+	*(void **)&reflib.api.attr_set = ref_sym("seccomp_attr_set", &ok);
+	*(void **)&reflib.api.rule_add_array = ref_sym("seccomp_rule_add_array", &ok);
+	*(void **)&reflib.api.rule_add_exact_array = ref_sym("seccomp_rule_add_exact_array", &ok);
+	*(void **)&reflib.api.priority = ref_sym("seccomp_syscall_priority", &ok);
 	*(void **)&reflib.export_bpf = ref_sym("seccomp_export_bpf", &ok);
 	*(void **)&reflib.resolve_name_arch = ref_sym("seccomp_syscall_resolve_name_arch", &ok);
 	*(void **)&reflib.resolve_name_rewrite =
@@ -151,23 +151,16 @@ int call_run(const struct lib_api *api, scmp_filter_ctx ctx, const struct call *
  */
 static void ref_child(const struct script *s, int fd)
 {
-	struct lib_api api;
 	scmp_filter_ctx ctx = reflib.init(s->def);
 	int memfd = memfd_create("refdiff", 0), rc;
 	uint32_t len = 0;
 	struct sock_filter *prog = NULL;
 
-	api.arch_add = reflib.arch_add;
-	api.arch_remove = reflib.arch_remove;
-	api.attr_set = reflib.attr_set;
-	api.rule_add_array = reflib.rule_add_array;
-	api.rule_add_exact_array = reflib.rule_add_exact_array;
-	api.priority = reflib.priority;
 	if (!ctx || memfd < 0 ||
-	    reflib.attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, (uint32_t)s->opt_ref))
+	    reflib.api.attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, (uint32_t)s->opt_ref))
 		_exit(3);
 	for (int i = 0; i < s->n; i++) {
-		rc = call_run(&api, ctx, &s->c[i]);
+		rc = call_run(&reflib.api, ctx, &s->c[i]);
 		if (write(fd, &rc, sizeof(rc)) != sizeof(rc))
 			_exit(4);
 	}
