@@ -34,6 +34,72 @@ static bool load_word(const struct seccomp_data *d, uint32_t off, bool big_endia
 	return true;
 }
 
+bool sg_bpf_alu(uint16_t code, uint32_t a, uint32_t operand, uint32_t *out)
+{
+	/* 32-bit arithmetic, wrapping (BPF_ALU32 after conversion) */
+	switch (BPF_OP(code)) {
+	case BPF_ADD:
+		*out = a + operand;
+		return true;
+	case BPF_SUB:
+		*out = a - operand;
+		return true;
+	case BPF_MUL:
+		*out = a * operand;
+		return true;
+	case BPF_DIV:
+		/* DIV K by zero is refused by the checker; bpf_convert_filter() guards DIV X: a
+		 * zero divisor makes the program return 0 */
+		if (operand == 0)
+			return false;
+		*out = a / operand;
+		return true;
+	case BPF_AND:
+		*out = a & operand;
+		return true;
+	case BPF_OR:
+		*out = a | operand;
+		return true;
+	case BPF_XOR:
+		*out = a ^ operand;
+		return true;
+	/* constant shifts >= 32 are refused by the checker; a 32-bit eBPF shift by a register
+	 * uses the count modulo 32 (the interpreter masks with 31, the x86 and arm64 JITs use
+	 * the hardware's 5-bit count) */
+	case BPF_LSH:
+		if (BPF_SRC(code) == BPF_K && operand >= 32)
+			return false;
+		*out = a << (operand & 31);
+		return true;
+	case BPF_RSH:
+		if (BPF_SRC(code) == BPF_K && operand >= 32)
+			return false;
+		*out = a >> (operand & 31);
+		return true;
+	case BPF_NEG:
+		*out = 0u - a;
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool sg_bpf_cond(uint16_t code, uint32_t a, uint32_t operand)
+{
+	/* conditional jumps compare unsigned 32-bit values (the conversion moves negative
+	 * immediates through a zero-extended register to keep this) */
+	switch (BPF_OP(code)) {
+	case BPF_JEQ:
+		return a == operand;
+	case BPF_JGE:
+		return a >= operand;
+	case BPF_JGT:
+		return a > operand;
+	default: /* BPF_JSET */
+		return (a & operand) != 0;
+	}
+}
+
 uint32_t sg_bpf_run_trace(const struct sock_filter *prog, size_t len,
                           const struct seccomp_data *data, bool big_endian, size_t *executed,
                           sg_bpf_trace_fn trace, void *ctx)
@@ -87,79 +153,6 @@ uint32_t sg_bpf_run_trace(const struct sock_filter *prog, size_t len,
 				goto out;
 			mem[k] = x;
 			break;
-		/* ALU: 32-bit arithmetic, wrapping (BPF_ALU32 after conversion) */
-		case BPF_ALU | BPF_ADD | BPF_K:
-			a += k;
-			break;
-		case BPF_ALU | BPF_ADD | BPF_X:
-			a += x;
-			break;
-		case BPF_ALU | BPF_SUB | BPF_K:
-			a -= k;
-			break;
-		case BPF_ALU | BPF_SUB | BPF_X:
-			a -= x;
-			break;
-		case BPF_ALU | BPF_MUL | BPF_K:
-			a *= k;
-			break;
-		case BPF_ALU | BPF_MUL | BPF_X:
-			a *= x;
-			break;
-		case BPF_ALU | BPF_DIV | BPF_K:
-			if (k == 0)
-				goto out; /* refused by the checker */
-			a /= k;
-			break;
-		case BPF_ALU | BPF_DIV | BPF_X:
-			/* bpf_convert_filter() guards DIV X: a zero divisor makes the program
-			 * return 0 (SECCOMP_RET_KILL_THREAD) */
-			if (x == 0) {
-				ret = 0;
-				done = true;
-				break;
-			}
-			a /= x;
-			break;
-		case BPF_ALU | BPF_AND | BPF_K:
-			a &= k;
-			break;
-		case BPF_ALU | BPF_AND | BPF_X:
-			a &= x;
-			break;
-		case BPF_ALU | BPF_OR | BPF_K:
-			a |= k;
-			break;
-		case BPF_ALU | BPF_OR | BPF_X:
-			a |= x;
-			break;
-		case BPF_ALU | BPF_XOR | BPF_K:
-			a ^= k;
-			break;
-		case BPF_ALU | BPF_XOR | BPF_X:
-			a ^= x;
-			break;
-		case BPF_ALU | BPF_LSH | BPF_K:
-			if (k >= 32)
-				goto out;
-			a <<= k;
-			break;
-		case BPF_ALU | BPF_RSH | BPF_K:
-			if (k >= 32)
-				goto out;
-			a >>= k;
-			break;
-		/* a 32-bit eBPF shift by a register uses the count modulo 32 (the interpreter masks
-		 * with 31, the x86 and arm64 JITs use the hardware's 5-bit count) */
-		case BPF_ALU | BPF_LSH | BPF_X:
-			a <<= (x & 31);
-			break;
-		case BPF_ALU | BPF_RSH | BPF_X:
-			a >>= (x & 31);
-			break;
-		case BPF_ALU | BPF_NEG:
-			a = 0u - a;
-			break;
 		case BPF_MISC | BPF_TAX:
 			x = a;
 			break;
@@ -171,32 +164,6 @@ uint32_t sg_bpf_run_trace(const struct sock_filter *prog, size_t len,
 				goto out; /* refused by the checker */
 			next = pc + 1 + (size_t)k;
 			break;
-		/* conditional jumps compare unsigned 32-bit values (the conversion moves negative
-		 * immediates through a zero-extended register to keep this) */
-		case BPF_JMP | BPF_JEQ | BPF_K:
-			next = pc + 1 + (a == k ? in->jt : in->jf);
-			break;
-		case BPF_JMP | BPF_JEQ | BPF_X:
-			next = pc + 1 + (a == x ? in->jt : in->jf);
-			break;
-		case BPF_JMP | BPF_JGE | BPF_K:
-			next = pc + 1 + (a >= k ? in->jt : in->jf);
-			break;
-		case BPF_JMP | BPF_JGE | BPF_X:
-			next = pc + 1 + (a >= x ? in->jt : in->jf);
-			break;
-		case BPF_JMP | BPF_JGT | BPF_K:
-			next = pc + 1 + (a > k ? in->jt : in->jf);
-			break;
-		case BPF_JMP | BPF_JGT | BPF_X:
-			next = pc + 1 + (a > x ? in->jt : in->jf);
-			break;
-		case BPF_JMP | BPF_JSET | BPF_K:
-			next = pc + 1 + ((a & k) ? in->jt : in->jf);
-			break;
-		case BPF_JMP | BPF_JSET | BPF_X:
-			next = pc + 1 + ((a & x) ? in->jt : in->jf);
-			break;
 		case BPF_RET | BPF_K:
 			ret = k;
 			done = true;
@@ -206,6 +173,19 @@ uint32_t sg_bpf_run_trace(const struct sock_filter *prog, size_t len,
 			done = true;
 			break;
 		default:
+			if (sg_bpf_insn_is_cond_jump(in)) {
+				bool t = sg_bpf_cond(in->code, a, BPF_SRC(in->code) == BPF_X ? x : k);
+				next = pc + 1 + (t ? in->jt : in->jf);
+				break;
+			}
+			if (in->code < 0x100 && BPF_CLASS(in->code) == BPF_ALU &&
+			    BPF_OP(in->code) != BPF_MOD) {
+				if (!sg_bpf_alu(in->code, a, BPF_SRC(in->code) == BPF_X ? x : k, &a)) {
+					ret = 0; /* SECCOMP_RET_KILL_THREAD, see sg_bpf_alu() */
+					done = true;
+				}
+				break;
+			}
 			/* an opcode seccomp refuses: never reached for checked programs */
 			goto out;
 		}
@@ -268,20 +248,7 @@ bool sg_bpf_const_allow(const struct sock_filter *prog, size_t len, uint32_t arc
 		case BPF_JMP | BPF_JGE | BPF_K:
 		case BPF_JMP | BPF_JGT | BPF_K:
 		case BPF_JMP | BPF_JSET | BPF_K:
-			switch (BPF_OP(in->code)) {
-			case BPF_JEQ:
-				taken = reg == k;
-				break;
-			case BPF_JGE:
-				taken = reg >= k;
-				break;
-			case BPF_JGT:
-				taken = reg > k;
-				break;
-			default:
-				taken = (reg & k) != 0;
-				break;
-			}
+			taken = sg_bpf_cond(in->code, reg, k);
 			pc += taken ? in->jt : in->jf;
 			break;
 		case BPF_ALU | BPF_AND | BPF_K:

@@ -20,6 +20,15 @@ uint32_t sg_bpf_run(const struct sock_filter *prog, size_t len, const struct sec
                     bool big_endian, size_t *executed);
 
 /*
+ * The run-time semantics of one ALU instruction (code: BPF_ALU | op | src; operand: k, or x
+ * for BPF_X) and of one conditional jump's test, shared by the interpreter and the symbolic
+ * engine (bpf_sym.c): one kernel model. sg_bpf_alu() returns false where the kernel's program
+ * returns 0 (SECCOMP_RET_KILL_THREAD) instead: division by zero, a constant shift >= 32.
+ */
+bool sg_bpf_alu(uint16_t code, uint32_t a, uint32_t operand, uint32_t *out);
+bool sg_bpf_cond(uint16_t code, uint32_t a, uint32_t operand);
+
+/*
  * The kernel's constant-action cache check (seccomp_is_const_allow() in kernel/seccomp.c):
  * true when the program provably returns exactly SECCOMP_RET_ALLOW for (arch, nr) whatever
  * the other fields hold, following only the path taken and understanding only LD W ABS of nr

@@ -28,4 +28,4 @@ libseccomp_la_LDFLAGS = -version-number 2:6:1 -no-undefined
 
 noinst_LTLIBRARIES += libsysgate_tools.la
 libsysgate_tools_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
-libsysgate_tools_la_SOURCES = src/bpf_run.c src/bpf_format.c
+libsysgate_tools_la_SOURCES = src/bpf_run.c src/bpf_format.c src/bpf_sym.c src/bpf_sym.h

@@ -15,6 +15,7 @@
 #include <seccomp.h>
 
 #include "testcheck.h"
+#include "bpf_sym.h"
 
 #define NR_TEST 1000 /* unassigned on every ABI the tests use natively */
 
@@ -526,6 +527,12 @@ static void check_random_filter(struct tu_rng *r, scmp_filter_ctx ctx, int nsys,
 			    sg_bpf_const_allow(p->insns, p->len, f->arch[0].arch->audit, nr),
 			    "nr %d allowed unconditionally but not const-allow", nr);
 	}
+	/* translation validation: the program is proven equivalent to the reference lowering on
+	 * every input (every arch value, every number, every argument word), not just sampled */
+	uint32_t w[SG_SYM_WORDS];
+	int eq = sg_sym_equiv(p->insns, p->len, plain->insns, plain->len, 0, w);
+	ck_assert_msg(eq == 1, "not proven equivalent to the reference lowering (%d): arch %08x nr %u",
+	              eq, w[1], w[0]);
 	sg_program_free(plain);
 	sg_program_free(p);
 }

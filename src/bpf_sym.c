@@ -1,0 +1,837 @@
+/*
+ * bpf_sym.c - the symbolic engine behind scmp_bpf_decompile, scmp_bpf_diff and the suite's
+ * translation validation: exact path exploration of seccomp programs (see bpf_sym.h).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf.h"
+#include "bpf_sym.h"
+
+/* search nodes one word-level satisfiability question may visit before it gives up */
+#define SOLVE_BUDGET 200000
+/* the kernel's BPF_MEMWORDS */
+#define MEMWORDS 16
+
+/* ---- bit forms ---- */
+
+/* output bits that come from a real bit of the word (the rest of a shift is zeros) */
+static uint32_t form_valid_bits(int shift)
+{
+	if (shift >= 32 || shift <= -32)
+		return 0;
+	return shift >= 0 ? UINT32_MAX >> shift : UINT32_MAX << -shift;
+}
+
+static uint32_t form_eval(const struct sg_sym_form *f, uint32_t w)
+{
+	uint32_t v = f->shift >= 0 ? w >> f->shift : w << -f->shift;
+
+	return (v & f->mask) ^ f->xor;
+}
+
+bool sg_sym_atom_holds(const struct sg_sym_atom *at, uint32_t w)
+{
+	uint32_t v = form_eval(&at->f, w);
+
+	switch (at->kind) {
+	case SG_SYM_RANGE:
+		return v >= at->lo && v <= at->hi;
+	case SG_SYM_NE:
+		return v != at->lo;
+	case SG_SYM_ANY:
+		return (v & at->lo) != 0;
+	default:
+		return (v & at->lo) == 0;
+	}
+}
+
+struct sg_sym_atom sg_sym_word_atom(unsigned int word, enum sg_sym_kind kind, uint32_t lo,
+                                    uint32_t hi)
+{
+	return (struct sg_sym_atom){{(uint8_t)word, 0, UINT32_MAX, 0}, (uint8_t)kind, lo, hi};
+}
+
+/* ---- the word solver: a bit-serial automaton product, MSB first ---- */
+
+/* per-atom state bits */
+#define ST_LO   0x1 /* RANGE: the prefix equals lo's so far */
+#define ST_HI   0x2 /* RANGE: the prefix equals hi's so far */
+#define ST_EQ   0x1 /* NE: the prefix equals the excluded value's so far */
+#define ST_SEEN 0x1 /* ANY: one of the bits was set */
+
+struct solver {
+	const struct sg_sym_atom *const *atoms;
+	size_t n;
+	size_t budget;
+	bool out_of_budget;
+	bool no_memory;
+	/* memoised failures: (bit, state vector) keys in an open-addressing table */
+	unsigned char *keys; /* nslots * (1 + n) bytes; first byte 0 = empty, else bit + 1 */
+	size_t nslots, used;
+};
+
+/* feed output bit `pos` with value `b` to one atom; false when the atom fails */
+static bool feed(const struct sg_sym_atom *at, unsigned char *st, unsigned int pos, uint32_t b)
+{
+	uint32_t l, h;
+
+	switch (at->kind) {
+	case SG_SYM_RANGE:
+		if (*st & ST_LO) {
+			l = (at->lo >> pos) & 1;
+			if (b < l)
+				return false;
+			if (b > l)
+				*st &= (unsigned char)~ST_LO;
+		}
+		if (*st & ST_HI) {
+			h = (at->hi >> pos) & 1;
+			if (b > h)
+				return false;
+			if (b < h)
+				*st &= (unsigned char)~ST_HI;
+		}
+		return true;
+	case SG_SYM_NE:
+		if ((*st & ST_EQ) && b != ((at->lo >> pos) & 1))
+			*st &= (unsigned char)~ST_EQ;
+		return true;
+	case SG_SYM_ANY:
+		if (b && ((at->lo >> pos) & 1))
+			*st |= ST_SEEN;
+		return true;
+	default:
+		return !(b && ((at->lo >> pos) & 1));
+	}
+}
+
+/* feed the constant output bits from `from` down to `to` (inclusive, from >= to) */
+static bool feed_consts(const struct sg_sym_atom *at, unsigned char *st, int from, int to)
+{
+	for (int i = from; i >= to; i--)
+		if (!((at->f.mask >> i) & 1) && !feed(at, st, (unsigned int)i, (at->f.xor >> i) & 1))
+			return false;
+	return true;
+}
+
+static bool accepts(const struct sg_sym_atom *at, unsigned char st)
+{
+	if (at->kind == SG_SYM_NE)
+		return !(st & ST_EQ);
+	if (at->kind == SG_SYM_ANY)
+		return (st & ST_SEEN) != 0;
+	return true;
+}
+
+static size_t key_hash(const unsigned char *key, size_t n)
+{
+	size_t h = 1469598103934665603u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ key[i]) * 1099511628211u;
+	return h;
+}
+
+static bool memo_has(const struct solver *s, const unsigned char *key)
+{
+	size_t klen = 1 + s->n, i;
+
+	if (s->nslots == 0)
+		return false;
+	for (i = key_hash(key, klen) & (s->nslots - 1); s->keys[i * klen];
+	     i = (i + 1) & (s->nslots - 1))
+		if (memcmp(&s->keys[i * klen], key, klen) == 0)
+			return true;
+	return false;
+}
+
+static void memo_add(struct solver *s, const unsigned char *key)
+{
+	size_t klen = 1 + s->n, i;
+
+	if (2 * (s->used + 1) > s->nslots) {
+		size_t nslots = s->nslots ? 2 * s->nslots : 256;
+		unsigned char *keys = calloc(nslots, klen), *old = s->keys;
+
+		if (keys == NULL) {
+			s->no_memory = true;
+			return;
+		}
+		for (size_t j = 0; j < s->nslots; j++) {
+			const unsigned char *k = &old[j * klen];
+
+			if (!k[0])
+				continue;
+			for (i = key_hash(k, klen) & (nslots - 1); keys[i * klen];
+			     i = (i + 1) & (nslots - 1))
+				;
+			memcpy(&keys[i * klen], k, klen);
+		}
+		free(old);
+		s->keys = keys;
+		s->nslots = nslots;
+	}
+	for (i = key_hash(key, klen) & (s->nslots - 1); s->keys[i * klen];
+	     i = (i + 1) & (s->nslots - 1))
+		;
+	memcpy(&s->keys[i * klen], key, klen);
+	s->used++;
+}
+
+/*
+ * Decide bits bit..0 of the word given the atoms' states `st` after the bits above. The
+ * automata only remember "still equal to the bound" flags, so the number of distinct states
+ * per bit is small and failures are memoised on (bit, states).
+ */
+static bool search(struct solver *s, int bit, const unsigned char *st, uint32_t *value)
+{
+	unsigned char *next, *key;
+	bool found = false;
+
+	if (s->budget == 0) {
+		s->out_of_budget = true;
+		return false;
+	}
+	s->budget--;
+	if (bit < 0) {
+		for (size_t i = 0; i < s->n; i++) {
+			unsigned char t = st[i];
+			const struct sg_sym_atom *at = s->atoms[i];
+			int low = at->f.mask ? __builtin_ctz(at->f.mask) : 32;
+
+			/* the constant output bits below the lowest variable one */
+			if (!feed_consts(at, &t, low - 1, 0) || !accepts(at, t))
+				return false;
+		}
+		return true;
+	}
+	next = malloc(2 * s->n + 1);
+	if (next == NULL) {
+		s->no_memory = true;
+		return false;
+	}
+	key = next + s->n;
+	key[0] = (unsigned char)(bit + 1);
+	memcpy(key + 1, st, s->n);
+	if (memo_has(s, key)) {
+		free(next);
+		return false;
+	}
+	for (uint32_t b = 0; b <= 1 && !found; b++) {
+		bool ok = true;
+
+		memcpy(next, st, s->n);
+		for (size_t i = 0; i < s->n && ok; i++) {
+			const struct sg_sym_atom *at = s->atoms[i];
+			int pos = bit - at->f.shift, above;
+
+			if (pos < 0 || pos > 31 || !((at->f.mask >> pos) & 1))
+				continue;
+			/* constant output bits between this one and the next variable bit above */
+			above = (pos < 31 && (at->f.mask >> (pos + 1))) ? pos + 1 + __builtin_ctz(at->f.mask >> (pos + 1)) : 32;
+			ok = feed_consts(at, &next[i], above - 1, pos + 1) &&
+			     feed(at, &next[i], (unsigned int)pos, b ^ ((at->f.xor >> pos) & 1));
+		}
+		if (ok && search(s, bit - 1, next, value)) {
+			*value |= b << bit;
+			found = true;
+		}
+		if (s->out_of_budget || s->no_memory)
+			break;
+	}
+	if (!found && !s->out_of_budget && !s->no_memory)
+		memo_add(s, key);
+	free(next);
+	return found;
+}
+
+static int solve_list(const struct sg_sym_atom *const *atoms, size_t n, uint32_t *value)
+{
+	struct solver s = {atoms, n, SOLVE_BUDGET, false, false, NULL, 0, 0};
+	unsigned char *st = malloc(n ? n : 1);
+	uint32_t v = 0;
+	bool found;
+
+	if (st == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct sg_sym_atom *at = atoms[i];
+		int top = at->f.mask ? 31 - __builtin_clz(at->f.mask) : -1;
+
+		st[i] = at->kind == SG_SYM_RANGE ? ST_LO | ST_HI : at->kind == SG_SYM_NE ? ST_EQ : 0;
+		/* the constant output bits above the highest variable one come first */
+		if (!feed_consts(at, &st[i], 31, top + 1)) {
+			free(st);
+			return 0;
+		}
+	}
+	found = search(&s, 31, st, &v);
+	free(st);
+	free(s.keys);
+	if (s.no_memory)
+		return -ENOMEM;
+	if (s.out_of_budget)
+		return -EAGAIN;
+	if (found)
+		*value = v;
+	return found ? 1 : 0;
+}
+
+int sg_sym_solve_word(const struct sg_sym_atom *atoms, size_t natoms, unsigned int word,
+                      uint32_t *value)
+{
+	const struct sg_sym_atom **list = malloc((natoms ? natoms : 1) * sizeof(*list));
+	size_t n = 0;
+	int rc;
+
+	if (list == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < natoms; i++)
+		if (atoms[i].f.word == word)
+			list[n++] = &atoms[i];
+	rc = solve_list(list, n, value);
+	free(list);
+	return rc;
+}
+
+void sg_sym_words_to_data(const uint32_t w[SG_SYM_WORDS], bool big_endian,
+                          struct seccomp_data *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->nr = (int)w[SG_OFF_NR / 4];
+	out->arch = w[SG_OFF_ARCH / 4];
+	/* the first word of a 64-bit field is its high half on big-endian ABIs */
+	for (unsigned int i = 0; i < 7; i++) {
+		uint32_t first = w[2 + 2 * i], second = w[3 + 2 * i];
+		uint64_t v = big_endian ? (uint64_t)first << 32 | second
+		                        : (uint64_t)second << 32 | first;
+
+		if (i == 0)
+			out->instruction_pointer = v;
+		else
+			out->args[i - 1] = v;
+	}
+}
+
+/* ---- the explorer ---- */
+
+enum { V_CONST, V_FORM, V_OPAQUE };
+
+/* what a register or scratch cell holds */
+struct sval {
+	uint8_t kind;
+	uint32_t k; /* V_CONST */
+	struct sg_sym_form f;
+};
+
+struct regs {
+	struct sval a, x, mem[MEMWORDS];
+};
+
+struct explorer {
+	const struct sock_filter *const *progs;
+	const size_t *lens;
+	size_t nprog;
+	size_t max_paths;
+	sg_sym_leaf_fn fn;
+	void *ctx;
+	struct sg_sym_stats *stats;
+
+	struct sg_sym_atom *atoms; /* the path's conjunction, a stack */
+	size_t natoms, cap;
+	const struct sg_sym_atom **scratch; /* the current word's atoms for the solver */
+	unsigned int inexact; /* inexact decisions on the current path */
+	struct sg_sym_path path;
+	int err;
+};
+
+static struct sval form_of_word(unsigned int word)
+{
+	return (struct sval){V_FORM, 0, {(uint8_t)word, 0, UINT32_MAX, 0}};
+}
+
+static struct sval constant(uint32_t k)
+{
+	return (struct sval){V_CONST, k, {0, 0, 0, 0}};
+}
+
+static struct sval opaque(void)
+{
+	return (struct sval){V_OPAQUE, 0, {0, 0, 0, 0}};
+}
+
+/* a form with no variable bits left is a constant */
+static struct sval normalise(struct sval v)
+{
+	if (v.kind == V_FORM) {
+		v.f.mask &= form_valid_bits(v.f.shift);
+		if (v.f.mask == 0)
+			return constant(v.f.xor);
+	}
+	return v;
+}
+
+/* a shift of the form's output: s > 0 right, s < 0 left */
+static struct sval form_shift(struct sval v, int s)
+{
+	int ns = v.f.shift + s;
+
+	if (ns >= 32 || ns <= -32)
+		return constant(s > 0 ? v.f.xor >> s : v.f.xor << -s);
+	if (s > 0) {
+		v.f.mask >>= s;
+		v.f.xor >>= s;
+	} else {
+		v.f.mask <<= -s;
+		v.f.xor <<= -s;
+	}
+	v.f.shift = (int8_t)ns;
+	return normalise(v);
+}
+
+static bool power_of_two(uint32_t k, int *log)
+{
+	if (k == 0 || (k & (k - 1)))
+		return false;
+	*log = __builtin_ctz(k);
+	return true;
+}
+
+/* A op operand, where at least one side is a form; bitwise ops keep the form */
+static struct sval alu_form(uint16_t code, struct sval a, struct sval b)
+{
+	uint16_t op = BPF_OP(code);
+	int log;
+
+	if (op == BPF_NEG)
+		return opaque();
+	/* commutative ops with the constant on the left: swap */
+	if (a.kind == V_CONST && b.kind == V_FORM &&
+	    (op == BPF_AND || op == BPF_OR || op == BPF_XOR || op == BPF_ADD || op == BPF_MUL)) {
+		struct sval t = a;
+		a = b;
+		b = t;
+	}
+	if (a.kind != V_FORM || b.kind != V_CONST)
+		return opaque();
+	switch (op) {
+	case BPF_AND:
+		a.f.mask &= b.k;
+		a.f.xor &= b.k;
+		return normalise(a);
+	case BPF_OR:
+		a.f.mask &= ~b.k;
+		a.f.xor |= b.k;
+		return normalise(a);
+	case BPF_XOR:
+		a.f.xor ^= b.k;
+		return a;
+	case BPF_RSH:
+		return form_shift(a, (int)(b.k & 31));
+	case BPF_LSH:
+		return form_shift(a, -(int)(b.k & 31));
+	case BPF_ADD:
+	case BPF_SUB:
+		return b.k == 0 ? a : opaque();
+	case BPF_MUL:
+		return power_of_two(b.k, &log) ? form_shift(a, -log) : opaque();
+	case BPF_DIV:
+		/* only a plain (xor-free) form divides like a shift */
+		return power_of_two(b.k, &log) && a.f.xor == 0 ? form_shift(a, log) : opaque();
+	default:
+		return opaque();
+	}
+}
+
+static int explore_from(struct explorer *e, size_t p, size_t pc, struct regs *r);
+static int finish(struct explorer *e, size_t p, size_t pc, struct sval ret);
+
+static int push_atom(struct explorer *e, const struct sg_sym_atom *at)
+{
+	if (e->natoms == e->cap) {
+		size_t cap = e->cap ? 2 * e->cap : 64;
+		struct sg_sym_atom *atoms = realloc(e->atoms, cap * sizeof(*atoms));
+		const struct sg_sym_atom **scratch = realloc(e->scratch, cap * sizeof(*scratch));
+
+		if (atoms)
+			e->atoms = atoms;
+		if (scratch)
+			e->scratch = scratch;
+		if (!atoms || !scratch)
+			return -ENOMEM;
+		e->cap = cap;
+	}
+	e->atoms[e->natoms++] = *at;
+	return 0;
+}
+
+/*
+ * Add the atom to the path: 1 feasible (witness updated), 0 infeasible (atom not added),
+ * 2 undecided (added, path becomes inexact), < 0 error.
+ */
+static int assume(struct explorer *e, const struct sg_sym_atom *at)
+{
+	unsigned int w = at->f.word;
+	size_t n = 0;
+	uint32_t v = 0;
+	int rc;
+
+	if (sg_sym_atom_holds(at, e->path.witness[w]))
+		return push_atom(e, at) < 0 ? -ENOMEM : 1;
+	rc = push_atom(e, at);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < e->natoms; i++)
+		if (e->atoms[i].f.word == w)
+			e->scratch[n++] = &e->atoms[i];
+	e->stats->solves++;
+	rc = solve_list(e->scratch, n, &v);
+	if (rc == 1) {
+		e->path.witness[w] = v;
+		return 1;
+	}
+	if (rc == 0) {
+		e->natoms--;
+		return 0;
+	}
+	if (rc == -EAGAIN)
+		return 2;
+	e->natoms--;
+	return rc;
+}
+
+/*
+ * Explore one side of a decision: the atom (NULL: always feasible, nothing to add), then the
+ * program from pc, or (ret0) the program returning 0 at pc.
+ */
+static int branch(struct explorer *e, const struct sg_sym_atom *at, bool undecided, bool ret0,
+                  size_t p, size_t pc, const struct regs *r)
+{
+	uint32_t saved[SG_SYM_WORDS];
+	size_t natoms = e->natoms;
+	struct regs copy = *r;
+	int rc = 1;
+
+	memcpy(saved, e->path.witness, sizeof(saved));
+	if (at) {
+		rc = assume(e, at);
+		if (rc <= 0)
+			return rc;
+	}
+	if (rc == 2)
+		undecided = true;
+	e->inexact += undecided;
+	rc = ret0 ? finish(e, p, pc, constant(0)) : explore_from(e, p, pc, &copy);
+	e->inexact -= undecided;
+	e->natoms = natoms;
+	memcpy(e->path.witness, saved, sizeof(saved));
+	return rc;
+}
+
+/* the atoms of "form op k" being true (pos) and false (neg); a side that is impossible
+ * outright gets kind 0xff */
+static void cond_atoms(uint16_t op, const struct sg_sym_form *f, uint32_t k,
+                       struct sg_sym_atom *pos, struct sg_sym_atom *neg)
+{
+	pos->f = neg->f = *f;
+	switch (op) {
+	case BPF_JEQ:
+		*pos = (struct sg_sym_atom){*f, SG_SYM_RANGE, k, k};
+		*neg = (struct sg_sym_atom){*f, SG_SYM_NE, k, 0};
+		break;
+	case BPF_JGE:
+		*pos = (struct sg_sym_atom){*f, SG_SYM_RANGE, k, UINT32_MAX};
+		*neg = (struct sg_sym_atom){*f, k ? SG_SYM_RANGE : 0xff, 0, k - 1};
+		break;
+	case BPF_JGT:
+		*pos = (struct sg_sym_atom){*f, k != UINT32_MAX ? SG_SYM_RANGE : 0xff, k + 1,
+		                            UINT32_MAX};
+		*neg = (struct sg_sym_atom){*f, SG_SYM_RANGE, 0, k};
+		break;
+	default: /* JSET */
+		*pos = (struct sg_sym_atom){*f, k ? SG_SYM_ANY : 0xff, k, 0};
+		*neg = (struct sg_sym_atom){*f, SG_SYM_NONE, k, 0};
+		break;
+	}
+}
+
+/* "k op form" (constant on the left): the same question about the form */
+static void cond_atoms_flipped(uint16_t op, const struct sg_sym_form *f, uint32_t k,
+                               struct sg_sym_atom *pos, struct sg_sym_atom *neg)
+{
+	switch (op) {
+	case BPF_JGE: /* k >= v  <=>  !(v > k) */
+		cond_atoms(BPF_JGT, f, k, neg, pos);
+		break;
+	case BPF_JGT: /* k > v  <=>  !(v >= k) */
+		cond_atoms(BPF_JGE, f, k, neg, pos);
+		break;
+	default: /* JEQ and JSET are symmetric */
+		cond_atoms(op, f, k, pos, neg);
+		break;
+	}
+}
+
+static int decide(struct explorer *e, size_t p, size_t pc, const struct regs *r)
+{
+	const struct sock_filter *in = &e->progs[p][pc];
+	struct sval b = BPF_SRC(in->code) == BPF_X ? r->x : constant(in->k);
+	size_t t = pc + 1 + in->jt, f = pc + 1 + in->jf;
+	struct sg_sym_atom pos, neg;
+	int rc;
+
+	if (r->a.kind == V_CONST && b.kind == V_CONST)
+		return branch(e, NULL, false, false, p, sg_bpf_cond(in->code, r->a.k, b.k) ? t : f, r);
+	if (t == f)
+		return branch(e, NULL, false, false, p, t, r);
+	if (r->a.kind == V_FORM && b.kind == V_CONST)
+		cond_atoms(BPF_OP(in->code), &r->a.f, b.k, &pos, &neg);
+	else if (r->a.kind == V_CONST && b.kind == V_FORM)
+		cond_atoms_flipped(BPF_OP(in->code), &b.f, r->a.k, &pos, &neg);
+	else {
+		/* data against data, or opaque arithmetic: both sides, not exactly */
+		rc = branch(e, NULL, true, false, p, t, r);
+		return rc ? rc : branch(e, NULL, true, false, p, f, r);
+	}
+	rc = pos.kind == 0xff ? 0 : branch(e, &pos, false, false, p, t, r);
+	if (rc)
+		return rc;
+	return neg.kind == 0xff ? 0 : branch(e, &neg, false, false, p, f, r);
+}
+
+static int leaf(struct explorer *e)
+{
+	struct sg_sym_stats *st = e->stats;
+
+	if (e->max_paths && st->paths >= e->max_paths) {
+		st->truncated = true;
+		st->exact = false;
+		return 0;
+	}
+	st->paths++;
+	e->path.atoms = e->atoms;
+	e->path.natoms = e->natoms;
+	e->path.exact = e->inexact == 0;
+	if (!e->path.exact)
+		st->exact = false;
+	return e->fn ? e->fn(e->ctx, &e->path) : 0;
+}
+
+/* registers and scratch cells start at 0 */
+static void regs_init(struct regs *r)
+{
+	r->a = r->x = constant(0);
+	for (size_t i = 0; i < MEMWORDS; i++)
+		r->mem[i] = constant(0);
+}
+
+static int finish(struct explorer *e, size_t p, size_t pc, struct sval ret)
+{
+	struct regs fresh;
+	int rc;
+
+	e->path.ret_pc[p] = pc;
+	e->path.action_known[p] = ret.kind == V_CONST;
+	e->path.action[p] = ret.kind == V_CONST ? ret.k : 0;
+	if (ret.kind != V_CONST)
+		e->inexact++;
+	if (p + 1 < e->nprog) {
+		regs_init(&fresh);
+		rc = explore_from(e, p + 1, 0, &fresh);
+	} else {
+		rc = leaf(e);
+	}
+	e->inexact -= ret.kind != V_CONST;
+	return rc;
+}
+
+static int explore_from(struct explorer *e, size_t p, size_t pc, struct regs *r)
+{
+	const struct sock_filter *prog = e->progs[p];
+	size_t len = e->lens[p];
+
+	if (e->stats->truncated)
+		return 0;
+	while (pc < len) {
+		const struct sock_filter *in = &prog[pc];
+		uint32_t k = in->k, v;
+		struct sval b;
+
+		switch (in->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			r->a = form_of_word(k / 4);
+			break;
+		case BPF_LD | BPF_W | BPF_LEN:
+			r->a = constant(sizeof(struct seccomp_data));
+			break;
+		case BPF_LDX | BPF_W | BPF_LEN:
+			r->x = constant(sizeof(struct seccomp_data));
+			break;
+		case BPF_LD | BPF_IMM:
+			r->a = constant(k);
+			break;
+		case BPF_LDX | BPF_IMM:
+			r->x = constant(k);
+			break;
+		case BPF_LD | BPF_MEM:
+			r->a = r->mem[k];
+			break;
+		case BPF_LDX | BPF_MEM:
+			r->x = r->mem[k];
+			break;
+		case BPF_ST:
+			r->mem[k] = r->a;
+			break;
+		case BPF_STX:
+			r->mem[k] = r->x;
+			break;
+		case BPF_MISC | BPF_TAX:
+			r->x = r->a;
+			break;
+		case BPF_MISC | BPF_TXA:
+			r->a = r->x;
+			break;
+		case BPF_JMP | BPF_JA:
+			pc += k;
+			break;
+		case BPF_RET | BPF_K:
+			return finish(e, p, pc, constant(k));
+		case BPF_RET | BPF_A:
+			return finish(e, p, pc, r->a);
+		default:
+			if (sg_bpf_insn_is_cond_jump(in))
+				return decide(e, p, pc, r);
+			/* ALU (the checker let nothing else through) */
+			b = BPF_SRC(in->code) == BPF_X ? r->x : constant(k);
+			if (BPF_OP(in->code) == BPF_DIV && b.kind != V_CONST) {
+				/* a zero divisor returns 0: split on X == 0 */
+				struct sg_sym_atom pos, neg;
+				int rc;
+
+				if (b.kind == V_OPAQUE) {
+					r->a = opaque();
+					e->inexact++;
+					rc = explore_from(e, p, pc + 1, r);
+					e->inexact--;
+					return rc;
+				}
+				cond_atoms(BPF_JEQ, &b.f, 0, &pos, &neg);
+				rc = branch(e, &pos, false, true, p, pc, r);
+				if (rc)
+					return rc;
+				r->a = opaque();
+				return branch(e, &neg, true, false, p, pc + 1, r);
+			}
+			if (r->a.kind == V_CONST && b.kind == V_CONST) {
+				if (!sg_bpf_alu(in->code, r->a.k, b.k, &v))
+					return finish(e, p, pc, constant(0));
+				r->a = constant(v);
+			} else if (BPF_OP(in->code) == BPF_NEG) {
+				r->a = opaque();
+			} else if (BPF_OP(in->code) == BPF_DIV && b.kind == V_CONST && b.k == 0) {
+				return finish(e, p, pc, constant(0));
+			} else {
+				r->a = alu_form(in->code, r->a, b);
+			}
+			break;
+		}
+		pc++;
+	}
+	/* impossible for checked programs: the last instruction is RET */
+	return finish(e, p, len - 1, constant(SECCOMP_RET_KILL_THREAD));
+}
+
+int sg_sym_explore(const struct sock_filter *const progs[], const size_t lens[], size_t nprog,
+                   const struct sg_sym_atom *pre, size_t npre, size_t max_paths,
+                   sg_sym_leaf_fn fn, void *ctx, struct sg_sym_stats *stats)
+{
+	struct sg_sym_stats local;
+	struct explorer e;
+	struct regs r;
+	int rc = 0;
+
+	if (stats == NULL)
+		stats = &local;
+	memset(stats, 0, sizeof(*stats));
+	stats->exact = true;
+	if (nprog == 0 || nprog > SG_SYM_MAXPROG)
+		return -EINVAL;
+	for (size_t i = 0; i < nprog; i++)
+		if (sg_bpf_check(progs[i], lens[i]) != 0)
+			return -EINVAL;
+	memset(&e, 0, sizeof(e));
+	e.progs = progs;
+	e.lens = lens;
+	e.nprog = nprog;
+	e.max_paths = max_paths;
+	e.fn = fn;
+	e.ctx = ctx;
+	e.stats = stats;
+	e.path.nprog = nprog;
+	for (size_t i = 0; i < npre && rc >= 0; i++) {
+		rc = assume(&e, &pre[i]);
+		if (rc == 0)
+			goto out; /* no input satisfies the preconditions */
+		if (rc == 2)
+			e.inexact++;
+	}
+	if (rc < 0)
+		goto out;
+	regs_init(&r);
+	rc = explore_from(&e, 0, 0, &r);
+out:
+	free(e.atoms);
+	free(e.scratch);
+	return rc;
+}
+
+/* ---- equivalence ---- */
+
+struct equiv {
+	uint32_t witness[SG_SYM_WORDS];
+	bool undecided;
+};
+
+static int equiv_leaf(void *ctx, const struct sg_sym_path *p)
+{
+	struct equiv *q = ctx;
+
+	if (p->action_known[0] && p->action_known[1] && p->action[0] == p->action[1])
+		return 0;
+	if (!p->exact) {
+		q->undecided = true;
+		return 0;
+	}
+	memcpy(q->witness, p->witness, sizeof(q->witness));
+	return 1;
+}
+
+int sg_sym_equiv(const struct sock_filter *a, size_t alen, const struct sock_filter *b,
+                 size_t blen, size_t max_paths, uint32_t witness[SG_SYM_WORDS])
+{
+	const struct sock_filter *progs[2] = {a, b};
+	const size_t lens[2] = {alen, blen};
+	struct equiv q;
+	struct sg_sym_stats st;
+	struct seccomp_data d;
+	int rc;
+
+	memset(&q, 0, sizeof(q));
+	rc = sg_sym_explore(progs, lens, 2, NULL, 0, max_paths, equiv_leaf, &q, &st);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return q.undecided || !st.exact ? -EAGAIN : 1;
+	/* an exact path takes the witness through both programs; replay it in the interpreter
+	 * anyway, so that a difference is only ever claimed with concrete evidence */
+	sg_sym_words_to_data(q.witness, false, &d);
+	if (sg_bpf_run(a, alen, &d, false, NULL) == sg_bpf_run(b, blen, &d, false, NULL))
+		return -EAGAIN;
+	if (witness)
+		memcpy(witness, q.witness, sizeof(q.witness));
+	return 0;
+}
