@@ -82,3 +82,71 @@ fail:
 	free(buf);
 	return -1;
 }
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+uint32_t *bt_abi_numbers(const char *tool, const struct sg_arch *arch, size_t *n)
+{
+	size_t cap = 0, count = 0;
+	uint32_t *nrs = NULL;
+	const char *name;
+
+	for (size_t i = 0; (name = sg_syscall_name_at(i)) != NULL; i++) {
+		int nr = sg_arch_syscall_nr(arch, name);
+
+		if (nr < 0)
+			continue;
+		if (count == cap) {
+			uint32_t *bigger;
+
+			cap = cap ? 2 * cap : 512;
+			bigger = realloc(nrs, cap * sizeof(*nrs));
+			if (bigger == NULL) {
+				fprintf(stderr, "%s: out of memory\n", tool);
+				free(nrs);
+				return NULL;
+			}
+			nrs = bigger;
+		}
+		nrs[count++] = (uint32_t)nr;
+	}
+	if (nrs == NULL && (nrs = malloc(sizeof(*nrs))) == NULL) {
+		fprintf(stderr, "%s: out of memory\n", tool);
+		return NULL;
+	}
+	qsort(nrs, count, sizeof(*nrs), cmp_u32);
+	*n = 0;
+	for (size_t i = 0; i < count; i++)
+		if (*n == 0 || nrs[*n - 1] != nrs[i])
+			nrs[(*n)++] = nrs[i];
+	return nrs;
+}
+
+const struct sg_arch *bt_abi_by_audit(uint32_t audit)
+{
+	for (size_t i = 0; i < sg_arch_count; i++)
+		if (sg_arches[i]->audit == audit)
+			return sg_arches[i];
+	return NULL;
+}
+
+const struct sg_arch *bt_abi_of(uint32_t audit, uint32_t nr)
+{
+	const struct sg_arch *best = NULL;
+
+	/* the ABI with the largest number base at or below nr (x32's 0x40000000) */
+	for (size_t i = 0; i < sg_arch_count; i++) {
+		const struct sg_arch *a = sg_arches[i];
+
+		if (a->audit != audit || a->nr_base > nr)
+			continue;
+		if (best == NULL || a->nr_base > best->nr_base)
+			best = a;
+	}
+	return best ? best : bt_abi_by_audit(audit);
+}

@@ -9,3 +9,8 @@ tools_scmp_bpf_sim_SOURCES = tools/scmp_bpf_sim.c tools/bpftools.c tools/bpftool
 tools_scmp_bpf_sim_LDADD = libsysgate_tools.la libsysgate.la
 
 dist_man_MANS += doc/man/scmp_bpf_disasm.1 doc/man/scmp_bpf_sim.1
+
+# scmp_bpf_diff and scmp_bpf_decompile: front ends over the symbolic engine (src/bpf_sym.c)
+bin_PROGRAMS += tools/scmp_bpf_diff
+tools_scmp_bpf_diff_SOURCES = tools/scmp_bpf_diff.c tools/bpftools.c tools/bpftools.h
+tools_scmp_bpf_diff_LDADD = libsysgate.la
