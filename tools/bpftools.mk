@@ -14,3 +14,7 @@ dist_man_MANS += doc/man/scmp_bpf_disasm.1 doc/man/scmp_bpf_sim.1
 bin_PROGRAMS += tools/scmp_bpf_diff
 tools_scmp_bpf_diff_SOURCES = tools/scmp_bpf_diff.c tools/bpftools.c tools/bpftools.h
 tools_scmp_bpf_diff_LDADD = libsysgate.la
+bin_PROGRAMS += tools/scmp_bpf_decompile
+tools_scmp_bpf_decompile_SOURCES = tools/scmp_bpf_decompile.c tools/decompile.c \
+	tools/decompile.h tools/dump.c tools/dump.h tools/bpftools.c tools/bpftools.h
+tools_scmp_bpf_decompile_LDADD = libsysgate.la

@@ -1,0 +1,599 @@
+/*
+ * decompile.c - the model behind scmp_bpf_decompile (see decompile.h).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf.h"
+#include "bpftools.h"
+#include "decompile.h"
+
+#define W_NR   (SG_OFF_NR / 4)
+#define W_ARCH (SG_OFF_ARCH / 4)
+
+/* more rules than this for one cell is not a useful rendering */
+#define MAX_RULES 256
+
+unsigned int dc_hi_word(unsigned int arg, bool big_endian)
+{
+	return sg_arg_hi_off(arg, big_endian) / 4;
+}
+
+unsigned int dc_lo_word(unsigned int arg, bool big_endian)
+{
+	return sg_arg_lo_off(arg, big_endian) / 4;
+}
+
+bool dc_word_free(const struct dc_cell *c, unsigned int word)
+{
+	for (size_t i = 0; i < c->natoms; i++)
+		if (c->atoms[i].f.word == word)
+			return false;
+	return true;
+}
+
+static bool word_holds(const struct dc_cell *c, unsigned int word, uint32_t v)
+{
+	for (size_t i = 0; i < c->natoms; i++)
+		if (c->atoms[i].f.word == word && !sg_sym_atom_holds(&c->atoms[i], v))
+			return false;
+	return true;
+}
+
+/* only nr and arch are constrained */
+static bool unconditional(const struct dc_cell *c)
+{
+	for (size_t i = 0; i < c->natoms; i++)
+		if (c->atoms[i].f.word != W_NR && c->atoms[i].f.word != W_ARCH)
+			return false;
+	return c->action_known;
+}
+
+static int collect(void *ctx, const struct sg_sym_path *p)
+{
+	struct dc_program *d = ctx;
+	struct dc_cell *cells, *c;
+
+	if ((d->ncells & (d->ncells - 1)) == 0) {
+		cells = realloc(d->cells, (d->ncells ? 2 * d->ncells : 16) * sizeof(*cells));
+		if (cells == NULL)
+			return -ENOMEM;
+		d->cells = cells;
+	}
+	c = &d->cells[d->ncells];
+	c->atoms = malloc((p->natoms ? p->natoms : 1) * sizeof(*c->atoms));
+	if (c->atoms == NULL)
+		return -ENOMEM;
+	memcpy(c->atoms, p->atoms, p->natoms * sizeof(*c->atoms));
+	c->natoms = p->natoms;
+	c->action = p->action[0];
+	c->action_known = p->action_known[0];
+	c->exact = p->exact;
+	d->ncells++;
+	return 0;
+}
+
+/* is the cell's arch condition satisfiable by a value no ABI uses? */
+static int foreign_arch(const struct dc_cell *c, bool *yes)
+{
+	struct sg_sym_atom *atoms = malloc((c->natoms + sg_arch_count) * sizeof(*atoms));
+	size_t n = 0;
+	uint32_t v;
+	int rc;
+
+	if (atoms == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->natoms; i++)
+		if (c->atoms[i].f.word == W_ARCH)
+			atoms[n++] = c->atoms[i];
+	for (size_t i = 0; i < sg_arch_count; i++)
+		atoms[n++] = sg_sym_word_atom(W_ARCH, SG_SYM_NE, sg_arches[i]->audit, 0);
+	rc = sg_sym_solve_word(atoms, n, W_ARCH, &v);
+	free(atoms);
+	*yes = rc != 0; /* undecided counts as reachable */
+	return rc < 0 && rc != -EAGAIN ? rc : 0;
+}
+
+/* the cells (arch, nr) reaches, into idx (room for every cell) */
+static size_t cells_of(const struct dc_program *d, uint32_t audit, uint32_t nr, size_t *idx)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->ncells; i++)
+		if (word_holds(&d->cells[i], W_ARCH, audit) && word_holds(&d->cells[i], W_NR, nr))
+			idx[n++] = i;
+	return n;
+}
+
+static bool same_cells(const size_t *a, size_t na, const size_t *b, size_t nb)
+{
+	return na == nb && memcmp(a, b, na * sizeof(*a)) == 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* ranges of unnamed numbers of the ABI's segment [seg_lo, seg_hi] that are not default */
+static int other_numbers(struct dc_program *d, struct dc_abi *abi, const uint32_t *named,
+                         size_t nnamed, uint32_t seg_lo, uint32_t seg_hi, size_t *idx)
+{
+	uint32_t *bounds = malloc((2 * d->ncells * 4 + 2) * sizeof(*bounds));
+	size_t nb = 0, k = 0;
+
+	if (bounds == NULL)
+		return -ENOMEM;
+	bounds[nb++] = seg_lo;
+	for (size_t i = 0; i < d->ncells; i++) {
+		const struct dc_cell *c = &d->cells[i];
+
+		if (!word_holds(c, W_ARCH, abi->arch->audit))
+			continue;
+		for (size_t j = 0; j < c->natoms; j++) {
+			const struct sg_sym_atom *at = &c->atoms[j];
+
+			if (at->f.word != W_NR)
+				continue;
+			if (!sg_sym_form_is_plain(&at->f) || at->kind > SG_SYM_NE) {
+				abi->nr_masked = true;
+				free(bounds);
+				return 0;
+			}
+			bounds[nb++] = at->lo;
+			if (at->kind == SG_SYM_RANGE && at->hi != UINT32_MAX)
+				bounds[nb++] = at->hi + 1;
+			if (at->kind == SG_SYM_NE && at->lo != UINT32_MAX)
+				bounds[nb++] = at->lo + 1;
+		}
+	}
+	qsort(bounds, nb, sizeof(*bounds), cmp_u32);
+	for (size_t i = 0; i < nb; i++) {
+		uint32_t lo = bounds[i], hi = i + 1 < nb ? bounds[i + 1] - 1 : UINT32_MAX, v;
+		size_t n;
+
+		if ((i + 1 < nb && bounds[i + 1] == lo) || lo < seg_lo || lo > seg_hi)
+			continue;
+		if (hi > seg_hi)
+			hi = seg_hi;
+		n = cells_of(d, abi->arch->audit, lo, idx);
+		if (n == 1 && d->cells[idx[0]].action == abi->default_action &&
+		    unconditional(&d->cells[idx[0]]))
+			continue;
+		/* the interval without the named numbers in it */
+		while (k < nnamed && named[k] < lo)
+			k++;
+		for (v = lo;;) {
+			uint32_t end = hi;
+
+			while (k < nnamed && named[k] <= hi && named[k] == v) {
+				k++;
+				if (v == hi)
+					goto next;
+				v++;
+			}
+			if (k < nnamed && named[k] <= hi)
+				end = named[k] - 1;
+			if ((abi->nother & (abi->nother - 1)) == 0) {
+				struct dc_range *o = realloc(
+				    abi->other, (abi->nother ? 2 * abi->nother : 4) * sizeof(*o));
+				if (o == NULL) {
+					free(bounds);
+					return -ENOMEM;
+				}
+				abi->other = o;
+			}
+			abi->other[abi->nother++] = (struct dc_range){v, end, n == 1 ? idx[0] : SIZE_MAX};
+			if (end == hi)
+				break;
+			v = end + 1;
+		}
+next:;
+	}
+	free(bounds);
+	return 0;
+}
+
+/* the segment of numbers that belong to this ABI under its arch value */
+static void segment(const struct sg_arch *arch, uint32_t *lo, uint32_t *hi)
+{
+	*lo = arch->nr_base;
+	*hi = UINT32_MAX;
+	for (size_t i = 0; i < sg_arch_count; i++) {
+		const struct sg_arch *a = sg_arches[i];
+
+		if (a->audit == arch->audit && a->nr_base > arch->nr_base && a->nr_base - 1 < *hi)
+			*hi = a->nr_base - 1;
+	}
+}
+
+static int build_abi(struct dc_program *d, const struct sg_arch *arch, bool *present)
+{
+	struct dc_abi abi = {arch, 0, NULL, 0, false, NULL, 0};
+	size_t *idx = NULL, **lists = NULL, *nlist = NULL, best = 0, bestcount = 0;
+	uint32_t *nrs = NULL, seg_lo, seg_hi;
+	size_t nnrs = 0, m = 0;
+	int rc = -ENOMEM;
+
+	*present = false;
+	segment(arch, &seg_lo, &seg_hi);
+	nrs = bt_abi_numbers("scmp_bpf_decompile", arch, &nnrs);
+	idx = malloc((d->ncells + 1) * sizeof(*idx));
+	if (nrs == NULL || idx == NULL)
+		goto out;
+	for (size_t i = 0; i < nnrs; i++)
+		if (nrs[i] >= seg_lo && nrs[i] <= seg_hi)
+			nrs[m++] = nrs[i];
+	nnrs = m;
+	if (nnrs == 0) {
+		rc = 0;
+		goto out;
+	}
+	lists = calloc(nnrs, sizeof(*lists));
+	nlist = calloc(nnrs, sizeof(*nlist));
+	if (lists == NULL || nlist == NULL)
+		goto out;
+	for (size_t i = 0; i < nnrs; i++) {
+		nlist[i] = cells_of(d, arch->audit, nrs[i], idx);
+		lists[i] = malloc((nlist[i] + 1) * sizeof(*idx));
+		if (lists[i] == NULL)
+			goto out;
+		memcpy(lists[i], idx, nlist[i] * sizeof(*idx));
+	}
+	/* the default: the behaviour most numbers share */
+	for (size_t i = 0; i < nnrs && bestcount <= nnrs / 2; i++) {
+		size_t count = 0;
+
+		for (size_t j = 0; j < nnrs; j++)
+			count += same_cells(lists[i], nlist[i], lists[j], nlist[j]);
+		if (count > bestcount) {
+			bestcount = count;
+			best = i;
+		}
+	}
+	if (nlist[best] == 0) {
+		rc = 0;
+		goto out;
+	}
+	abi.default_action = d->cells[lists[best][0]].action;
+	for (size_t i = 0; i < nnrs; i++) {
+		struct dc_syscall *s;
+		size_t n = nlist[i];
+
+		if (n == 1 && unconditional(&d->cells[lists[i][0]]) &&
+		    d->cells[lists[i][0]].action == abi.default_action)
+			continue;
+		if ((abi.nsys & (abi.nsys - 1)) == 0) {
+			s = realloc(abi.sys, (abi.nsys ? 2 * abi.nsys : 16) * sizeof(*s));
+			if (s == NULL)
+				goto out;
+			abi.sys = s;
+		}
+		s = &abi.sys[abi.nsys++];
+		s->nr = nrs[i];
+		s->name = sg_arch_syscall_name(arch, (int)nrs[i]);
+		s->ncells = n;
+		s->is_default = false;
+		s->cells = lists[i];
+		lists[i] = NULL;
+	}
+	rc = other_numbers(d, &abi, nrs, nnrs, seg_lo, seg_hi, idx);
+	if (rc < 0)
+		goto out;
+	/* an ABI whose every number gets what foreign arch values get is not in the filter */
+	if (abi.nsys == 0 && abi.nother == 0 && d->has_badarch && !d->badarch_conditional &&
+	    abi.default_action == d->badarch_action && nlist[best] == 1 &&
+	    unconditional(&d->cells[lists[best][0]])) {
+		rc = 0;
+		goto out;
+	}
+	{
+		struct dc_abi *abis = realloc(d->abis, (d->nabis + 1) * sizeof(*abis));
+
+		if (abis == NULL) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		d->abis = abis;
+		d->abis[d->nabis++] = abi;
+		memset(&abi, 0, sizeof(abi));
+		*present = true;
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; i < abi.nsys; i++)
+		free(abi.sys[i].cells);
+	free(abi.sys);
+	free(abi.other);
+	for (size_t i = 0; lists && i < nnrs; i++)
+		free(lists[i]);
+	free(lists);
+	free(nlist);
+	free(nrs);
+	free(idx);
+	return rc;
+}
+
+int dc_build(const struct sock_filter *prog, size_t len, bool big_endian, struct dc_program *out)
+{
+	const struct sock_filter *progs[1] = {prog};
+	struct sg_sym_stats st;
+	size_t nforeign = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->big_endian = big_endian;
+	rc = sg_sym_explore(progs, &len, 1, NULL, 0, 0, collect, out, &st);
+	if (rc < 0)
+		goto fail;
+	out->exact = st.exact;
+	/* what arch values of no ABI get */
+	for (size_t i = 0; i < out->ncells; i++) {
+		const struct dc_cell *c = &out->cells[i];
+		bool foreign;
+
+		rc = foreign_arch(c, &foreign);
+		if (rc < 0)
+			goto fail;
+		if (!foreign)
+			continue;
+		if (nforeign++ == 0) {
+			out->has_badarch = true;
+			out->badarch_action = c->action;
+		}
+		if (!unconditional(c) || !dc_word_free(c, W_NR) || c->action != out->badarch_action)
+			out->badarch_conditional = true;
+	}
+	for (size_t i = 0; i < sg_arch_count; i++) {
+		bool present;
+
+		rc = build_abi(out, sg_arches[i], &present);
+		if (rc < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	dc_free(out);
+	return rc;
+}
+
+void dc_free(struct dc_program *p)
+{
+	for (size_t i = 0; i < p->ncells; i++)
+		free(p->cells[i].atoms);
+	free(p->cells);
+	for (size_t a = 0; a < p->nabis; a++) {
+		for (size_t i = 0; i < p->abis[a].nsys; i++)
+			free(p->abis[a].sys[i].cells);
+		free(p->abis[a].sys);
+		free(p->abis[a].other);
+	}
+	free(p->abis);
+	memset(p, 0, sizeof(*p));
+}
+
+/* ---- lifting a cell to rules ---- */
+
+/* what one 32-bit word's atoms say, in a shape libseccomp can compare */
+struct wordset {
+	bool free;      /* unconstrained */
+	bool masked;    /* (w & mask) == value */
+	uint32_t mask, value;
+	uint32_t lo[64], hi[64]; /* otherwise: a union of intervals (plain atoms only) */
+	size_t n;
+};
+
+static bool word_set(const struct dc_cell *c, unsigned int word, struct wordset *s)
+{
+	uint32_t lo = 0, hi = UINT32_MAX, ne[64];
+	size_t nne = 0;
+	bool plain = true, eqlike = true;
+
+	memset(s, 0, sizeof(*s));
+	s->free = true;
+	for (size_t i = 0; i < c->natoms; i++) {
+		const struct sg_sym_atom *at = &c->atoms[i];
+		uint32_t m = at->f.mask, x = at->f.xor, bits;
+
+		if (at->f.word != word)
+			continue;
+		s->free = false;
+		if (!sg_sym_form_is_plain(&at->f))
+			plain = false;
+		if (at->kind == SG_SYM_RANGE && at->lo > lo)
+			lo = at->lo;
+		if (at->kind == SG_SYM_RANGE && at->hi < hi)
+			hi = at->hi;
+		if (at->kind == SG_SYM_NE && nne < 64)
+			ne[nne++] = at->lo;
+		else if (at->kind == SG_SYM_NE)
+			plain = eqlike = false;
+		if (at->kind == SG_SYM_ANY)
+			plain = false;
+		/* equality-like atoms on (w & m) ^ x with no shift: pieces of one masked equality */
+		if (at->f.shift != 0) {
+			eqlike = false;
+			continue;
+		}
+		if (at->kind == SG_SYM_RANGE && at->lo == at->hi) {
+			s->mask |= m;
+			s->value |= (at->lo ^ x) & m;
+		} else if (at->kind == SG_SYM_NONE) {
+			plain = false;
+			s->mask |= at->lo & m;
+			s->value |= x & at->lo & m;
+		} else if (at->kind == SG_SYM_ANY && (bits = at->lo & m) != 0 &&
+		           (bits & (bits - 1)) == 0) {
+			s->mask |= bits;
+			s->value |= ~x & bits;
+		} else {
+			eqlike = false;
+		}
+	}
+	if (s->free)
+		return true;
+	if (eqlike) {
+		s->masked = true;
+		return true;
+	}
+	if (!plain)
+		return false;
+	/* [lo, hi] without the excluded points */
+	qsort(ne, nne, sizeof(ne[0]), cmp_u32);
+	for (size_t i = 0; i <= nne; i++) {
+		uint32_t end = i < nne ? ne[i] : hi;
+
+		if (i < nne && (ne[i] < lo || ne[i] > hi))
+			continue;
+		if (i < nne && ne[i] == lo) {
+			if (lo == hi)
+				return true; /* empty: cannot happen on a feasible path */
+			lo++;
+			continue;
+		}
+		if (s->n == 64)
+			return false;
+		s->lo[s->n] = lo;
+		s->hi[s->n++] = i < nne ? end - 1 : end;
+		if (i == nne || end == hi)
+			break;
+		lo = end + 1;
+	}
+	return true;
+}
+
+/* comparisons for one 64-bit interval: one each, or aligned blocks as masked equalities */
+static size_t interval_cmps(unsigned int arg, uint64_t a, uint64_t b, struct scmp_arg_cmp *out,
+                            size_t room)
+{
+	size_t n = 0;
+
+	if (a == b)
+		out[n++] = (struct scmp_arg_cmp){arg, SCMP_CMP_EQ, a, 0};
+	else if (a == 0 && b == UINT64_MAX)
+		out[n++] = (struct scmp_arg_cmp){arg, _SCMP_CMP_MIN, 0, 0}; /* no condition */
+	else if (a == 0)
+		out[n++] = (struct scmp_arg_cmp){arg, SCMP_CMP_LE, b, 0};
+	else if (b == UINT64_MAX)
+		out[n++] = (struct scmp_arg_cmp){arg, SCMP_CMP_GE, a, 0};
+	else
+		while (n < room) {
+			/* the largest aligned block starting at a that stays inside [a, b] */
+			unsigned int k = a ? (unsigned int)__builtin_ctzll(a) : 64;
+			uint64_t size;
+
+			while (k > 0 && (k >= 64 || a + ((1ull << k) - 1) > b))
+				k--;
+			size = 1ull << k;
+			out[n++] = (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, ~(size - 1), a};
+			if (a + (size - 1) >= b)
+				break;
+			a += size;
+		}
+	return n;
+}
+
+/* the alternatives for one argument; *n = 0 means unconstrained */
+static bool arg_alternatives(const struct dc_cell *c, const struct sg_arch *arch, bool be,
+                             unsigned int arg, struct scmp_arg_cmp *out, size_t room, size_t *n)
+{
+	static struct wordset hi, lo; /* large; the tool is single-threaded */
+	bool hi_point;
+	uint32_t h = 0;
+
+	*n = 0;
+	if (!word_set(c, dc_lo_word(arg, be), &lo))
+		return false;
+	if (arch->arg_bits == 32) {
+		/* 32-bit ABIs compare the low word only; the rule's high word is 0 */
+		memset(&hi, 0, sizeof(hi));
+		hi.masked = true;
+		hi.mask = UINT32_MAX;
+		if (!dc_word_free(c, dc_hi_word(arg, be)))
+			return false;
+	} else if (!word_set(c, dc_hi_word(arg, be), &hi)) {
+		return false;
+	}
+	if (hi.free && lo.free)
+		return true;
+	/* masked equalities on both halves (a free half has mask 0) */
+	if ((hi.free || hi.masked) && (lo.free || lo.masked)) {
+		uint64_t m = (uint64_t)(hi.free ? 0 : hi.mask) << 32 | (lo.free ? 0 : lo.mask);
+		uint64_t v = (uint64_t)(hi.free ? 0 : hi.value) << 32 | (lo.free ? 0 : lo.value);
+
+		out[(*n)++] = (struct scmp_arg_cmp){arg, m == UINT64_MAX ? SCMP_CMP_EQ
+		                                                          : SCMP_CMP_MASKED_EQ,
+		                                    m == UINT64_MAX ? v : m, v};
+		return true;
+	}
+	hi_point = (hi.masked && hi.mask == UINT32_MAX) || (!hi.masked && hi.n == 1 && hi.lo[0] == hi.hi[0]);
+	if (hi_point)
+		h = hi.masked ? hi.value : hi.lo[0];
+	if (!hi.free && !hi.masked && lo.free) {
+		for (size_t i = 0; i < hi.n && *n < room; i++)
+			*n += interval_cmps(arg, (uint64_t)hi.lo[i] << 32,
+			                    (uint64_t)hi.hi[i] << 32 | UINT32_MAX, out + *n, room - *n);
+		return *n < room;
+	}
+	if (hi_point && !lo.free && !lo.masked) {
+		for (size_t i = 0; i < lo.n && *n < room; i++)
+			*n += interval_cmps(arg, (uint64_t)h << 32 | lo.lo[i],
+			                    (uint64_t)h << 32 | lo.hi[i], out + *n, room - *n);
+		return *n < room;
+	}
+	return false;
+}
+
+int dc_lift(const struct dc_cell *c, const struct sg_arch *arch, bool big_endian,
+            struct dc_rule **rules, const char **why)
+{
+	static struct scmp_arg_cmp alt[6][MAX_RULES];
+	size_t nalt[6], total = 1, k = 0;
+	struct dc_rule *r;
+
+	*why = NULL;
+	if (!c->exact || !c->action_known) {
+		*why = "the path depends on data the engine does not model exactly";
+		return 0;
+	}
+	if (!dc_word_free(c, 2) || !dc_word_free(c, 3)) {
+		*why = "a condition on the instruction pointer";
+		return 0;
+	}
+	for (unsigned int a = 0; a < 6; a++) {
+		if (!arg_alternatives(c, arch, big_endian, a, alt[a], MAX_RULES, &nalt[a])) {
+			*why = "an argument condition with no exact libseccomp comparison";
+			return 0;
+		}
+		if (nalt[a])
+			total *= nalt[a];
+		if (total > MAX_RULES) {
+			*why = "too many rules";
+			return 0;
+		}
+	}
+	r = calloc(total, sizeof(*r));
+	if (r == NULL)
+		return -ENOMEM;
+	for (k = 0; k < total; k++) {
+		size_t rest = k;
+
+		for (unsigned int a = 0; a < 6; a++) {
+			const struct scmp_arg_cmp *cmp;
+
+			if (nalt[a] == 0)
+				continue;
+			cmp = &alt[a][rest % nalt[a]];
+			rest /= nalt[a];
+			if (cmp->op != _SCMP_CMP_MIN)
+				r[k].cmp[r[k].ncmp++] = *cmp;
+		}
+	}
+	*rules = r;
+	return (int)total;
+}
