@@ -16,5 +16,5 @@ tools_scmp_bpf_diff_SOURCES = tools/scmp_bpf_diff.c tools/bpftools.c tools/bpfto
 tools_scmp_bpf_diff_LDADD = libsysgate.la
 bin_PROGRAMS += tools/scmp_bpf_decompile
 tools_scmp_bpf_decompile_SOURCES = tools/scmp_bpf_decompile.c tools/decompile.c \
-	tools/decompile.h tools/dump.c tools/dump.h tools/bpftools.c tools/bpftools.h
+	tools/decompile.h tools/lift.c tools/dump.c tools/dump.h tools/bpftools.c tools/bpftools.h
 tools_scmp_bpf_decompile_LDADD = libsysgate.la

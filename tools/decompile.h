@@ -75,15 +75,17 @@ bool dc_word_free(const struct dc_cell *c, unsigned int word);
 unsigned int dc_hi_word(unsigned int arg, bool big_endian);
 unsigned int dc_lo_word(unsigned int arg, bool big_endian);
 
-/* a cell as libseccomp rules: alternatives (rules) of up to 6 comparisons each */
-struct dc_rule {
+/* the cells of one syscall whose action is not `dflt`, as libseccomp rules (at most one
+ * comparison per argument; rules of one action may overlap, rules of different actions never
+ * do). Returns 0 (*out, *n; free(*out)), 1 when they cannot be written exactly as rules (*why
+ * says why), or -ENOMEM. */
+struct dc_lifted {
+	uint32_t action;
 	unsigned int ncmp;
 	struct scmp_arg_cmp cmp[6];
 };
-/* lift the cell's argument conditions (nr and arch are the syscall's); returns the number of
- * rules (>= 1) in *rules (free() it), 0 when the cell cannot be written exactly as rules
- * (*why says what), or -ENOMEM */
-int dc_lift(const struct dc_cell *c, const struct sg_arch *arch, bool big_endian,
-            struct dc_rule **rules, const char **why);
+int dc_lift_syscall(const struct dc_program *d, const struct dc_syscall *s, uint32_t dflt,
+                    const struct sg_arch *arch, struct dc_lifted **out, size_t *n,
+                    const char **why);
 
 #endif

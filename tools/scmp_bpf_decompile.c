@@ -103,37 +103,63 @@ static void cmp_text(const struct scmp_arg_cmp *c, char *buf, size_t size)
 		         (uint64_t)c->datum_a);
 }
 
-/* one cell's conditions on the arguments (nr and arch are the syscall's) */
-static void cell_text(struct out *o, const struct dc_cell *c, const struct sg_arch *arch)
+/* one cell's conditions as the program tests them (nr and arch are the syscall's) */
+static void cell_text(struct out *o, const struct dc_cell *c)
 {
-	struct dc_rule *rules = NULL;
-	const char *why;
 	char t[200], act[32];
 	bool first = true;
-	int n = dc_lift(c, arch, o->d->big_endian, &rules, &why);
 
 	sg_action_format(c->action, act, sizeof(act));
 	if (!c->action_known)
 		snprintf(act, sizeof(act), "A (data-dependent)");
 	fprintf(o->f, "    if (");
-	if (n == 1) {
-		for (unsigned int i = 0; i < rules[0].ncmp; i++) {
-			cmp_text(&rules[0].cmp[i], t, sizeof(t));
-			fprintf(o->f, "%s%s", first ? "" : " && ", t);
-			first = false;
-		}
-	} else {
-		/* the words as the program tests them */
-		for (size_t i = 0; i < c->natoms; i++) {
-			if (c->atoms[i].f.word <= SG_OFF_ARCH / 4)
-				continue;
-			atom_text(&c->atoms[i], o->d->big_endian, t, sizeof(t));
-			fprintf(o->f, "%s%s", first ? "" : " && ", t);
-			first = false;
-		}
+	for (size_t i = 0; i < c->natoms; i++) {
+		if (c->atoms[i].f.word <= SG_OFF_ARCH / 4)
+			continue;
+		atom_text(&c->atoms[i], o->d->big_endian, t, sizeof(t));
+		fprintf(o->f, "%s%s", first ? "" : " && ", t);
+		first = false;
 	}
 	fprintf(o->f, "%s) %s%s\n", first ? "true" : "", act, c->exact ? "" : "  # not exact");
-	free(rules);
+}
+
+/* a syscall's non-default behaviour: as rules where that is exact, else cell by cell */
+static void syscall_text(struct out *o, const struct dc_abi *abi, const struct dc_syscall *s)
+{
+	struct dc_lifted *r = NULL;
+	size_t n = 0;
+	const char *why;
+	char t[200], act[32];
+	int rc = dc_lift_syscall(o->d, s, abi->default_action, abi->arch, &r, &n, &why);
+
+	if (rc == 0 && n == 1 && r[0].ncmp == 0) {
+		sg_action_format(r[0].action, act, sizeof(act));
+		fprintf(o->f, "syscall \"%s\" (%u): %s\n", s->name ? s->name : "?", s->nr, act);
+		free(r);
+		return;
+	}
+	fprintf(o->f, "syscall \"%s\" (%u):\n", s->name ? s->name : "?", s->nr);
+	if (rc != 0) {
+		fprintf(o->f, "    # as the program tests it (%s)\n",
+		        why ? why : "out of memory");
+		for (size_t j = 0; j < s->ncells; j++) {
+			const struct dc_cell *c = &o->d->cells[s->cells[j]];
+
+			if (!c->action_known || c->action != abi->default_action)
+				cell_text(o, c);
+		}
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		sg_action_format(r[i].action, act, sizeof(act));
+		fprintf(o->f, "    if (");
+		for (unsigned int k = 0; k < r[i].ncmp; k++) {
+			cmp_text(&r[i].cmp[k], t, sizeof(t));
+			fprintf(o->f, "%s%s", k ? " && " : "", t);
+		}
+		fprintf(o->f, "%s) %s\n", r[i].ncmp ? "" : "true", act);
+	}
+	free(r);
 }
 
 static void print_pfc(struct out *o, const char *src, size_t len)
@@ -154,32 +180,8 @@ static void print_pfc(struct out *o, const char *src, size_t len)
 		sg_action_format(abi->default_action, act, sizeof(act));
 		fprintf(o->f, "#\n# arch %s (0x%08x)\n#   default: %s\n", abi->arch->name,
 		        abi->arch->audit, act);
-		for (size_t i = 0; i < abi->nsys; i++) {
-			const struct dc_syscall *s = &abi->sys[i];
-			const struct dc_cell *c0 = &d->cells[s->cells[0]];
-
-			if (s->ncells == 1 && dc_word_free(c0, 2) && c0->natoms &&
-			    c0->action_known) {
-				bool uncond = true;
-
-				for (size_t j = 0; j < c0->natoms; j++)
-					uncond &= c0->atoms[j].f.word <= SG_OFF_ARCH / 4;
-				if (uncond) {
-					sg_action_format(c0->action, act, sizeof(act));
-					fprintf(o->f, "syscall \"%s\" (%u): %s\n",
-					        s->name ? s->name : "?", s->nr, act);
-					continue;
-				}
-			}
-			fprintf(o->f, "syscall \"%s\" (%u):\n", s->name ? s->name : "?", s->nr);
-			for (size_t j = 0; j < s->ncells; j++) {
-				const struct dc_cell *c = &d->cells[s->cells[j]];
-
-				if (c->action_known && c->action == abi->default_action)
-					continue;
-				cell_text(o, c, abi->arch);
-			}
-		}
+		for (size_t i = 0; i < abi->nsys; i++)
+			syscall_text(o, abi, &abi->sys[i]);
 		for (size_t i = 0; i < abi->nother; i++) {
 			const struct dc_range *r = &abi->other[i];
 
@@ -204,34 +206,38 @@ struct entry {
 	char *key; /* the syscall's rules, rendered: equal keys are merged into one entry */
 };
 
-static void action_json(uint32_t act, FILE *f)
+/* "action": "...", with "errnoRet" where the action has data; after "default" the keys
+ * become defaultAction / defaultErrnoRet */
+static void action_json(uint32_t act, bool dflt, FILE *f)
 {
 	uint32_t data = act & SECCOMP_RET_DATA;
+	const char *ret_key = dflt ? "defaultErrnoRet" : "errnoRet";
+	const char *act_key = dflt ? "defaultAction" : "action";
 
 	switch (act & SECCOMP_RET_ACTION_FULL) {
 	case SECCOMP_RET_KILL_PROCESS:
-		fprintf(f, "\"action\": \"SCMP_ACT_KILL_PROCESS\"");
+		fprintf(f, "\"%s\": \"SCMP_ACT_KILL_PROCESS\"", act_key);
 		break;
 	case SECCOMP_RET_KILL_THREAD:
-		fprintf(f, "\"action\": \"SCMP_ACT_KILL_THREAD\"");
+		fprintf(f, "\"%s\": \"SCMP_ACT_KILL_THREAD\"", act_key);
 		break;
 	case SECCOMP_RET_TRAP:
-		fprintf(f, "\"action\": \"SCMP_ACT_TRAP\"");
+		fprintf(f, "\"%s\": \"SCMP_ACT_TRAP\"", act_key);
 		break;
 	case SECCOMP_RET_ERRNO:
-		fprintf(f, "\"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": %u", data);
+		fprintf(f, "\"%s\": \"SCMP_ACT_ERRNO\", \"%s\": %u", act_key, ret_key, data);
 		break;
 	case SECCOMP_RET_TRACE:
-		fprintf(f, "\"action\": \"SCMP_ACT_TRACE\", \"errnoRet\": %u", data);
+		fprintf(f, "\"%s\": \"SCMP_ACT_TRACE\", \"%s\": %u", act_key, ret_key, data);
 		break;
 	case SECCOMP_RET_LOG:
-		fprintf(f, "\"action\": \"SCMP_ACT_LOG\"");
+		fprintf(f, "\"%s\": \"SCMP_ACT_LOG\"", act_key);
 		break;
 	case SECCOMP_RET_USER_NOTIF:
-		fprintf(f, "\"action\": \"SCMP_ACT_NOTIFY\"");
+		fprintf(f, "\"%s\": \"SCMP_ACT_NOTIFY\"", act_key);
 		break;
 	default:
-		fprintf(f, "\"action\": \"SCMP_ACT_ALLOW\"");
+		fprintf(f, "\"%s\": \"SCMP_ACT_ALLOW\"", act_key);
 		break;
 	}
 }
@@ -273,11 +279,13 @@ static const char *const op_names[] = {"",       "SCMP_CMP_NE", "SCMP_CMP_LT", "
                                        "SCMP_CMP_MASKED_EQ"};
 
 /* one rule, rendered in the format, appended to a memstream */
-static void rule_render(enum format fmt, uint32_t act, const struct dc_rule *r, FILE *f)
+static void rule_render(enum format fmt, const struct dc_lifted *r, FILE *f)
 {
+	uint32_t act = r->action;
+
 	if (fmt == F_JSON) {
-		action_json(act, f);
-		if (r && r->ncmp) {
+		action_json(act, false, f);
+		if (r->ncmp) {
 			fprintf(f, ", \"args\": [");
 			for (unsigned int i = 0; i < r->ncmp; i++)
 				fprintf(f,
@@ -292,8 +300,8 @@ static void rule_render(enum format fmt, uint32_t act, const struct dc_rule *r, 
 	}
 	/* "ACTION|COUNT, CMP..." : the syscall goes where the '|' is */
 	action_c(act, f);
-	fprintf(f, "|%u", r ? r->ncmp : 0);
-	for (unsigned int i = 0; r && i < r->ncmp; i++)
+	fprintf(f, "|%u", r->ncmp);
+	for (unsigned int i = 0; i < r->ncmp; i++)
 		fprintf(f, ", SCMP_A%u(%s, 0x%" PRIx64 "ULL, 0x%" PRIx64 "ULL)", r->cmp[i].arg,
 		        op_names[r->cmp[i].op], (uint64_t)r->cmp[i].datum_a,
 		        (uint64_t)r->cmp[i].datum_b);
@@ -304,30 +312,22 @@ static void rule_render(enum format fmt, uint32_t act, const struct dc_rule *r, 
 static char *syscall_key(struct out *o, enum format fmt, const struct dc_abi *abi,
                          const struct dc_syscall *s)
 {
+	struct dc_lifted *r = NULL;
+	const char *why;
 	char *buf = NULL;
-	size_t size = 0;
+	size_t size = 0, n = 0;
 	FILE *f = open_memstream(&buf, &size);
+	int rc;
 
 	if (f == NULL)
 		return NULL;
-	for (size_t j = 0; j < s->ncells; j++) {
-		const struct dc_cell *c = &o->d->cells[s->cells[j]];
-		struct dc_rule *rules = NULL;
-		const char *why;
-		int n;
-
-		if (c->action_known && c->action == abi->default_action)
-			continue;
-		n = dc_lift(c, abi->arch, o->d->big_endian, &rules, &why);
-		if (n <= 0) {
-			warn_inexact(o, "cannot write ", abi->arch->name, s->name,
-			             why ? why : "out of memory");
-			continue;
-		}
-		for (int k = 0; k < n; k++)
-			rule_render(fmt, c->action, &rules[k], f);
-		free(rules);
-	}
+	rc = dc_lift_syscall(o->d, s, abi->default_action, abi->arch, &r, &n, &why);
+	if (rc != 0)
+		warn_inexact(o, "cannot write ", abi->arch->name, s->name,
+		             why ? why : "out of memory");
+	for (size_t k = 0; rc == 0 && k < n; k++)
+		rule_render(fmt, &r[k], f);
+	free(r);
 	fclose(f);
 	return buf;
 }
@@ -460,13 +460,8 @@ static int print_rules(struct out *o, enum format fmt, const struct sg_arch *wan
 	}
 
 	if (fmt == F_JSON) {
-		fprintf(o->f, "{\n  \"defaultAction\": \"");
-		action_c(primary->default_action & SECCOMP_RET_ACTION_FULL, o->f);
-		fprintf(o->f, "\"");
-		if ((primary->default_action & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO ||
-		    (primary->default_action & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_TRACE)
-			fprintf(o->f, ",\n  \"defaultErrnoRet\": %u",
-			        primary->default_action & SECCOMP_RET_DATA);
+		fprintf(o->f, "{\n  ");
+		action_json(primary->default_action, true, o->f);
 		fprintf(o->f, ",\n  \"architectures\": [");
 		for (size_t a = 0, k = 0; a < d->nabis; a++) {
 			if (!keep[a])

@@ -1,0 +1,517 @@
+/*
+ * lift.c - the cells of one syscall as libseccomp rules (see dc_lift_syscall() in
+ * decompile.h).
+ *
+ * A compiled rule set shows up as the leaves of a decision tree: "arg >= K" on a 64-bit
+ * argument is two paths (high word above, or equal and the low word at least), a rule with
+ * several conditions leaves the paths of the other rules behind its false branches. To get
+ * rules back, the cells of one action are simplified first on the atoms (two cells that differ
+ * in one complementary atom merge; a cell drops an atom whose complement another cell of the
+ * same action covers — absorption, which keeps every cell inside the union), then turned into
+ * 64-bit argument sets (unions of intervals, or masked equalities) and merged again where they
+ * differ in one argument only. Every step keeps the union of each action's cells exactly.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf.h"
+#include "decompile.h"
+
+#define MAXI      64  /* intervals per argument */
+#define MAX_RULES 256 /* more rules than this for one syscall is not a useful rendering */
+
+struct wcell {
+	uint32_t action;
+	struct sg_sym_atom *atoms;
+	size_t n;
+	bool dead;
+};
+
+static bool form_eq(const struct sg_sym_form *a, const struct sg_sym_form *b)
+{
+	return a->word == b->word && a->shift == b->shift && a->mask == b->mask && a->xor == b->xor;
+}
+
+static bool atom_eq(const struct sg_sym_atom *a, const struct sg_sym_atom *b)
+{
+	return form_eq(&a->f, &b->f) && a->kind == b->kind && a->lo == b->lo &&
+	       (a->kind != SG_SYM_RANGE || a->hi == b->hi);
+}
+
+static bool complementary(const struct sg_sym_atom *a, const struct sg_sym_atom *b)
+{
+	/* plain word ranges are left to the 64-bit interval merge: absorbing "hi >= 1" against
+	 * "hi == 0 && lo >= K" is correct but leaves a shape no 64-bit comparison has */
+	if (!form_eq(&a->f, &b->f) ||
+	    (sg_sym_form_is_plain(&a->f) && a->kind == SG_SYM_RANGE && b->kind == SG_SYM_RANGE))
+		return false;
+	if (a->kind > b->kind) {
+		const struct sg_sym_atom *t = a;
+		a = b;
+		b = t;
+	}
+	switch (a->kind) {
+	case SG_SYM_RANGE:
+		if (b->kind == SG_SYM_NE)
+			return a->lo == a->hi && a->lo == b->lo;
+		if (b->kind != SG_SYM_RANGE)
+			return false;
+		return (a->lo == 0 && b->hi == UINT32_MAX && a->hi != UINT32_MAX && b->lo == a->hi + 1) ||
+		       (b->lo == 0 && a->hi == UINT32_MAX && b->hi != UINT32_MAX && a->lo == b->hi + 1);
+	case SG_SYM_ANY:
+		return b->kind == SG_SYM_NONE && a->lo == b->lo;
+	default:
+		return false;
+	}
+}
+
+static bool has_atom(const struct wcell *c, const struct sg_sym_atom *a, size_t skip)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (i != skip && atom_eq(&c->atoms[i], a))
+			return true;
+	return false;
+}
+
+/* every atom of a except a->atoms[ai] is in b (not counting b->atoms[bi]) */
+static bool covered(const struct wcell *a, size_t ai, const struct wcell *b, size_t bi)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (i != ai && !has_atom(b, &a->atoms[i], bi))
+			return false;
+	return true;
+}
+
+static void drop_atom(struct wcell *c, size_t i)
+{
+	c->atoms[i] = c->atoms[--c->n];
+}
+
+/* one round of merging and absorption; true when something changed */
+static bool simplify_round(struct wcell *c, size_t n)
+{
+	bool changed = false;
+
+	for (size_t a = 0; a < n; a++) {
+		for (size_t b = 0; b < n; b++) {
+			if (a == b || c[a].dead || c[b].dead || c[a].action != c[b].action)
+				continue;
+			for (size_t j = 0; j < c[b].n; j++) {
+				size_t i;
+
+				for (i = 0; i < c[a].n; i++)
+					if (complementary(&c[a].atoms[i], &c[b].atoms[j]))
+						break;
+				if (i == c[a].n || !covered(&c[a], i, &c[b], j))
+					continue;
+				/* a = S & x, b = S & T & !x: b may become S & T */
+				drop_atom(&c[b], j);
+				if (c[a].n - 1 == c[b].n && covered(&c[b], SIZE_MAX, &c[a], i))
+					c[a].dead = true; /* a is now inside b */
+				changed = true;
+				break;
+			}
+		}
+	}
+	return changed;
+}
+
+/* ---- 64-bit argument sets ---- */
+
+enum { S_FREE, S_INTERVALS, S_MASKED };
+
+struct argset {
+	int kind;
+	uint64_t m, v; /* S_MASKED */
+	size_t n;      /* S_INTERVALS */
+	uint64_t lo[MAXI], hi[MAXI];
+};
+
+struct scell {
+	uint32_t action;
+	struct argset arg[6];
+	bool dead;
+};
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* one 32-bit word: free, a masked equality (mask, value), or a union of intervals */
+struct wordset {
+	int kind;
+	uint32_t m, v;
+	size_t n;
+	uint32_t lo[MAXI], hi[MAXI];
+};
+
+static bool word_set(const struct wcell *c, unsigned int word, struct wordset *s)
+{
+	uint32_t lo = 0, hi = UINT32_MAX, ne[MAXI];
+	size_t nne = 0;
+	bool plain = true, eqlike = true;
+
+	memset(s, 0, sizeof(*s));
+	s->kind = S_FREE;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct sg_sym_atom *at = &c->atoms[i];
+		uint32_t m = at->f.mask, x = at->f.xor, bits;
+
+		if (at->f.word != word)
+			continue;
+		if (!sg_sym_form_is_plain(&at->f))
+			plain = false;
+		s->kind = S_MASKED;
+		if (at->kind == SG_SYM_RANGE) {
+			if (at->lo > lo)
+				lo = at->lo;
+			if (at->hi < hi)
+				hi = at->hi;
+		} else if (at->kind == SG_SYM_NE && nne < MAXI) {
+			ne[nne++] = at->lo;
+		} else {
+			plain = false;
+		}
+		/* equality-like atoms on (w & m) ^ x without a shift: one masked equality */
+		if (at->f.shift != 0) {
+			eqlike = false;
+		} else if (at->kind == SG_SYM_RANGE && at->lo == at->hi) {
+			s->m |= m;
+			s->v |= (at->lo ^ x) & m;
+		} else if (at->kind == SG_SYM_NONE) {
+			s->m |= at->lo & m;
+			s->v |= x & at->lo & m;
+		} else if (at->kind == SG_SYM_ANY && (bits = at->lo & m) != 0 &&
+		           (bits & (bits - 1)) == 0) {
+			s->m |= bits;
+			s->v |= ~x & bits;
+		} else {
+			eqlike = false;
+		}
+	}
+	if (s->kind == S_FREE || eqlike)
+		return true;
+	if (!plain)
+		return false;
+	s->kind = S_INTERVALS;
+	/* [lo, hi] without the excluded points */
+	qsort(ne, nne, sizeof(ne[0]), cmp_u32);
+	for (size_t i = 0; i < nne && lo <= hi; i++) {
+		if (ne[i] < lo || ne[i] > hi)
+			continue;
+		if (ne[i] > lo) {
+			if (s->n == MAXI)
+				return false;
+			s->lo[s->n] = lo;
+			s->hi[s->n++] = ne[i] - 1;
+		}
+		if (ne[i] == hi)
+			return true;
+		lo = ne[i] + 1;
+	}
+	if (s->n == MAXI)
+		return false;
+	s->lo[s->n] = lo;
+	s->hi[s->n++] = hi;
+	return true;
+}
+
+static bool arg_set(const struct wcell *c, const struct sg_arch *arch, bool be, unsigned int arg,
+                    struct argset *out)
+{
+	static struct wordset hi, lo;
+	bool hi_point;
+	uint32_t h;
+
+	memset(out, 0, sizeof(*out));
+	if (!word_set(c, dc_lo_word(arg, be), &lo))
+		return false;
+	if (arch->arg_bits == 32) {
+		/* 32-bit ABIs compare the low word only; the rule's high word is 0 */
+		if (!word_set(c, dc_hi_word(arg, be), &hi) || hi.kind != S_FREE)
+			return false;
+		if (lo.kind == S_FREE)
+			return true;
+		hi.kind = S_MASKED;
+		hi.m = UINT32_MAX;
+		hi.v = 0;
+	} else if (!word_set(c, dc_hi_word(arg, be), &hi)) {
+		return false;
+	}
+	if (hi.kind == S_FREE && lo.kind == S_FREE)
+		return true;
+	if (hi.kind != S_INTERVALS && lo.kind != S_INTERVALS) {
+		out->kind = S_MASKED;
+		out->m = (uint64_t)hi.m << 32 | lo.m;
+		out->v = (uint64_t)hi.v << 32 | lo.v;
+		return true;
+	}
+	hi_point = (hi.kind == S_MASKED && hi.m == UINT32_MAX) ||
+	           (hi.kind == S_INTERVALS && hi.n == 1 && hi.lo[0] == hi.hi[0]);
+	out->kind = S_INTERVALS;
+	if (hi.kind == S_INTERVALS && lo.kind == S_FREE) {
+		for (size_t i = 0; i < hi.n; i++) {
+			out->lo[i] = (uint64_t)hi.lo[i] << 32;
+			out->hi[i] = (uint64_t)hi.hi[i] << 32 | UINT32_MAX;
+		}
+		out->n = hi.n;
+		return true;
+	}
+	if (hi_point && lo.kind == S_INTERVALS) {
+		h = hi.kind == S_MASKED ? hi.v : hi.lo[0];
+		for (size_t i = 0; i < lo.n; i++) {
+			out->lo[i] = (uint64_t)h << 32 | lo.lo[i];
+			out->hi[i] = (uint64_t)h << 32 | lo.hi[i];
+		}
+		out->n = lo.n;
+		return true;
+	}
+	return false;
+}
+
+static bool argset_eq(const struct argset *a, const struct argset *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == S_MASKED)
+		return a->m == b->m && a->v == b->v;
+	if (a->kind == S_INTERVALS)
+		return a->n == b->n && memcmp(a->lo, b->lo, a->n * sizeof(a->lo[0])) == 0 &&
+		       memcmp(a->hi, b->hi, a->n * sizeof(a->hi[0])) == 0;
+	return true;
+}
+
+static int cmp_iv(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* a |= b for interval sets; false when the result has too many intervals */
+static bool argset_union(struct argset *a, const struct argset *b)
+{
+	uint64_t iv[2 * MAXI][2];
+	size_t n = 0, k = 0;
+
+	for (size_t i = 0; i < a->n; i++, n++) {
+		iv[n][0] = a->lo[i];
+		iv[n][1] = a->hi[i];
+	}
+	for (size_t i = 0; i < b->n; i++, n++) {
+		iv[n][0] = b->lo[i];
+		iv[n][1] = b->hi[i];
+	}
+	qsort(iv, n, sizeof(iv[0]), cmp_iv);
+	for (size_t i = 0; i < n; i++) {
+		if (k && (iv[i][0] <= a->hi[k - 1] || iv[i][0] - 1 == a->hi[k - 1])) {
+			if (iv[i][1] > a->hi[k - 1])
+				a->hi[k - 1] = iv[i][1];
+			continue;
+		}
+		if (k == MAXI)
+			return false;
+		a->lo[k] = iv[i][0];
+		a->hi[k++] = iv[i][1];
+	}
+	a->n = k;
+	if (k == 1 && a->lo[0] == 0 && a->hi[0] == UINT64_MAX)
+		a->kind = S_FREE;
+	return true;
+}
+
+/* merge cells of one action that differ in one argument's intervals */
+static void merge_sets(struct scell *c, size_t n)
+{
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (size_t a = 0; a < n; a++)
+			for (size_t b = a + 1; b < n; b++) {
+				int diff = -1, ndiff = 0;
+
+				if (c[a].dead || c[b].dead || c[a].action != c[b].action)
+					continue;
+				for (int i = 0; i < 6; i++)
+					if (!argset_eq(&c[a].arg[i], &c[b].arg[i])) {
+						diff = i;
+						ndiff++;
+					}
+				if (ndiff == 0) {
+					c[b].dead = true;
+					changed = true;
+					continue;
+				}
+				if (ndiff != 1 || c[a].arg[diff].kind != S_INTERVALS ||
+				    c[b].arg[diff].kind != S_INTERVALS)
+					continue;
+				struct argset u = c[a].arg[diff];
+				if (!argset_union(&u, &c[b].arg[diff]))
+					continue;
+				c[a].arg[diff] = u;
+				c[b].dead = true;
+				changed = true;
+			}
+	}
+}
+
+/* comparisons for one 64-bit interval: one each, or aligned blocks as masked equalities */
+static size_t interval_cmps(unsigned int arg, uint64_t a, uint64_t b, struct scmp_arg_cmp *out,
+                            size_t room)
+{
+	size_t n = 0;
+
+	if (room == 0)
+		return 0;
+	if (a == b)
+		out[n++] = (struct scmp_arg_cmp){arg, SCMP_CMP_EQ, a, 0};
+	else if (a == 0)
+		out[n++] = (struct scmp_arg_cmp){arg, SCMP_CMP_LE, b, 0};
+	else if (b == UINT64_MAX)
+		out[n++] = (struct scmp_arg_cmp){arg, SCMP_CMP_GE, a, 0};
+	else
+		while (n < room) {
+			/* the largest aligned block starting at a that stays inside [a, b] */
+			unsigned int k = (unsigned int)__builtin_ctzll(a);
+
+			while (k > 0 && a + ((1ull << k) - 1) > b)
+				k--;
+			out[n++] = (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, ~((1ull << k) - 1),
+			                                 a};
+			if (a + ((1ull << k) - 1) >= b)
+				break;
+			a += 1ull << k;
+		}
+	return n;
+}
+
+static size_t argset_cmps(unsigned int arg, const struct argset *s, struct scmp_arg_cmp *out,
+                          size_t room)
+{
+	size_t n = 0;
+
+	if (s->kind == S_MASKED) {
+		out[0] = s->m == UINT64_MAX ? (struct scmp_arg_cmp){arg, SCMP_CMP_EQ, s->v, 0}
+		                            : (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, s->m, s->v};
+		return 1;
+	}
+	for (size_t i = 0; i < s->n && n < room; i++)
+		n += interval_cmps(arg, s->lo[i], s->hi[i], out + n, room - n);
+	return n;
+}
+
+int dc_lift_syscall(const struct dc_program *d, const struct dc_syscall *s, uint32_t dflt,
+                    const struct sg_arch *arch, struct dc_lifted **out, size_t *nout,
+                    const char **why)
+{
+	static struct scmp_arg_cmp alt[6][MAX_RULES];
+	struct wcell *w = calloc(s->ncells + 1, sizeof(*w));
+	struct scell *sc = calloc(s->ncells + 1, sizeof(*sc));
+	struct dc_lifted *r = NULL;
+	size_t n = 0, nr = 0;
+	int rc = -ENOMEM;
+
+	*why = NULL;
+	if (w == NULL || sc == NULL)
+		goto out;
+	for (size_t i = 0; i < s->ncells; i++) {
+		const struct dc_cell *c = &d->cells[s->cells[i]];
+
+		if (!c->exact || !c->action_known) {
+			*why = "a path depends on data the engine does not model exactly";
+			rc = 1;
+			goto out;
+		}
+		if (c->action == dflt)
+			continue;
+		w[n].action = c->action;
+		w[n].atoms = malloc((c->natoms + 1) * sizeof(*c->atoms));
+		if (w[n].atoms == NULL)
+			goto out;
+		/* nr and arch are the syscall's; duplicates add nothing */
+		for (size_t j = 0; j < c->natoms; j++)
+			if (c->atoms[j].f.word > SG_OFF_ARCH / 4 && !has_atom(&w[n], &c->atoms[j], SIZE_MAX))
+				w[n].atoms[w[n].n++] = c->atoms[j];
+		n++;
+	}
+	for (int round = 0; round < 64 && simplify_round(w, n); round++)
+		;
+	if (getenv("DCDEBUG"))
+		for (size_t i = 0; i < n; i++) {
+			fprintf(stderr, "cell %zu dead %d:", i, w[i].dead);
+			for (size_t j = 0; j < w[i].n; j++)
+				fprintf(stderr, " [w%u k%u %x %x m%x]", w[i].atoms[j].f.word, w[i].atoms[j].kind, w[i].atoms[j].lo, w[i].atoms[j].hi, w[i].atoms[j].f.mask);
+			fprintf(stderr, "\n");
+		}
+	for (size_t i = 0; i < n; i++) {
+		if (w[i].dead) {
+			sc[i].dead = true;
+			continue;
+		}
+		sc[i].action = w[i].action;
+		if (!dc_word_free(&(struct dc_cell){w[i].atoms, w[i].n, 0, true, true}, 2) ||
+		    !dc_word_free(&(struct dc_cell){w[i].atoms, w[i].n, 0, true, true}, 3)) {
+			*why = "a condition on the instruction pointer";
+			rc = 1;
+			goto out;
+		}
+		for (unsigned int a = 0; a < 6; a++)
+			if (!arg_set(&w[i], arch, d->big_endian, a, &sc[i].arg[a])) {
+				*why = "an argument condition with no exact libseccomp comparison";
+				rc = 1;
+				goto out;
+			}
+	}
+	merge_sets(sc, n);
+	for (size_t i = 0; i < n; i++) {
+		size_t nalt[6], total = 1;
+
+		if (sc[i].dead)
+			continue;
+		for (unsigned int a = 0; a < 6; a++) {
+			nalt[a] = sc[i].arg[a].kind == S_FREE
+			              ? 0
+			              : argset_cmps(a, &sc[i].arg[a], alt[a], MAX_RULES);
+			total *= nalt[a] ? nalt[a] : 1;
+			if (total + nr > MAX_RULES) {
+				*why = "too many rules";
+				rc = 1;
+				goto out;
+			}
+		}
+		struct dc_lifted *bigger = realloc(r, (nr + total) * sizeof(*r));
+		if (bigger == NULL)
+			goto out;
+		r = bigger;
+		for (size_t k = 0; k < total; k++) {
+			struct dc_lifted *l = &r[nr++];
+			size_t rest = k;
+
+			l->action = sc[i].action;
+			l->ncmp = 0;
+			for (unsigned int a = 0; a < 6; a++) {
+				if (nalt[a] == 0)
+					continue;
+				l->cmp[l->ncmp++] = alt[a][rest % nalt[a]];
+				rest /= nalt[a];
+			}
+		}
+	}
+	*out = r;
+	*nout = nr;
+	r = NULL;
+	rc = 0;
+out:
+	for (size_t i = 0; w && i < n; i++)
+		free(w[i].atoms);
+	free(w);
+	free(sc);
+	free(r);
+	return rc;
+}
