@@ -121,9 +121,12 @@ static int cmp_u32(const void *a, const void *b)
 static int other_numbers(struct dc_program *d, struct dc_abi *abi, const uint32_t *named,
                          size_t nnamed, uint32_t seg_lo, uint32_t seg_hi, size_t *idx)
 {
-	uint32_t *bounds = malloc((2 * d->ncells * 4 + 2) * sizeof(*bounds));
-	size_t nb = 0, k = 0;
+	uint32_t *bounds;
+	size_t nb = 0, k = 0, total = 0;
 
+	for (size_t i = 0; i < d->ncells; i++)
+		total += d->cells[i].natoms;
+	bounds = malloc((2 * total + 2) * sizeof(*bounds));
 	if (bounds == NULL)
 		return -ENOMEM;
 	bounds[nb++] = seg_lo;
@@ -258,6 +261,14 @@ static int build_abi(struct dc_program *d, const struct sg_arch *arch, bool *pre
 		goto out;
 	}
 	abi.default_action = d->cells[lists[best][0]].action;
+	/* the number after the last named one gets the policy's default in compiled rule sets
+	 * (a tree's final leaf): prefer it to the majority, which is ALLOW in deny lists */
+	if (nrs[nnrs - 1] < seg_hi) {
+		size_t nt = cells_of(d, arch->audit, nrs[nnrs - 1] + 1, idx);
+
+		if (nt == 1 && unconditional(&d->cells[idx[0]]))
+			abi.default_action = d->cells[idx[0]].action;
+	}
 	for (size_t i = 0; i < nnrs; i++) {
 		struct dc_syscall *s;
 		size_t n = nlist[i];
@@ -285,8 +296,7 @@ static int build_abi(struct dc_program *d, const struct sg_arch *arch, bool *pre
 	/* an ABI whose every named number gets what foreign arch values get is not in the
 	 * filter (x86_64 filters send x32's numbers to the bad-arch action) */
 	if (abi.nsys == 0 && d->has_badarch && !d->badarch_conditional &&
-	    abi.default_action == d->badarch_action && nlist[best] == 1 &&
-	    unconditional(&d->cells[lists[best][0]])) {
+	    abi.default_action == d->badarch_action) {
 		rc = 0;
 		goto out;
 	}
