@@ -18,3 +18,18 @@ EXTRA_DIST += \
 	tests/golden/bpf_multi.disasm \
 	tests/golden/bpf_x86_64.dot \
 	tests/golden/bpf_misc.trace
+
+# scmp_bpf_diff and scmp_bpf_decompile; ref_export builds a fixed policy's program with the
+# system's libseccomp (linked like ref_resolver_dump, see arch.mk) or any other one through
+# LD_LIBRARY_PATH; test_bpfdump reads the filters of a live process (root only)
+if HAVE_REFSECCOMP
+check_PROGRAMS += tests/ref_export
+tests_ref_export_SOURCES = tests/ref_export.c
+tests_ref_export_CPPFLAGS = $(REFSECCOMP_CFLAGS)
+tests_ref_export_LDADD = $(REFSECCOMP_LIBS)
+tests_ref_export_LINK = $(CCLD) $(AM_CFLAGS) $(CFLAGS) $(AM_LDFLAGS) $(LDFLAGS) -o $@
+else
+EXTRA_DIST += tests/ref_export.c
+endif
+TESTS += tests/test_bpfsym.sh tests/test_bpfdump.sh
+dist_check_SCRIPTS += tests/test_bpfsym.sh tests/test_bpfdump.sh

@@ -16,7 +16,7 @@
 #define PTRACE_SECCOMP_GET_FILTER 0x420c
 #endif
 
-/* the filter at kernel index idx (0: the most recently installed) */
+/* the filter at kernel index idx (get_nth_filter(): 0 is the oldest, the outermost) */
 static int get_one(pid_t pid, unsigned long idx, struct dump_filter *f)
 {
 	long n = ptrace((enum __ptrace_request)PTRACE_SECCOMP_GET_FILTER, pid, (void *)idx, NULL);
@@ -70,13 +70,6 @@ detach:
 	if (rc < 0) {
 		dump_free(f, count);
 		return rc;
-	}
-	/* the kernel counts from the newest; the files go outermost (oldest) first */
-	for (size_t i = 0; i < count / 2; i++) {
-		struct dump_filter t = f[i];
-
-		f[i] = f[count - 1 - i];
-		f[count - 1 - i] = t;
 	}
 	*out = f;
 	*n = count;

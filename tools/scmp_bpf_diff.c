@@ -221,12 +221,13 @@ static int on_path(void *ctx, const struct sg_sym_path *p)
 static void usage(FILE *f)
 {
 	fprintf(f,
-	        "usage: %s [-a ARCH] [-q] OLD NEW\n"
+	        "usage: %s [-a ARCH] [-A ABI] [-q] OLD NEW\n"
 	        "Compare two raw seccomp BPF filters symbolically and list, per ABI and\n"
 	        "syscall, every verdict that changed, with a witness (argument values).\n"
 	        "\n"
 	        "  -a, --arch ARCH  the filters' byte order and the layout of the arguments'\n"
 	        "                   32-bit halves (default: native)\n"
+	        "  -A, --only ABI   compare only what the filters do for this ABI\n"
 	        "  -q, --quiet      print nothing, only set the exit status\n"
 	        "  -h, --help       print this help\n"
 	        "\n"
@@ -240,23 +241,29 @@ int main(int argc, char *argv[])
 	static const struct option longopts[] = {
 	    {"arch", required_argument, NULL, 'a'},
 	    {"quiet", no_argument, NULL, 'q'},
+	    {"only", required_argument, NULL, 'A'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *arch_arg = NULL;
+	const char *arch_arg = NULL, *only_arg = NULL;
+	struct sg_sym_atom only[2];
+	size_t nonly = 0;
 	const struct sg_arch *arch;
 	struct sock_filter *prog[2] = {NULL, NULL};
 	struct sg_sym_stats st;
 	static struct diff df;
 	int opt, rc, status = EXIT_ERROR;
 
-	while ((opt = getopt_long(argc, argv, "a:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "a:A:qh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'a':
 			arch_arg = optarg;
 			break;
 		case 'q':
 			df.quiet = true;
+			break;
+		case 'A':
+			only_arg = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -274,6 +281,20 @@ int main(int argc, char *argv[])
 	if (arch == NULL)
 		return EXIT_ERROR;
 	df.big_endian = arch->big_endian;
+	if (only_arg) {
+		/* one ABI: its arch value and its numbers (x86_64 and x32 share the arch value) */
+		const struct sg_arch *o = bt_arch(tool, only_arg);
+		uint32_t hi = UINT32_MAX;
+
+		if (o == NULL)
+			return EXIT_ERROR;
+		for (size_t i = 0; i < sg_arch_count; i++)
+			if (sg_arches[i]->audit == o->audit && sg_arches[i]->nr_base > o->nr_base &&
+			    sg_arches[i]->nr_base - 1 < hi)
+				hi = sg_arches[i]->nr_base - 1;
+		only[nonly++] = sg_sym_word_atom(SG_OFF_ARCH / 4, SG_SYM_RANGE, o->audit, o->audit);
+		only[nonly++] = sg_sym_word_atom(SG_OFF_NR / 4, SG_SYM_RANGE, o->nr_base, hi);
+	}
 	for (int i = 0; i < 2; i++) {
 		if (bt_read_filter(tool, argv[optind + i], arch->big_endian, &prog[i],
 		                   &df.lens[i]) != 0)
@@ -291,7 +312,7 @@ int main(int argc, char *argv[])
 		if (df.abi[ai].nrs == NULL || df.abi[ai].reported == NULL)
 			goto out;
 	}
-	rc = sg_sym_explore(df.progs, df.lens, 2, NULL, 0, 0, on_path, &df, &st);
+	rc = sg_sym_explore(df.progs, df.lens, 2, only, nonly, 0, on_path, &df, &st);
 	if (rc < 0) {
 		fprintf(stderr, "%s: %s\n", tool, strerror(-rc));
 		goto out;

@@ -1,0 +1,108 @@
+#!/bin/sh
+# test_bpfsym.sh - scmp_bpf_diff and scmp_bpf_decompile (the symbolic engine, src/bpf_sym.c):
+#  - a filter against itself: "no verdict changed" (exit 0); a Docker profile against a copy
+#    with one syscall's action changed: exit 1, and that syscall named;
+#  - the same policy from sysgate and from libseccomp 2.5.4 / 2.6.1 (ref_export run against
+#    each library): libseccomp's wrong verdicts for mkdir (doc/verification.md) show up as a
+#    witness, replayed by scmp_bpf_sim; 2.5.4 and 2.6.1 agree with each other;
+#  - round trips: compile -> decompile -f json -> compile is proven equal (per ABI, exit 0) for
+#    Docker's profile and the mkdir policy of all three libraries, and sysgate's own mkdir
+#    program decompiles to the two rules it was compiled from.
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+set -u
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+DIFF=$top_builddir/tools/scmp_bpf_diff
+DEC=$top_builddir/tools/scmp_bpf_decompile
+SIM=$top_builddir/tools/scmp_bpf_sim
+COMPILE=$top_builddir/tools/scmp_compile
+EXPORT=$top_builddir/tests/ref_export
+DOCKER=$top_srcdir/doc/examples/profiles/docker-default.json
+REF=$top_srcdir/../shared/ref/libseccomp-2.6.1/lib/libseccomp.so.2.6.1
+
+for t in "$DIFF" "$DEC" "$SIM" "$COMPILE"; do
+	[ -x "$t" ] || skip "$t not built"
+done
+[ "$(uname -m)" = x86_64 ] || skip "the expected programs are x86_64's"
+make_tmp
+
+# --- diff: equal, and one changed syscall ---
+"$COMPILE" -q "$DOCKER" >"$tmp/docker.bpf" || fail "scmp_compile docker"
+"$DIFF" "$tmp/docker.bpf" "$tmp/docker.bpf" >"$tmp/out" 2>&1
+[ $? -eq 0 ] && grep -q "no verdict changed" "$tmp/out" && ok || fail "docker vs itself: $(cat "$tmp/out")"
+"$COMPILE" -q -O 2 "$DOCKER" >"$tmp/docker2.bpf" || fail "scmp_compile -O 2 docker"
+"$DIFF" -q "$tmp/docker.bpf" "$tmp/docker2.bpf" && ok || fail "docker -O1 vs -O2 differ"
+# the copy: getpid is no longer allowed
+sed 's/"getpid"/"getpid_renamed_away"/' "$DOCKER" >"$tmp/docker-mod.json"
+"$COMPILE" -q "$tmp/docker-mod.json" >"$tmp/docker-mod.bpf" 2>/dev/null || fail "scmp_compile modified docker"
+"$DIFF" "$tmp/docker.bpf" "$tmp/docker-mod.bpf" >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && ok || fail "docker vs modified: exit $rc, not 1"
+grep -q "^x86_64 getpid (39): ALLOW -> ERRNO(1)" "$tmp/out" && ok || fail "getpid not named: $(head -5 "$tmp/out")"
+grep -q "^x86_64 read " "$tmp/out" && fail "read reported as changed"
+
+# --- decompile round trip of Docker's profile, x86_64 (x86 multiplexes sockets differently) ---
+"$DEC" -f json "$tmp/docker.bpf" >"$tmp/docker-dc.json" 2>"$tmp/err"
+"$COMPILE" -q "$tmp/docker-dc.json" >"$tmp/docker-rt.bpf" || fail "decompiled docker profile does not compile"
+"$DIFF" -A x86_64 "$tmp/docker.bpf" "$tmp/docker-rt.bpf" >"$tmp/out" 2>&1 && ok ||
+	fail "docker round trip differs on x86_64: $(head -5 "$tmp/out")"
+n1=$(wc -c <"$tmp/docker.bpf")
+n2=$(wc -c <"$tmp/docker-rt.bpf")
+echo "docker x86_64 round trip: $((n1 / 8)) -> $((n2 / 8)) instructions (the original has x86 and x32 too)"
+"$DEC" "$tmp/docker.bpf" >"$tmp/docker.pfc" 2>/dev/null
+grep -q '^syscall "getpid" (39): ALLOW$' "$tmp/docker.pfc" && ok || fail "pfc: getpid"
+"$DEC" -f c "$tmp/docker.bpf" 2>/dev/null | grep -q "seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(read), 0);" &&
+	ok || fail "c: read"
+
+# --- sysgate vs libseccomp on the mkdir policy ---
+[ -x "$EXPORT" ] || { echo "no ref_export (no system libseccomp): library comparison not run"; EXPORT=; }
+if [ -n "$EXPORT" ]; then
+	LD_LIBRARY_PATH=$top_builddir/.libs "$EXPORT" mkdir-bug >"$tmp/sg.bpf" || fail "ref_export on sysgate"
+	"$EXPORT" mkdir-bug >"$tmp/deb.bpf" || fail "ref_export on libseccomp 2.5.4"
+	libs="sg deb"
+	if [ -f "$REF" ]; then
+		mkdir "$tmp/lib" && cp "$REF" "$tmp/lib/libseccomp.so.2"
+		LD_LIBRARY_PATH=$tmp/lib "$EXPORT" mkdir-bug >"$tmp/ref.bpf" || fail "ref_export on 2.6.1"
+		libs="$libs ref"
+	else
+		echo "no $REF: libseccomp 2.6.1 not compared"
+	fi
+	for l in $libs; do
+		[ "$l" = sg ] && continue
+		"$DIFF" "$tmp/sg.bpf" "$tmp/$l.bpf" >"$tmp/out" 2>&1
+		rc=$?
+		[ $rc -eq 1 ] && ok || fail "sysgate vs $l: exit $rc, not 1"
+		line=$(grep '^x86_64 mkdir (83): ERRNO(1) -> ALLOW at ' "$tmp/out")
+		[ -n "$line" ] && ok || fail "sysgate vs $l: no mkdir witness: $(cat "$tmp/out")"
+		# replay the witness in the simulator
+		set -- $(echo "$line" | sed 's/.* at //; s/args\[\([0-9]\)\]=/-\1 /g')
+		[ "$("$SIM" -f "$tmp/sg.bpf" -s mkdir "$@")" = "ERRNO(1)" ] &&
+			[ "$("$SIM" -f "$tmp/$l.bpf" -s mkdir "$@")" = ALLOW ] && ok ||
+			fail "witness $* does not replay"
+	done
+	if [ -f "$tmp/ref.bpf" ]; then
+		"$DIFF" -q "$tmp/deb.bpf" "$tmp/ref.bpf" && ok || fail "2.5.4 vs 2.6.1 differ"
+	fi
+	# sysgate's program decompiles to the two rules it came from
+	"$DEC" "$tmp/sg.bpf" >"$tmp/sg.pfc" 2>&1
+	grep -q 'if (args\[1\] >= 0x3aa3 && (args\[2\] & 0x6006400) == 0x4006000) ALLOW' "$tmp/sg.pfc" &&
+		grep -q 'if (args\[1\] >= 0xbbe7 && args\[5\] >= 0x11c5) ALLOW' "$tmp/sg.pfc" && ok ||
+		fail "sysgate's mkdir program: $(cat "$tmp/sg.pfc")"
+	for l in $libs; do
+		"$DEC" -f json "$tmp/$l.bpf" >"$tmp/$l.json" || fail "decompile $l: not exact"
+		"$COMPILE" -q "$tmp/$l.json" >"$tmp/$l.rt.bpf" || fail "compile decompiled $l"
+		"$DIFF" -q "$tmp/$l.bpf" "$tmp/$l.rt.bpf" && ok || fail "round trip of $l's mkdir program"
+	done
+fi
+
+# --- errors ---
+"$DIFF" "$tmp/docker.bpf" >/dev/null 2>&1
+[ $? -eq 2 ] && ok || fail "diff with one file: not exit 2"
+printf 'abc' >"$tmp/bad.bpf"
+"$DEC" "$tmp/bad.bpf" >/dev/null 2>&1
+[ $? -eq 1 ] && ok || fail "decompile of a bad file: not exit 1"
+
+echo "test_bpfsym: $checks checks, $fails failures"
+[ "$fails" -eq 0 ]
