@@ -41,12 +41,11 @@ wait "$pid" 2>/dev/null
 if [ $rc -ne 0 ] && [ $rc -ne 3 ] && grep -q "Operation not permitted" "$tmp/out"; then
 	skip "ptrace not permitted here: $(cat "$tmp/out")"
 fi
-[ $rc -eq 0 ] || [ $rc -eq 3 ] && ok || fail "dump: exit $rc: $(cat "$tmp/out")"
-[ -f "$tmp/dump/filter-1.bpf" ] && [ -f "$tmp/dump/filter-2.bpf" ] && [ ! -f "$tmp/dump/filter-3.bpf" ] &&
-	ok || fail "not exactly two filters: $(ls "$tmp/dump")"
-"$DIFF" -q "$tmp/outer.bpf" "$tmp/dump/filter-1.bpf" && ok || fail "filter-1 is not the outer profile"
-"$DIFF" -q "$tmp/inner.bpf" "$tmp/dump/filter-2.bpf" && ok || fail "filter-2 is not the inner profile"
-grep -q "^syscall \"getpid\" (39): ALLOW" "$tmp/dump/filter-1.pfc" && ok || fail "filter-1.pfc not decompiled"
+if [ $rc -eq 0 ] || [ $rc -eq 3 ]; then ok; else fail "dump: exit $rc: $(cat "$tmp/out")"; fi
+if [ -f "$tmp/dump/filter-1.bpf" ] && [ -f "$tmp/dump/filter-2.bpf" ] && [ ! -f "$tmp/dump/filter-3.bpf" ]; then ok; else fail "not exactly two filters: $(ls "$tmp/dump")"; fi
+if "$DIFF" -q "$tmp/outer.bpf" "$tmp/dump/filter-1.bpf"; then ok; else fail "filter-1 is not the outer profile"; fi
+if "$DIFF" -q "$tmp/inner.bpf" "$tmp/dump/filter-2.bpf"; then ok; else fail "filter-2 is not the inner profile"; fi
+if grep -q "^syscall \"getpid\" (39): ALLOW" "$tmp/dump/filter-1.pfc"; then ok; else fail "filter-1.pfc not decompiled"; fi
 
 echo "test_bpfdump: $checks checks, $fails failures"
 [ "$fails" -eq 0 ]

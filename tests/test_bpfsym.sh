@@ -30,31 +30,28 @@ make_tmp
 
 # --- diff: equal, and one changed syscall ---
 "$COMPILE" -q "$DOCKER" >"$tmp/docker.bpf" || fail "scmp_compile docker"
-"$DIFF" "$tmp/docker.bpf" "$tmp/docker.bpf" >"$tmp/out" 2>&1
-[ $? -eq 0 ] && grep -q "no verdict changed" "$tmp/out" && ok || fail "docker vs itself: $(cat "$tmp/out")"
+if "$DIFF" "$tmp/docker.bpf" "$tmp/docker.bpf" >"$tmp/out" 2>&1 && grep -q "no verdict changed" "$tmp/out"; then ok; else fail "docker vs itself: $(cat "$tmp/out")"; fi
 "$COMPILE" -q -O 2 "$DOCKER" >"$tmp/docker2.bpf" || fail "scmp_compile -O 2 docker"
-"$DIFF" -q "$tmp/docker.bpf" "$tmp/docker2.bpf" && ok || fail "docker -O1 vs -O2 differ"
+if "$DIFF" -q "$tmp/docker.bpf" "$tmp/docker2.bpf"; then ok; else fail "docker -O1 vs -O2 differ"; fi
 # the copy: getpid is no longer allowed
 sed 's/"getpid"/"getpid_renamed_away"/' "$DOCKER" >"$tmp/docker-mod.json"
 "$COMPILE" -q "$tmp/docker-mod.json" >"$tmp/docker-mod.bpf" 2>/dev/null || fail "scmp_compile modified docker"
 "$DIFF" "$tmp/docker.bpf" "$tmp/docker-mod.bpf" >"$tmp/out" 2>&1
 rc=$?
-[ $rc -eq 1 ] && ok || fail "docker vs modified: exit $rc, not 1"
-grep -q "^x86_64 getpid (39): ALLOW -> ERRNO(1)" "$tmp/out" && ok || fail "getpid not named: $(head -5 "$tmp/out")"
+if [ $rc -eq 1 ]; then ok; else fail "docker vs modified: exit $rc, not 1"; fi
+if grep -q "^x86_64 getpid (39): ALLOW -> ERRNO(1)" "$tmp/out"; then ok; else fail "getpid not named: $(head -5 "$tmp/out")"; fi
 grep -q "^x86_64 read " "$tmp/out" && fail "read reported as changed"
 
 # --- decompile round trip of Docker's profile, x86_64 (x86 multiplexes sockets differently) ---
 "$DEC" -f json "$tmp/docker.bpf" >"$tmp/docker-dc.json" 2>"$tmp/err"
 "$COMPILE" -q "$tmp/docker-dc.json" >"$tmp/docker-rt.bpf" || fail "decompiled docker profile does not compile"
-"$DIFF" -A x86_64 "$tmp/docker.bpf" "$tmp/docker-rt.bpf" >"$tmp/out" 2>&1 && ok ||
-	fail "docker round trip differs on x86_64: $(head -5 "$tmp/out")"
+if "$DIFF" -A x86_64 "$tmp/docker.bpf" "$tmp/docker-rt.bpf" >"$tmp/out" 2>&1; then ok; else fail "docker round trip differs on x86_64: $(head -5 "$tmp/out")"; fi
 n1=$(wc -c <"$tmp/docker.bpf")
 n2=$(wc -c <"$tmp/docker-rt.bpf")
 echo "docker x86_64 round trip: $((n1 / 8)) -> $((n2 / 8)) instructions (the original has x86 and x32 too)"
 "$DEC" "$tmp/docker.bpf" >"$tmp/docker.pfc" 2>/dev/null
-grep -q '^syscall "getpid" (39): ALLOW$' "$tmp/docker.pfc" && ok || fail "pfc: getpid"
-"$DEC" -f c "$tmp/docker.bpf" 2>/dev/null | grep -q "seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(read), 0);" &&
-	ok || fail "c: read"
+if grep -q '^syscall "getpid" (39): ALLOW$' "$tmp/docker.pfc"; then ok; else fail "pfc: getpid"; fi
+if "$DEC" -f c "$tmp/docker.bpf" 2>/dev/null | grep -q "seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(read), 0);"; then ok; else fail "c: read"; fi
 
 # --- sysgate vs libseccomp on the mkdir policy ---
 [ -x "$EXPORT" ] || { echo "no ref_export (no system libseccomp): library comparison not run"; EXPORT=; }
@@ -73,36 +70,35 @@ if [ -n "$EXPORT" ]; then
 		[ "$l" = sg ] && continue
 		"$DIFF" "$tmp/sg.bpf" "$tmp/$l.bpf" >"$tmp/out" 2>&1
 		rc=$?
-		[ $rc -eq 1 ] && ok || fail "sysgate vs $l: exit $rc, not 1"
+		if [ $rc -eq 1 ]; then ok; else fail "sysgate vs $l: exit $rc, not 1"; fi
 		line=$(grep '^x86_64 mkdir (83): ERRNO(1) -> ALLOW at ' "$tmp/out")
-		[ -n "$line" ] && ok || fail "sysgate vs $l: no mkdir witness: $(cat "$tmp/out")"
+		if [ -n "$line" ]; then ok; else fail "sysgate vs $l: no mkdir witness: $(cat "$tmp/out")"; fi
 		# replay the witness in the simulator
+		# shellcheck disable=SC2046 # the witness's "-N VALUE" pairs, split on purpose
 		set -- $(echo "$line" | sed 's/.* at //; s/args\[\([0-9]\)\]=/-\1 /g')
-		[ "$("$SIM" -f "$tmp/sg.bpf" -s mkdir "$@")" = "ERRNO(1)" ] &&
-			[ "$("$SIM" -f "$tmp/$l.bpf" -s mkdir "$@")" = ALLOW ] && ok ||
-			fail "witness $* does not replay"
+		if [ "$("$SIM" -f "$tmp/sg.bpf" -s mkdir "$@")" = "ERRNO(1)" ] && [ "$("$SIM" -f "$tmp/$l.bpf" -s mkdir "$@")" = ALLOW ]; then ok; else fail "witness $* does not replay"; fi
 	done
 	if [ -f "$tmp/ref.bpf" ]; then
-		"$DIFF" -q "$tmp/deb.bpf" "$tmp/ref.bpf" && ok || fail "2.5.4 vs 2.6.1 differ"
+		if "$DIFF" -q "$tmp/deb.bpf" "$tmp/ref.bpf"; then ok; else fail "2.5.4 vs 2.6.1 differ"; fi
 	fi
 	# sysgate's program decompiles to the two rules it came from
 	"$DEC" "$tmp/sg.bpf" >"$tmp/sg.pfc" 2>&1
-	grep -q 'if (args\[1\] >= 0x3aa3 && (args\[2\] & 0x6006400) == 0x4006000) ALLOW' "$tmp/sg.pfc" &&
-		grep -q 'if (args\[1\] >= 0xbbe7 && args\[5\] >= 0x11c5) ALLOW' "$tmp/sg.pfc" && ok ||
-		fail "sysgate's mkdir program: $(cat "$tmp/sg.pfc")"
+	if grep -q 'if (args\[1\] >= 0x3aa3 && (args\[2\] & 0x6006400) == 0x4006000) ALLOW' "$tmp/sg.pfc" && grep -q 'if (args\[1\] >= 0xbbe7 && args\[5\] >= 0x11c5) ALLOW' "$tmp/sg.pfc"; then ok; else fail "sysgate's mkdir program: $(cat "$tmp/sg.pfc")"; fi
 	for l in $libs; do
 		"$DEC" -f json "$tmp/$l.bpf" >"$tmp/$l.json" || fail "decompile $l: not exact"
 		"$COMPILE" -q "$tmp/$l.json" >"$tmp/$l.rt.bpf" || fail "compile decompiled $l"
-		"$DIFF" -q "$tmp/$l.bpf" "$tmp/$l.rt.bpf" && ok || fail "round trip of $l's mkdir program"
+		if "$DIFF" -q "$tmp/$l.bpf" "$tmp/$l.rt.bpf"; then ok; else fail "round trip of $l's mkdir program"; fi
 	done
 fi
 
 # --- errors ---
 "$DIFF" "$tmp/docker.bpf" >/dev/null 2>&1
-[ $? -eq 2 ] && ok || fail "diff with one file: not exit 2"
+rc=$?
+if [ $rc -eq 2 ]; then ok; else fail "diff with one file: not exit 2"; fi
 printf 'abc' >"$tmp/bad.bpf"
 "$DEC" "$tmp/bad.bpf" >/dev/null 2>&1
-[ $? -eq 1 ] && ok || fail "decompile of a bad file: not exit 1"
+rc=$?
+if [ $rc -eq 1 ]; then ok; else fail "decompile of a bad file: not exit 1"; fi
 
 echo "test_bpfsym: $checks checks, $fails failures"
 [ "$fails" -eq 0 ]
