@@ -33,3 +33,12 @@ EXTRA_DIST += tests/ref_export.c
 endif
 TESTS += tests/test_bpfsym.sh tests/test_bpfdump.sh
 dist_check_SCRIPTS += tests/test_bpfsym.sh tests/test_bpfdump.sh
+
+# the symbolic engine (src/bpf_sym.c) against brute force and the interpreter
+if HAVE_CHECK
+check_PROGRAMS += tests/test_symengine
+TESTS += tests/test_symengine
+tests_test_symengine_SOURCES = tests/test_symengine.c
+tests_test_symengine_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_symengine_LDADD = libsysgate.la $(CHECK_LIBS)
+endif

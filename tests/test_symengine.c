@@ -1,0 +1,279 @@
+/*
+ * test_symengine.c - the symbolic engine (src/bpf_sym.c) against the interpreter (src/bpf.c)
+ * and against brute force:
+ *  - the word solver: random conjunctions of atoms on bit forms over a word whose free bits
+ *    are few (the rest fixed by the atoms), compared with enumeration of every value;
+ *  - exploration: for random programs (random policies compiled by sysgate, and random
+ *    straight-line ALU / scratch-memory / X programs), every exact path's witness replayed in
+ *    sg_bpf_run() takes the path's action, and the paths cover random inputs;
+ *  - equivalence: a program against itself is proven equal; a copy with one RET changed is
+ *    not (negative control), and the witness separates the two in the interpreter.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <string.h>
+
+#include <seccomp.h>
+
+#include "bpf_sym.h"
+#include "testcheck.h"
+
+/* ---- the solver against enumeration ---- */
+
+static struct sg_sym_atom random_atom(struct tu_rng *r, uint32_t fixed_mask)
+{
+	struct sg_sym_atom a;
+	int s = (int)tu_below(r, 5) - 2;
+
+	memset(&a, 0, sizeof(a));
+	a.f.word = 0;
+	a.f.shift = (int8_t)(tu_below(r, 2) ? 0 : s);
+	a.f.mask = tu_below(r, 3) ? UINT32_MAX : (uint32_t)tu_next(r);
+	a.f.xor = tu_below(r, 3) ? 0 : (uint32_t)tu_next(r);
+	if (a.f.shift > 0)
+		a.f.mask &= UINT32_MAX >> a.f.shift;
+	else if (a.f.shift < 0)
+		a.f.mask &= UINT32_MAX << -a.f.shift;
+	a.kind = (uint8_t)tu_below(r, 4);
+	a.lo = (uint32_t)tu_next(r) & ~fixed_mask;
+	a.hi = a.lo | (uint32_t)tu_below(r, 64);
+	if (a.kind == SG_SYM_RANGE && tu_below(r, 2))
+		a.hi = UINT32_MAX;
+	if (a.kind >= SG_SYM_ANY)
+		a.lo = (uint32_t)tu_next(r) & (uint32_t)tu_next(r);
+	return a;
+}
+
+START_TEST(solver_vs_enumeration)
+{
+	struct tu_rng r = {tu_seed("symengine_solver")};
+	long sat = 0, unsat = 0;
+
+	for (int it = 0; it < 3000; it++) {
+		/* 10 free bits; the other 22 pinned by a NONE atom (zeros) */
+		uint32_t free_bits = 0;
+		struct sg_sym_atom atoms[8];
+		size_t n = 1 + tu_below(&r, 6);
+		uint32_t v = 0, count = 0, least = 0;
+		int rc;
+
+		while (__builtin_popcount(free_bits) < 10)
+			free_bits |= 1u << tu_below(&r, 32);
+		atoms[0] = sg_sym_word_atom(0, SG_SYM_NONE, ~free_bits, 0);
+		for (size_t i = 1; i <= n; i++)
+			atoms[i] = random_atom(&r, 0);
+		/* every value with only free bits set, in increasing order */
+		for (uint32_t sub = free_bits;; sub = (sub - 1) & free_bits) {
+			bool ok = true;
+
+			for (size_t i = 0; i <= n && ok; i++)
+				ok = sg_sym_atom_holds(&atoms[i], sub);
+			if (ok) {
+				count++;
+				least = sub;
+			}
+			if (sub == 0)
+				break;
+		}
+		rc = sg_sym_solve_word(atoms, n + 1, 0, &v);
+		ck_assert_msg(rc == (count ? 1 : 0), "iteration %d: solver %d, enumeration %u", it,
+		              rc, count);
+		if (count) {
+			ck_assert_uint_eq(v, least); /* the least solution */
+			sat++;
+		} else {
+			unsat++;
+		}
+	}
+	printf("solver_vs_enumeration: %ld satisfiable, %ld unsatisfiable, all agree\n", sat,
+	       unsat);
+}
+END_TEST
+
+/* ---- exploration against the interpreter ---- */
+
+struct replay {
+	const struct sock_filter *prog;
+	size_t len;
+	long exact, inexact;
+	size_t reached_ret; /* a RET some exact path ends at */
+};
+
+static int replay_leaf(void *ctx, const struct sg_sym_path *p)
+{
+	struct replay *rp = ctx;
+	struct seccomp_data d;
+
+	if (!p->exact) {
+		rp->inexact++;
+		return 0;
+	}
+	sg_sym_words_to_data(p->witness, false, &d);
+	ck_assert_uint_eq(sg_bpf_run(rp->prog, rp->len, &d, false, NULL), p->action[0]);
+	for (size_t i = 0; i < p->natoms; i++)
+		ck_assert(sg_sym_atom_holds(&p->atoms[i], p->witness[p->atoms[i].f.word]));
+	rp->exact++;
+	rp->reached_ret = p->ret_pc[0];
+	return 0;
+}
+
+static void check_program(const struct sock_filter *prog, size_t len, long *exact,
+                          long *inexact)
+{
+	const struct sock_filter *progs[1] = {prog};
+	struct replay rp = {prog, len, 0, 0, 0};
+	struct sg_sym_stats st;
+	uint32_t w[SG_SYM_WORDS];
+	struct sock_filter *mut;
+
+	ck_assert_int_eq(sg_sym_explore(progs, &len, 1, NULL, 0, 0, replay_leaf, &rp, &st), 0);
+	ck_assert(st.paths > 0);
+	*exact += rp.exact;
+	*inexact += rp.inexact;
+	if (rp.inexact)
+		return;
+	ck_assert_int_eq(sg_sym_equiv(prog, len, prog, len, 0, w), 1);
+	/* negative control: change the value of a RET that a path reaches */
+	mut = malloc(len * sizeof(*mut));
+	ck_assert_ptr_nonnull(mut);
+	memcpy(mut, prog, len * sizeof(*mut));
+	if (mut[rp.reached_ret].code == (BPF_RET | BPF_K)) {
+		mut[rp.reached_ret].k ^= 0x10000; /* a different action */
+		struct seccomp_data d;
+		int eq = sg_sym_equiv(prog, len, mut, len, 0, w);
+
+		ck_assert_int_eq(eq, 0);
+		sg_sym_words_to_data(w, false, &d);
+		ck_assert_uint_ne(sg_bpf_run(prog, len, &d, false, NULL),
+		                  sg_bpf_run(mut, len, &d, false, NULL));
+	}
+	free(mut);
+}
+
+START_TEST(compiled_policies_replay)
+{
+	struct tu_rng r = {tu_seed("symengine_policies")};
+	long exact = 0, inexact = 0;
+
+	for (int it = 0; it < 60; it++) {
+		scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(1));
+		struct sg_program *p;
+
+		ck_assert_ptr_nonnull(ctx);
+		for (int i = 0; i < 1 + (int)tu_below(&r, 12); i++) {
+			struct scmp_arg_cmp c = {(unsigned int)tu_below(&r, 6),
+			                         (enum scmp_compare)(1 + tu_below(&r, 7)),
+			                         tu_value(&r), tu_value(&r)};
+			(void)seccomp_rule_add_array(ctx, tu_below(&r, 2) ? SCMP_ACT_ALLOW
+			                                                  : SCMP_ACT_TRAP,
+			                             (int)tu_below(&r, 8), tu_below(&r, 2), &c);
+		}
+		p = tu_compile((struct sg_filter *)ctx);
+		check_program(p->insns, p->len, &exact, &inexact);
+		sg_program_free(p);
+		seccomp_release(ctx);
+	}
+	ck_assert_int_eq(inexact, 0); /* compiled programs are always exact */
+	printf("compiled_policies_replay: %ld exact paths replayed\n", exact);
+}
+END_TEST
+
+/* random programs: loads, ALU with constants and X, scratch memory, compares, returns */
+static size_t random_program(struct tu_rng *r, struct sock_filter *p, size_t max)
+{
+	static const uint16_t alu[] = {BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_AND,
+	                               BPF_OR,  BPF_XOR, BPF_LSH, BPF_RSH};
+	static const uint16_t jmp[] = {BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JSET};
+	size_t n = 0, body = 4 + tu_below(r, max - 8);
+	bool stored = false;
+
+	while (n < body) {
+		size_t left = body - n;
+		uint32_t k = tu_below(r, 2) ? (uint32_t)tu_below(r, 40) : (uint32_t)tu_next(r);
+
+		switch (tu_below(r, 9)) {
+		case 0:
+		case 1:
+			p[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			                                      4 * (uint32_t)tu_below(r, 16));
+			break;
+		case 2: {
+			uint16_t op = alu[tu_below(r, 9)];
+			bool x = tu_below(r, 4) == 0;
+
+			if (!x && (op == BPF_LSH || op == BPF_RSH))
+				k &= 31;
+			if (!x && op == BPF_DIV && k == 0)
+				k = 1u << tu_below(r, 4);
+			if (!x && op == BPF_MUL && tu_below(r, 2))
+				k = 1u << tu_below(r, 8);
+			p[n++] = (struct sock_filter)BPF_STMT(BPF_ALU | op | (x ? BPF_X : BPF_K), k);
+			break;
+		}
+		case 3:
+			p[n++] = (struct sock_filter)BPF_STMT(BPF_MISC | (tu_below(r, 2) ? BPF_TAX
+			                                                                 : BPF_TXA), 0);
+			break;
+		case 4:
+			p[n++] = (struct sock_filter)BPF_STMT(BPF_ST, 3);
+			stored = true;
+			break;
+		case 5:
+			if (stored)
+				p[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_MEM, 3);
+			break;
+		default:
+			if (left < 3)
+				break;
+			p[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | jmp[tu_below(r, 4)] |
+			                                        (tu_below(r, 6) ? BPF_K : BPF_X),
+			                                    k, (uint8_t)tu_below(r, left - 1),
+			                                    (uint8_t)tu_below(r, left - 1));
+			n++;
+			break;
+		}
+	}
+	/* every jump lands on one of these returns or before */
+	p[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	p[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 5);
+	p[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP);
+	return n;
+}
+
+START_TEST(random_programs_replay)
+{
+	struct tu_rng r = {tu_seed("symengine_random")};
+	struct sock_filter prog[64];
+	long exact = 0, inexact = 0, programs = 0;
+
+	for (int it = 0; it < 2000; it++) {
+		size_t len = random_program(&r, prog, 40);
+
+		if (sg_bpf_check(prog, len) != 0)
+			continue;
+		check_program(prog, len, &exact, &inexact);
+		programs++;
+	}
+	ck_assert(exact > 0);
+	printf("random_programs_replay: %ld programs, %ld exact paths replayed, %ld paths "
+	       "marked inexact\n",
+	       programs, exact, inexact);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("symengine");
+	TCase *tc = tcase_create("engine");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, solver_vs_enumeration);
+	tcase_add_test(tc, compiled_policies_replay);
+	tcase_add_test(tc, random_programs_replay);
+	suite_add_tcase(s, tc);
+	return tu_run_suite(s);
+}
