@@ -3,9 +3,13 @@
  *
  * The listing names seccomp_data loads, prints jump targets as line numbers, names actions,
  * and annotates comparisons: against the arch value with the ABI's name, against nr with the
- * syscall's name. Which ABI a comparison of nr belongs to is tracked along the control flow
- * (a "jeq <arch>" taken branch fixes it); where no arch check dominates, -a's ABI is assumed.
- * Range bounds at syscalls a kernel release added carry that release (kernel-version limits).
+ * syscall's name (JEQ) or, for the bounds of a range tree (JGE/JGT), with the syscall the
+ * upper part starts at and the numbers the bound splits, and against an argument word with
+ * what it compares ("args[2].lo & 0x6006400 == 0x4006000"). Which ABI a comparison of nr
+ * belongs to and which numbers reach it are tracked along the control flow (a "jeq <arch>"
+ * taken branch fixes the ABI; x32's numbers are told from x86_64's by the range); where no
+ * arch check dominates, -a's ABI is assumed. Range bounds at syscalls a kernel release added
+ * carry that release (kernel-version limits), and ENOSYS returns are named.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -23,13 +27,16 @@
 static const char *tool = "scmp_bpf_disasm";
 
 /* what the accumulator holds on entry to an instruction, as far as the listing cares */
-enum acc { ACC_UNKNOWN, ACC_NR, ACC_ARCH, ACC_OTHER };
+enum acc { ACC_UNKNOWN, ACC_NR, ACC_ARCH, ACC_DATA, ACC_OTHER };
 
 struct flow {
 	bool reached;
 	enum acc acc;
+	uint32_t off;    /* ACC_NR / ACC_ARCH / ACC_DATA: the word loaded ... */
+	uint32_t mask;   /* ... and ANDed with this */
 	bool arch_known; /* every path here took a "jeq <arch>" branch for the same value */
 	uint32_t arch;
+	uint32_t nr_lo, nr_hi; /* the syscall numbers that reach here (a hull over paths) */
 };
 
 static void merge(struct flow *dst, const struct flow *src)
@@ -38,10 +45,41 @@ static void merge(struct flow *dst, const struct flow *src)
 		*dst = *src;
 		return;
 	}
-	if (dst->acc != src->acc)
+	if (dst->acc != src->acc || dst->off != src->off || dst->mask != src->mask)
 		dst->acc = ACC_UNKNOWN;
 	if (!src->arch_known || !dst->arch_known || dst->arch != src->arch)
 		dst->arch_known = false;
+	if (src->nr_lo < dst->nr_lo)
+		dst->nr_lo = src->nr_lo;
+	if (src->nr_hi > dst->nr_hi)
+		dst->nr_hi = src->nr_hi;
+}
+
+/* the numbers left on each side of a compare of the plain nr with k */
+static void split_nr(const struct sock_filter *in, struct flow *taken, struct flow *not_taken)
+{
+	uint32_t k = in->k;
+
+	switch (in->code) {
+	case BPF_JMP | BPF_JEQ | BPF_K:
+		taken->nr_lo = taken->nr_hi = k;
+		break;
+	case BPF_JMP | BPF_JGT | BPF_K:
+	case BPF_JMP | BPF_JGE | BPF_K:
+		/* nr > k is nr >= k + 1 */
+		if (BPF_OP(in->code) == BPF_JGT) {
+			if (k == UINT32_MAX)
+				break;
+			k++;
+		}
+		if (k > taken->nr_lo)
+			taken->nr_lo = k;
+		if (k > 0 && k - 1 < not_taken->nr_hi)
+			not_taken->nr_hi = k - 1;
+		break;
+	default:
+		break;
+	}
 }
 
 static void edge(struct flow *flow, size_t len, size_t to, const struct flow *state)
@@ -57,7 +95,7 @@ static void analyse(const struct sock_filter *prog, size_t len, struct flow *flo
 	memset(flow, 0, len * sizeof(*flow));
 	if (len == 0)
 		return;
-	flow[0] = (struct flow){true, ACC_OTHER, false, 0};
+	flow[0] = (struct flow){true, ACC_OTHER, 0, 0, false, 0, 0, UINT32_MAX};
 	for (size_t pc = 0; pc < len; pc++) {
 		const struct sock_filter *in = &prog[pc];
 		struct flow out = flow[pc], taken;
@@ -73,10 +111,12 @@ static void analyse(const struct sock_filter *prog, size_t len, struct flow *flo
 		if (sg_bpf_insn_is_cond_jump(in)) {
 			taken = out;
 			if (in->code == (BPF_JMP | BPF_JEQ | BPF_K) && out.acc == ACC_ARCH &&
-			    in->jt != in->jf) {
+			    out.mask == UINT32_MAX && in->jt != in->jf) {
 				taken.arch_known = true;
 				taken.arch = in->k;
 			}
+			if (out.acc == ACC_NR && out.mask == UINT32_MAX)
+				split_nr(in, &taken, &out);
 			edge(flow, len, pc + 1 + in->jt, &taken);
 			edge(flow, len, pc + 1 + in->jf, &out);
 			continue;
@@ -85,7 +125,16 @@ static void analyse(const struct sock_filter *prog, size_t len, struct flow *flo
 		case BPF_LD | BPF_W | BPF_ABS:
 			out.acc = in->k == SG_OFF_NR     ? ACC_NR
 			          : in->k == SG_OFF_ARCH ? ACC_ARCH
-			                                 : ACC_OTHER;
+			                                 : ACC_DATA;
+			out.off = in->k;
+			out.mask = UINT32_MAX;
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			/* a masked word is still that word, for the annotation */
+			if (out.acc == ACC_NR || out.acc == ACC_ARCH || out.acc == ACC_DATA)
+				out.mask &= in->k;
+			else
+				out.acc = ACC_OTHER;
 			break;
 		case BPF_LDX | BPF_IMM:
 		case BPF_LDX | BPF_MEM:
@@ -143,20 +192,16 @@ static const char *syscall_name(const struct flow *f, const struct sg_arch *dflt
  * syscalls start, returning ENOSYS: a "jge" on nr whose bound is a syscall that a kernel
  * release added is annotated with that release, and a return of ENOSYS is named.
  */
+static const struct sg_arch *nr_abi(const struct flow *f, const struct sg_arch *dflt);
+
 static const char *kver_annotation(const struct sock_filter *in, const struct flow *f,
                                    const struct sg_arch *arch, char *buf, size_t size)
 {
 	if (in->code == (BPF_RET | BPF_K) && in->k == SCMP_ACT_ERRNO(ENOSYS))
 		return "ENOSYS";
-	if (in->code != (BPF_JMP | BPF_JGE | BPF_K) || f->acc != ACC_NR)
+	if (in->code != (BPF_JMP | BPF_JGE | BPF_K) || f->acc != ACC_NR || f->mask != UINT32_MAX)
 		return NULL;
-	const struct sg_arch *abi = arch;
-	if (f->arch_known)
-		for (size_t i = 0; i < sg_arch_count; i++)
-			if (sg_arches[i]->audit == f->arch) {
-				abi = sg_arches[i];
-				break;
-			}
+	const struct sg_arch *abi = nr_abi(f, arch);
 	unsigned int kv = sg_arch_nr_kver(abi, in->k);
 	const char *name = sg_arch_syscall_name(abi, (int)in->k);
 	if (!name || kv <= SCMP_KV_UNDEF)
@@ -165,24 +210,100 @@ static const char *kver_annotation(const struct sock_filter *in, const struct fl
 	return buf;
 }
 
+/* the ABI whose names the syscall numbers here are: x32's when every number here is one */
+static const struct sg_arch *nr_abi(const struct flow *f, const struct sg_arch *dflt)
+{
+	const struct sg_arch *best = NULL;
+
+	if (!f->arch_known)
+		return dflt;
+	for (size_t i = 0; i < sg_arch_count; i++) {
+		const struct sg_arch *a = sg_arches[i];
+
+		if (a->audit == f->arch && a->nr_base <= f->nr_lo &&
+		    (best == NULL || a->nr_base > best->nr_base))
+			best = a;
+	}
+	return best ? best : dflt;
+}
+
+/* "name (nr)" or "nr" */
+static void nr_text(const struct sg_arch *abi, uint32_t nr, char *buf, size_t size)
+{
+	const char *name = (int32_t)nr >= 0 ? sg_arch_syscall_name(abi, (int)nr) : NULL;
+
+	if (name)
+		snprintf(buf, size, "%s(%u)", name, nr);
+	else if (nr >= 0x10000)
+		snprintf(buf, size, "0x%x", nr);
+	else
+		snprintf(buf, size, "%u", nr);
+}
+
 static const char *annotation(const struct sock_filter *in, const struct flow *f,
                               const struct sg_arch *arch, char *buf, size_t size)
 {
+	static const char *const ops[] = {[BPF_JEQ >> 4] = "==",
+	                                  [BPF_JGE >> 4] = ">=",
+	                                  [BPF_JGT >> 4] = ">",
+	                                  [BPF_JSET >> 4] = "&"};
+	const struct sg_arch *abi = nr_abi(f, arch);
+	char what[64], lo[48], hi[48], at[48];
+	uint32_t k = in->k, start;
+	const char *name;
+
 	if (!f->reached)
 		return "unreachable";
-	if (in->code != (BPF_JMP | BPF_JEQ | BPF_K))
+	if (in->code == (BPF_RET | BPF_K))
 		return kver_annotation(in, f, arch, buf, size);
-	if (f->acc == ACC_ARCH)
-		return arch_name(in->k);
-	if (f->acc == ACC_NR)
-		return syscall_name(f, arch, in->k, buf, size);
-	return NULL;
+	if (!sg_bpf_insn_is_cond_jump(in) || BPF_SRC(in->code) != BPF_K)
+		return NULL;
+	if (f->acc == ACC_ARCH && f->mask == UINT32_MAX && BPF_OP(in->code) == BPF_JEQ)
+		return arch_name(k);
+	if (f->acc == ACC_NR && f->mask == UINT32_MAX) {
+		if (BPF_OP(in->code) == BPF_JEQ)
+			return syscall_name(f, arch, k, buf, size);
+		if (BPF_OP(in->code) == BPF_JSET)
+			return NULL;
+		/* a bound of the range tree: where the upper part starts, and what it splits */
+		start = BPF_OP(in->code) == BPF_JGT ? k + 1 : k;
+		if (BPF_OP(in->code) == BPF_JGT && k == UINT32_MAX)
+			return NULL;
+		/* a syscall a kernel release added carries the release (kernel-version limits) */
+		if (BPF_OP(in->code) != BPF_JGE || !kver_annotation(in, f, arch, at, sizeof(at)))
+			nr_text(abi, start, at, sizeof(at));
+		if (start <= f->nr_lo || start > f->nr_hi) {
+			snprintf(buf, size, "%s and up (always %s here)", at,
+			         start <= f->nr_lo ? "true" : "false");
+			return buf;
+		}
+		nr_text(abi, f->nr_lo, lo, sizeof(lo));
+		nr_text(abi, f->nr_hi, hi, sizeof(hi));
+		snprintf(buf, size, "%s and up: splits %s..%s", at, lo,
+		         f->nr_hi == UINT32_MAX ? "max" : hi);
+		return buf;
+	}
+	if (f->acc != ACC_DATA && f->acc != ACC_NR && f->acc != ACC_ARCH)
+		return NULL;
+	/* an argument (or masked word) compare: name the word and the mask */
+	name = sg_bpf_data_name(f->off, arch->big_endian);
+	if (name == NULL)
+		return NULL;
+	if (f->mask != UINT32_MAX)
+		snprintf(what, sizeof(what), "(%s & 0x%x)", name, f->mask);
+	else
+		snprintf(what, sizeof(what), "%s", name);
+	if (BPF_OP(in->code) == BPF_JSET)
+		snprintf(buf, size, "%s & 0x%x != 0", what, k);
+	else
+		snprintf(buf, size, "%s %s 0x%x", what, ops[BPF_OP(in->code) >> 4], k);
+	return buf;
 }
 
 static void format_line(const struct sock_filter *prog, size_t pc, const struct flow *flow,
                         const struct sg_arch *arch, int col, char *buf, size_t size)
 {
-	char namebuf[64];
+	char namebuf[160];
 	const char *note = annotation(&prog[pc], &flow[pc], arch, namebuf, sizeof(namebuf));
 	int n = sg_bpf_insn_format(&prog[pc], pc, arch->big_endian, buf, size);
 
@@ -193,7 +314,7 @@ static void format_line(const struct sock_filter *prog, size_t pc, const struct 
 static void listing(const struct sock_filter *prog, size_t len, const struct flow *flow,
                     const struct sg_arch *arch)
 {
-	char text[160];
+	char text[256];
 
 	printf(" line  OP   JT   JF   K\n");
 	printf("=================================\n");
