@@ -40,5 +40,5 @@ check_PROGRAMS += tests/test_symengine
 TESTS += tests/test_symengine
 tests_test_symengine_SOURCES = tests/test_symengine.c
 tests_test_symengine_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_symengine_LDADD = libsysgate.la $(CHECK_LIBS)
+tests_test_symengine_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
