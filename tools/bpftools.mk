@@ -8,7 +8,8 @@ tools_scmp_bpf_disasm_LDADD = libsysgate_tools.la libsysgate.la
 tools_scmp_bpf_sim_SOURCES = tools/scmp_bpf_sim.c tools/bpftools.c tools/bpftools.h
 tools_scmp_bpf_sim_LDADD = libsysgate_tools.la libsysgate.la
 
-dist_man_MANS += doc/man/scmp_bpf_disasm.1 doc/man/scmp_bpf_sim.1
+dist_man_MANS += doc/man/scmp_bpf_disasm.1 doc/man/scmp_bpf_sim.1 doc/man/scmp_bpf_diff.1 \
+	doc/man/scmp_bpf_decompile.1
 
 # scmp_bpf_diff and scmp_bpf_decompile: front ends over the symbolic engine (src/bpf_sym.c, in
 # libsysgate_tools.la beside the interpreter whose semantics it shares)
