@@ -44,10 +44,9 @@ static bool atom_eq(const struct sg_sym_atom *a, const struct sg_sym_atom *b)
 
 static bool complementary(const struct sg_sym_atom *a, const struct sg_sym_atom *b)
 {
-	/* plain word ranges are left to the 64-bit interval merge: absorbing "hi >= 1" against
+	/* plain words are left to the 64-bit interval merge: absorbing "hi >= 1" against
 	 * "hi == 0 && lo >= K" is correct but leaves a shape no 64-bit comparison has */
-	if (!form_eq(&a->f, &b->f) ||
-	    (sg_sym_form_is_plain(&a->f) && a->kind == SG_SYM_RANGE && b->kind == SG_SYM_RANGE))
+	if (!form_eq(&a->f, &b->f) || sg_sym_form_is_plain(&a->f))
 		return false;
 	if (a->kind > b->kind) {
 		const struct sg_sym_atom *t = a;
@@ -122,13 +121,15 @@ static bool simplify_round(struct wcell *c, size_t n)
 
 /* ---- 64-bit argument sets ---- */
 
-enum { S_FREE, S_INTERVALS, S_MASKED };
+/* S_LOW: intervals of the low word, the high word free (masked blocks of the low word);
+ * S_ALTS: a disjunction of masked equalities (m[i], v[i]) */
+enum { S_FREE, S_INTERVALS, S_MASKED, S_LOW, S_ALTS };
 
 struct argset {
 	int kind;
 	uint64_t m, v; /* S_MASKED */
-	size_t n;      /* S_INTERVALS */
-	uint64_t lo[MAXI], hi[MAXI];
+	size_t n;      /* S_INTERVALS, S_LOW, S_ALTS */
+	uint64_t lo[MAXI], hi[MAXI]; /* S_ALTS: masks in lo, values in hi */
 };
 
 struct scell {
@@ -149,59 +150,46 @@ struct wordset {
 	int kind;
 	uint32_t m, v;
 	size_t n;
-	uint32_t lo[MAXI], hi[MAXI];
+	uint32_t lo[MAXI], hi[MAXI]; /* S_ALTS: masks in lo, values in hi */
 };
 
-static bool word_set(const struct wcell *c, unsigned int word, struct wordset *s)
+/*
+ * "Some bit of `bits` is 1" on a word, with the word's equalities (m, v) already known: the
+ * alternatives (m | bit, v | bit value) into s (the product with alternatives already there).
+ * want[] gives, per bit, the value the word's bit must have for the bit to count.
+ */
+static bool add_disjunction(struct wordset *s, uint32_t bits, uint32_t want)
 {
-	uint32_t lo = 0, hi = UINT32_MAX, ne[MAXI];
-	size_t nne = 0;
-	bool plain = true, eqlike = true;
+	uint32_t am[MAXI], av[MAXI];
+	size_t n = 0, nbase = s->kind == S_ALTS ? s->n : 1;
 
-	memset(s, 0, sizeof(*s));
-	s->kind = S_FREE;
-	for (size_t i = 0; i < c->n; i++) {
-		const struct sg_sym_atom *at = &c->atoms[i];
-		uint32_t m = at->f.mask, x = at->f.xor, bits;
+	for (size_t a = 0; a < nbase; a++) {
+		uint32_t bm = s->kind == S_ALTS ? s->lo[a] : s->m;
+		uint32_t bv = s->kind == S_ALTS ? s->hi[a] : s->v;
 
-		if (at->f.word != word)
-			continue;
-		if (!sg_sym_form_is_plain(&at->f))
-			plain = false;
-		s->kind = S_MASKED;
-		if (at->kind == SG_SYM_RANGE) {
-			if (at->lo > lo)
-				lo = at->lo;
-			if (at->hi < hi)
-				hi = at->hi;
-		} else if (at->kind == SG_SYM_NE && nne < MAXI) {
-			ne[nne++] = at->lo;
-		} else {
-			plain = false;
-		}
-		/* equality-like atoms on (w & m) ^ x without a shift: one masked equality */
-		if (at->f.shift != 0) {
-			eqlike = false;
-		} else if (at->kind == SG_SYM_RANGE && at->lo == at->hi) {
-			s->m |= m;
-			s->v |= (at->lo ^ x) & m;
-		} else if (at->kind == SG_SYM_NONE) {
-			s->m |= at->lo & m;
-			s->v |= x & at->lo & m;
-		} else if (at->kind == SG_SYM_ANY && (bits = at->lo & m) != 0 &&
-		           (bits & (bits - 1)) == 0) {
-			s->m |= bits;
-			s->v |= ~x & bits;
-		} else {
-			eqlike = false;
+		for (uint32_t rest = bits; rest; rest &= rest - 1) {
+			uint32_t bit = rest & -rest;
+
+			if ((bm & bit) && (bv & bit) != (want & bit))
+				continue; /* contradicts the equalities */
+			if (n == MAXI)
+				return false;
+			am[n] = bm | bit;
+			av[n++] = bv | (want & bit);
 		}
 	}
-	if (s->kind == S_FREE || eqlike)
-		return true;
-	if (!plain)
-		return false;
+	s->kind = S_ALTS;
+	s->n = n;
+	memcpy(s->lo, am, n * sizeof(am[0]));
+	memcpy(s->hi, av, n * sizeof(av[0]));
+	return n > 0;
+}
+
+/* [lo, hi] without the excluded points, as intervals into s */
+static bool intervals(uint32_t lo, uint32_t hi, uint32_t *ne, size_t nne, struct wordset *s)
+{
 	s->kind = S_INTERVALS;
-	/* [lo, hi] without the excluded points */
+	s->n = 0;
 	qsort(ne, nne, sizeof(ne[0]), cmp_u32);
 	for (size_t i = 0; i < nne && lo <= hi; i++) {
 		if (ne[i] < lo || ne[i] > hi)
@@ -221,6 +209,148 @@ static bool word_set(const struct wcell *c, unsigned int word, struct wordset *s
 	s->lo[s->n] = lo;
 	s->hi[s->n++] = hi;
 	return true;
+}
+
+static bool word_alts(const struct wordset *w, uint32_t *m, uint32_t *v, size_t *n);
+
+/*
+ * One word's atoms as: free, a union of intervals (plain compares only), a masked equality
+ * (equalities under masks, single-bit tests), or a disjunction of masked equalities (bit
+ * tests on several bits, "not equal" under a mask, and intervals mixed with masks, cut into
+ * aligned blocks). false when none fits (compares on shifted words, ranges under masks).
+ */
+static bool word_set(const struct wcell *c, unsigned int word, struct wordset *s)
+{
+	uint32_t lo = 0, hi = UINT32_MAX, ne[MAXI];
+	const struct sg_sym_atom *disj[MAXI];
+	size_t nne = 0, ndisj = 0;
+	bool plain = true, other = false, has_iv = false;
+
+	memset(s, 0, sizeof(*s));
+	s->kind = S_FREE;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct sg_sym_atom *at = &c->atoms[i];
+		uint32_t m = at->f.mask, x = at->f.xor, bits;
+		bool is_plain = sg_sym_form_is_plain(&at->f);
+
+		if (at->f.word != word)
+			continue;
+		s->kind = S_MASKED;
+		plain &= is_plain && at->kind <= SG_SYM_NE;
+		if (is_plain && at->kind == SG_SYM_RANGE) {
+			has_iv |= at->lo != at->hi;
+			if (at->lo > lo)
+				lo = at->lo;
+			if (at->hi < hi)
+				hi = at->hi;
+		} else if (is_plain && at->kind == SG_SYM_NE) {
+			has_iv = true;
+			if (nne == MAXI)
+				return false;
+			ne[nne++] = at->lo;
+			continue;
+		}
+		if (at->f.shift != 0) {
+			other = true;
+		} else if (at->kind == SG_SYM_RANGE && at->lo == at->hi) {
+			s->m |= m;
+			s->v |= (at->lo ^ x) & m;
+		} else if (at->kind == SG_SYM_NONE) {
+			s->m |= at->lo & m;
+			s->v |= x & at->lo & m;
+		} else if (at->kind == SG_SYM_ANY && (bits = at->lo & m) != 0 &&
+		           (bits & (bits - 1)) == 0 && !(at->lo & ~m & x)) {
+			s->m |= bits;
+			s->v |= ~x & bits;
+		} else if (at->kind == SG_SYM_ANY || at->kind == SG_SYM_NE) {
+			if (ndisj == MAXI)
+				return false;
+			disj[ndisj++] = at;
+		} else if (!(is_plain && at->kind == SG_SYM_RANGE)) {
+			other = true;
+		}
+	}
+	if (s->kind == S_FREE)
+		return true;
+	if (plain)
+		return intervals(lo, hi, ne, nne, s);
+	if (other)
+		return false;
+	if (has_iv) {
+		/* the intervals as blocks, each with the equalities added */
+		static struct wordset iv;
+		uint32_t am[MAXI], av[MAXI];
+		size_t n, k = 0;
+
+		if (!intervals(lo, hi, ne, nne, &iv) || !word_alts(&iv, am, av, &n))
+			return false;
+		for (size_t i = 0; i < n; i++) {
+			if ((am[i] & s->m) & (av[i] ^ s->v))
+				continue;
+			s->lo[k] = am[i] | s->m;
+			s->hi[k++] = av[i] | s->v;
+		}
+		if (k == 0)
+			return false;
+		s->kind = S_ALTS;
+		s->n = k;
+	}
+	for (size_t i = 0; i < ndisj; i++) {
+		const struct sg_sym_atom *at = disj[i];
+		uint32_t m = at->f.mask, x = at->f.xor;
+
+		if (at->kind == SG_SYM_ANY) {
+			/* a constant output bit already set: always true */
+			if (at->lo & ~m & x)
+				continue;
+			if (!add_disjunction(s, at->lo & m, ~x))
+				return false;
+		} else {
+			if ((at->lo ^ x) & ~m)
+				continue;
+			if (!add_disjunction(s, m, ~(at->lo ^ x)))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* a word set as a disjunction of masked equalities (intervals as aligned blocks) */
+static bool word_alts(const struct wordset *w, uint32_t *m, uint32_t *v, size_t *n)
+{
+	*n = 0;
+	switch (w->kind) {
+	case S_FREE:
+	case S_MASKED:
+		m[0] = w->kind == S_FREE ? 0 : w->m;
+		v[0] = w->kind == S_FREE ? 0 : w->v;
+		*n = 1;
+		return true;
+	case S_ALTS:
+		memcpy(m, w->lo, w->n * sizeof(*m));
+		memcpy(v, w->hi, w->n * sizeof(*v));
+		*n = w->n;
+		return true;
+	default:
+		for (size_t i = 0; i < w->n; i++) {
+			uint64_t a = w->lo[i], b = w->hi[i];
+
+			for (;;) {
+				unsigned int k = a ? (unsigned int)__builtin_ctzll(a) : 32;
+
+				while (k > 0 && b - a < (1ull << k) - 1)
+					k--;
+				if (*n == MAXI)
+					return false;
+				m[*n] = (uint32_t)~((1ull << k) - 1);
+				v[(*n)++] = (uint32_t)a;
+				if (b - a <= (1ull << k) - 1)
+					break;
+				a += 1ull << k;
+			}
+		}
+		return true;
+	}
 }
 
 static bool arg_set(const struct wcell *c, const struct sg_arch *arch, bool be, unsigned int arg,
@@ -247,10 +377,46 @@ static bool arg_set(const struct wcell *c, const struct sg_arch *arch, bool be, 
 	}
 	if (hi.kind == S_FREE && lo.kind == S_FREE)
 		return true;
+	/* a single value is also a masked equality with the full mask */
+	if (hi.kind == S_INTERVALS && hi.n == 1 && hi.lo[0] == hi.hi[0] && lo.kind != S_INTERVALS) {
+		hi.kind = S_MASKED;
+		hi.m = UINT32_MAX;
+		hi.v = hi.lo[0];
+	}
+	if (lo.kind == S_INTERVALS && lo.n == 1 && lo.lo[0] == lo.hi[0] && hi.kind != S_INTERVALS) {
+		lo.kind = S_MASKED;
+		lo.m = UINT32_MAX;
+		lo.v = lo.lo[0];
+	}
+	if (hi.kind == S_ALTS || lo.kind == S_ALTS) {
+		const struct wordset *alt = hi.kind == S_ALTS ? &hi : &lo;
+		const struct wordset *other = hi.kind == S_ALTS ? &lo : &hi;
+		bool alt_hi = alt == &hi;
+
+		if (other->kind == S_ALTS || other->kind == S_INTERVALS)
+			goto product;
+		out->kind = S_ALTS;
+		out->n = alt->n;
+		for (size_t i = 0; i < alt->n; i++) {
+			uint64_t am = alt->lo[i], av = alt->hi[i];
+			uint64_t om = other->kind == S_FREE ? 0 : other->m;
+			uint64_t ov = other->kind == S_FREE ? 0 : other->v;
+
+			out->lo[i] = alt_hi ? am << 32 | om : om << 32 | am;
+			out->hi[i] = alt_hi ? av << 32 | ov : ov << 32 | av;
+		}
+		return true;
+	}
 	if (hi.kind != S_INTERVALS && lo.kind != S_INTERVALS) {
 		out->kind = S_MASKED;
 		out->m = (uint64_t)hi.m << 32 | lo.m;
 		out->v = (uint64_t)hi.v << 32 | lo.v;
+		if (out->m == UINT64_MAX) {
+			/* one value: an interval, so that it merges with its neighbours */
+			out->kind = S_INTERVALS;
+			out->n = 1;
+			out->lo[0] = out->hi[0] = out->v;
+		}
 		return true;
 	}
 	hi_point = (hi.kind == S_MASKED && hi.m == UINT32_MAX) ||
@@ -264,6 +430,15 @@ static bool arg_set(const struct wcell *c, const struct sg_arch *arch, bool be, 
 		out->n = hi.n;
 		return true;
 	}
+	if (hi.kind == S_FREE && lo.kind == S_INTERVALS) {
+		out->kind = S_LOW;
+		for (size_t i = 0; i < lo.n; i++) {
+			out->lo[i] = lo.lo[i];
+			out->hi[i] = lo.hi[i];
+		}
+		out->n = lo.n;
+		return true;
+	}
 	if (hi_point && lo.kind == S_INTERVALS) {
 		h = hi.kind == S_MASKED ? hi.v : hi.lo[0];
 		for (size_t i = 0; i < lo.n; i++) {
@@ -273,7 +448,23 @@ static bool arg_set(const struct wcell *c, const struct sg_arch *arch, bool be, 
 		out->n = lo.n;
 		return true;
 	}
-	return false;
+	product:
+	/* the rest: both halves as masked alternatives, every pair of them */
+	{
+		uint32_t hm[MAXI], hv[MAXI], lm[MAXI], lv[MAXI];
+		size_t nh, nl;
+
+		if (!word_alts(&hi, hm, hv, &nh) || !word_alts(&lo, lm, lv, &nl) || nh * nl > MAXI)
+			return false;
+		out->kind = S_ALTS;
+		out->n = 0;
+		for (size_t a = 0; a < nh; a++)
+			for (size_t b = 0; b < nl; b++) {
+				out->lo[out->n] = (uint64_t)hm[a] << 32 | lm[b];
+				out->hi[out->n++] = (uint64_t)hv[a] << 32 | lv[b];
+			}
+		return true;
+	}
 }
 
 static bool argset_eq(const struct argset *a, const struct argset *b)
@@ -282,7 +473,7 @@ static bool argset_eq(const struct argset *a, const struct argset *b)
 		return false;
 	if (a->kind == S_MASKED)
 		return a->m == b->m && a->v == b->v;
-	if (a->kind == S_INTERVALS)
+	if (a->kind == S_INTERVALS || a->kind == S_LOW || a->kind == S_ALTS)
 		return a->n == b->n && memcmp(a->lo, b->lo, a->n * sizeof(a->lo[0])) == 0 &&
 		       memcmp(a->hi, b->hi, a->n * sizeof(a->hi[0])) == 0;
 	return true;
@@ -322,7 +513,8 @@ static bool argset_union(struct argset *a, const struct argset *b)
 		a->hi[k++] = iv[i][1];
 	}
 	a->n = k;
-	if (k == 1 && a->lo[0] == 0 && a->hi[0] == UINT64_MAX)
+	if (k == 1 && a->lo[0] == 0 &&
+	    a->hi[0] == (a->kind == S_LOW ? (uint64_t)UINT32_MAX : UINT64_MAX))
 		a->kind = S_FREE;
 	return true;
 }
@@ -348,8 +540,9 @@ static void merge_sets(struct scell *c, size_t n)
 					changed = true;
 					continue;
 				}
-				if (ndiff != 1 || c[a].arg[diff].kind != S_INTERVALS ||
-				    c[b].arg[diff].kind != S_INTERVALS)
+				if (ndiff != 1 || c[a].arg[diff].kind != c[b].arg[diff].kind ||
+				    (c[a].arg[diff].kind != S_INTERVALS &&
+				     c[a].arg[diff].kind != S_LOW))
 					continue;
 				struct argset u = c[a].arg[diff];
 				if (!argset_union(&u, &c[b].arg[diff]))
@@ -361,30 +554,34 @@ static void merge_sets(struct scell *c, size_t n)
 	}
 }
 
-/* comparisons for one 64-bit interval: one each, or aligned blocks as masked equalities */
-static size_t interval_cmps(unsigned int arg, uint64_t a, uint64_t b, struct scmp_arg_cmp *out,
-                            size_t room)
+/*
+ * Comparisons for one interval: one each for a point or an interval touching 0 or the top,
+ * else aligned blocks as masked equalities. `within` is the mask of the bits compared (the
+ * low word only for S_LOW); blocks never go past it.
+ */
+static size_t interval_cmps(unsigned int arg, uint64_t a, uint64_t b, uint64_t within,
+                            struct scmp_arg_cmp *out, size_t room)
 {
 	size_t n = 0;
 
 	if (room == 0)
 		return 0;
-	if (a == b)
+	if (within == UINT64_MAX && a == b)
 		out[n++] = (struct scmp_arg_cmp){arg, SCMP_CMP_EQ, a, 0};
-	else if (a == 0)
+	else if (within == UINT64_MAX && a == 0)
 		out[n++] = (struct scmp_arg_cmp){arg, SCMP_CMP_LE, b, 0};
-	else if (b == UINT64_MAX)
+	else if (within == UINT64_MAX && b == UINT64_MAX)
 		out[n++] = (struct scmp_arg_cmp){arg, SCMP_CMP_GE, a, 0};
 	else
 		while (n < room) {
 			/* the largest aligned block starting at a that stays inside [a, b] */
-			unsigned int k = (unsigned int)__builtin_ctzll(a);
+			unsigned int k = a ? (unsigned int)__builtin_ctzll(a) : 63;
 
-			while (k > 0 && a + ((1ull << k) - 1) > b)
+			while (k > 0 && (b - a < (1ull << k) - 1))
 				k--;
-			out[n++] = (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, ~((1ull << k) - 1),
-			                                 a};
-			if (a + ((1ull << k) - 1) >= b)
+			out[n++] = (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ,
+			                                 within & ~((1ull << k) - 1), a};
+			if (b - a <= (1ull << k) - 1)
 				break;
 			a += 1ull << k;
 		}
@@ -401,8 +598,24 @@ static size_t argset_cmps(unsigned int arg, const struct argset *s, struct scmp_
 		                            : (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, s->m, s->v};
 		return 1;
 	}
+	if (s->kind == S_ALTS) {
+		for (size_t i = 0; i < s->n && n < room; i++)
+			out[n++] = s->lo[i] == UINT64_MAX
+			               ? (struct scmp_arg_cmp){arg, SCMP_CMP_EQ, s->hi[i], 0}
+			               : (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, s->lo[i],
+			                                       s->hi[i]};
+		return n;
+	}
+	/* everything but one value */
+	if (s->kind == S_INTERVALS && s->n == 2 && s->lo[0] == 0 && s->hi[1] == UINT64_MAX &&
+	    s->hi[0] + 2 == s->lo[1]) {
+		out[0] = (struct scmp_arg_cmp){arg, SCMP_CMP_NE, s->hi[0] + 1, 0};
+		return 1;
+	}
 	for (size_t i = 0; i < s->n && n < room; i++)
-		n += interval_cmps(arg, s->lo[i], s->hi[i], out + n, room - n);
+		n += interval_cmps(arg, s->lo[i], s->hi[i],
+		                   s->kind == S_LOW ? (uint64_t)UINT32_MAX : UINT64_MAX, out + n,
+		                   room - n);
 	return n;
 }
 
