@@ -174,13 +174,15 @@ uint32_t sg_bpf_run_trace(const struct sock_filter *prog, size_t len,
 			break;
 		default:
 			if (sg_bpf_insn_is_cond_jump(in)) {
-				bool t = sg_bpf_cond(in->code, a, BPF_SRC(in->code) == BPF_X ? x : k);
+				bool t =
+				    sg_bpf_cond(in->code, a, BPF_SRC(in->code) == BPF_X ? x : k);
 				next = pc + 1 + (t ? in->jt : in->jf);
 				break;
 			}
 			if (in->code < 0x100 && BPF_CLASS(in->code) == BPF_ALU &&
 			    BPF_OP(in->code) != BPF_MOD) {
-				if (!sg_bpf_alu(in->code, a, BPF_SRC(in->code) == BPF_X ? x : k, &a)) {
+				if (!sg_bpf_alu(in->code, a, BPF_SRC(in->code) == BPF_X ? x : k,
+				                &a)) {
 					ret = 0; /* SECCOMP_RET_KILL_THREAD, see sg_bpf_alu() */
 					done = true;
 				}

@@ -30,7 +30,7 @@ static uint32_t form_eval(const struct sg_sym_form *f, uint32_t w)
 {
 	uint32_t v = f->shift >= 0 ? w >> f->shift : w << -f->shift;
 
-	return (v & f->mask) ^ f->xor;
+	return (v & f->mask) ^ f->xor ;
 }
 
 bool sg_sym_atom_holds(const struct sg_sym_atom *at, uint32_t w)
@@ -113,7 +113,8 @@ static bool feed(const struct sg_sym_atom *at, unsigned char *st, unsigned int p
 static bool feed_consts(const struct sg_sym_atom *at, unsigned char *st, int from, int to)
 {
 	for (int i = from; i >= to; i--)
-		if (!((at->f.mask >> i) & 1) && !feed(at, st, (unsigned int)i, (at->f.xor >> i) & 1))
+		if (!((at->f.mask >> i) & 1) &&
+		    !feed(at, st, (unsigned int)i, (at->f.xor >> i) & 1))
 			return false;
 	return true;
 }
@@ -232,7 +233,9 @@ static bool search(struct solver *s, int bit, const unsigned char *st, uint32_t 
 			if (pos < 0 || pos > 31 || !((at->f.mask >> pos) & 1))
 				continue;
 			/* constant output bits between this one and the next variable bit above */
-			above = (pos < 31 && (at->f.mask >> (pos + 1))) ? pos + 1 + __builtin_ctz(at->f.mask >> (pos + 1)) : 32;
+			above = (pos < 31 && (at->f.mask >> (pos + 1)))
+			            ? pos + 1 + __builtin_ctz(at->f.mask >> (pos + 1))
+			            : 32;
 			ok = feed_consts(at, &next[i], above - 1, pos + 1) &&
 			     feed(at, &next[i], (unsigned int)pos, b ^ ((at->f.xor >> pos) & 1));
 		}
@@ -262,7 +265,9 @@ static int solve_list(const struct sg_sym_atom *const *atoms, size_t n, uint32_t
 		const struct sg_sym_atom *at = atoms[i];
 		int top = at->f.mask ? 31 - __builtin_clz(at->f.mask) : -1;
 
-		st[i] = at->kind == SG_SYM_RANGE ? ST_LO | ST_HI : at->kind == SG_SYM_NE ? ST_EQ : 0;
+		st[i] = at->kind == SG_SYM_RANGE ? ST_LO | ST_HI
+		        : at->kind == SG_SYM_NE  ? ST_EQ
+		                                 : 0;
 		/* the constant output bits above the highest variable one come first */
 		if (!feed_consts(at, &st[i], 31, top + 1)) {
 			free(st);
@@ -298,8 +303,7 @@ int sg_sym_solve_word(const struct sg_sym_atom *atoms, size_t natoms, unsigned i
 	return rc;
 }
 
-void sg_sym_words_to_data(const uint32_t w[SG_SYM_WORDS], bool big_endian,
-                          struct seccomp_data *out)
+void sg_sym_words_to_data(const uint32_t w[SG_SYM_WORDS], bool big_endian, struct seccomp_data *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->nr = (int)w[SG_OFF_NR / 4];
@@ -307,8 +311,8 @@ void sg_sym_words_to_data(const uint32_t w[SG_SYM_WORDS], bool big_endian,
 	/* the first word of a 64-bit field is its high half on big-endian ABIs */
 	for (unsigned int i = 0; i < 7; i++) {
 		uint32_t first = w[2 + 2 * i], second = w[3 + 2 * i];
-		uint64_t v = big_endian ? (uint64_t)first << 32 | second
-		                        : (uint64_t)second << 32 | first;
+		uint64_t v =
+		    big_endian ? (uint64_t)first << 32 | second : (uint64_t)second << 32 | first;
 
 		if (i == 0)
 			out->instruction_pointer = v;
@@ -344,7 +348,7 @@ struct explorer {
 	struct sg_sym_atom *atoms; /* the path's conjunction, a stack */
 	size_t natoms, cap;
 	const struct sg_sym_atom **scratch; /* the current word's atoms for the solver */
-	unsigned int inexact; /* inexact decisions on the current path */
+	unsigned int inexact;               /* inexact decisions on the current path */
 	struct sg_sym_path path;
 	int err;
 };
@@ -585,7 +589,8 @@ static int decide(struct explorer *e, size_t p, size_t pc, const struct regs *r)
 	int rc;
 
 	if (r->a.kind == V_CONST && b.kind == V_CONST)
-		return branch(e, NULL, false, false, p, sg_bpf_cond(in->code, r->a.k, b.k) ? t : f, r);
+		return branch(e, NULL, false, false, p, sg_bpf_cond(in->code, r->a.k, b.k) ? t : f,
+		              r);
 	if (t == f)
 		return branch(e, NULL, false, false, p, t, r);
 	if (r->a.kind == V_FORM && b.kind == V_CONST)
@@ -746,8 +751,8 @@ static int explore_from(struct explorer *e, size_t p, size_t pc, struct regs *r)
 }
 
 int sg_sym_explore(const struct sock_filter *const progs[], const size_t lens[], size_t nprog,
-                   const struct sg_sym_atom *pre, size_t npre, size_t max_paths,
-                   sg_sym_leaf_fn fn, void *ctx, struct sg_sym_stats *stats)
+                   const struct sg_sym_atom *pre, size_t npre, size_t max_paths, sg_sym_leaf_fn fn,
+                   void *ctx, struct sg_sym_stats *stats)
 {
 	struct sg_sym_stats local;
 	struct explorer e;
@@ -810,8 +815,8 @@ static int equiv_leaf(void *ctx, const struct sg_sym_path *p)
 	return 1;
 }
 
-int sg_sym_equiv(const struct sock_filter *a, size_t alen, const struct sock_filter *b,
-                 size_t blen, size_t max_paths, uint32_t witness[SG_SYM_WORDS])
+int sg_sym_equiv(const struct sock_filter *a, size_t alen, const struct sock_filter *b, size_t blen,
+                 size_t max_paths, uint32_t witness[SG_SYM_WORDS])
 {
 	const struct sock_filter *progs[2] = {a, b};
 	const size_t lens[2] = {alen, blen};

@@ -41,7 +41,7 @@ struct sg_sym_form {
 	uint8_t word;  /* 0..15 */
 	int8_t shift;  /* > 0: right shift, < 0: left shift */
 	uint32_t mask; /* output bits taken from the shifted word (others are xor's bits) */
-	uint32_t xor;
+	uint32_t xor ;
 };
 
 enum sg_sym_kind {
@@ -61,22 +61,22 @@ struct sg_sym_atom {
 struct sg_sym_path {
 	const struct sg_sym_atom *atoms; /* the path's conjunction (including the preconditions) */
 	size_t natoms;
-	bool exact;                         /* every decision on the path was exact */
-	size_t nprog;                       /* the programs run, in order */
-	uint32_t action[SG_SYM_MAXPROG];    /* each program's return value on this path */
-	bool action_known[SG_SYM_MAXPROG];  /* false: RET A with data-dependent A */
-	size_t ret_pc[SG_SYM_MAXPROG];      /* the RET each program ended at */
-	uint32_t witness[SG_SYM_WORDS];     /* an input taking the path (exact paths: proven) */
+	bool exact;                        /* every decision on the path was exact */
+	size_t nprog;                      /* the programs run, in order */
+	uint32_t action[SG_SYM_MAXPROG];   /* each program's return value on this path */
+	bool action_known[SG_SYM_MAXPROG]; /* false: RET A with data-dependent A */
+	size_t ret_pc[SG_SYM_MAXPROG];     /* the RET each program ended at */
+	uint32_t witness[SG_SYM_WORDS];    /* an input taking the path (exact paths: proven) */
 };
 
 /* return nonzero to stop the exploration (sg_sym_explore() then returns that value) */
 typedef int (*sg_sym_leaf_fn)(void *ctx, const struct sg_sym_path *path);
 
 struct sg_sym_stats {
-	size_t paths;     /* leaves reached */
-	size_t solves;    /* word-level satisfiability searches run */
-	bool exact;       /* every path explored exactly and nothing cut off by the budget */
-	bool truncated;   /* the path budget ran out */
+	size_t paths;   /* leaves reached */
+	size_t solves;  /* word-level satisfiability searches run */
+	bool exact;     /* every path explored exactly and nothing cut off by the budget */
+	bool truncated; /* the path budget ran out */
 };
 
 /*
@@ -87,8 +87,8 @@ struct sg_sym_stats {
  * programs) or -ENOMEM.
  */
 int sg_sym_explore(const struct sock_filter *const progs[], const size_t lens[], size_t nprog,
-                   const struct sg_sym_atom *pre, size_t npre, size_t max_paths,
-                   sg_sym_leaf_fn fn, void *ctx, struct sg_sym_stats *stats);
+                   const struct sg_sym_atom *pre, size_t npre, size_t max_paths, sg_sym_leaf_fn fn,
+                   void *ctx, struct sg_sym_stats *stats);
 
 /* does the word value satisfy the atom (for atoms on that word)? */
 bool sg_sym_atom_holds(const struct sg_sym_atom *atom, uint32_t word_value);
@@ -120,7 +120,7 @@ static inline bool sg_sym_form_is_plain(const struct sg_sym_form *f)
  * not NULL, gets an input on which they return different values, replayable with
  * sg_bpf_run()), -EAGAIN not decided exactly (inexact paths or the budget), -EINVAL, -ENOMEM.
  */
-int sg_sym_equiv(const struct sock_filter *a, size_t alen, const struct sock_filter *b,
-                 size_t blen, size_t max_paths, uint32_t witness[SG_SYM_WORDS]);
+int sg_sym_equiv(const struct sock_filter *a, size_t alen, const struct sock_filter *b, size_t blen,
+                 size_t max_paths, uint32_t witness[SG_SYM_WORDS]);
 
 #endif

@@ -121,8 +121,7 @@ static int replay_leaf(void *ctx, const struct sg_sym_path *p)
 	return 0;
 }
 
-static void check_program(const struct sock_filter *prog, size_t len, long *exact,
-                          long *inexact)
+static void check_program(const struct sock_filter *prog, size_t len, long *exact, long *inexact)
 {
 	const struct sock_filter *progs[1] = {prog};
 	struct replay rp = {prog, len, 0, 0, 0};
@@ -168,9 +167,9 @@ START_TEST(compiled_policies_replay)
 			struct scmp_arg_cmp c = {(unsigned int)tu_below(&r, 6),
 			                         (enum scmp_compare)(1 + tu_below(&r, 7)),
 			                         tu_value(&r), tu_value(&r)};
-			(void)seccomp_rule_add_array(ctx, tu_below(&r, 2) ? SCMP_ACT_ALLOW
-			                                                  : SCMP_ACT_TRAP,
-			                             (int)tu_below(&r, 8), tu_below(&r, 2), &c);
+			(void)seccomp_rule_add_array(
+			    ctx, tu_below(&r, 2) ? SCMP_ACT_ALLOW : SCMP_ACT_TRAP,
+			    (int)tu_below(&r, 8), tu_below(&r, 2), &c);
 		}
 		p = tu_compile((struct sg_filter *)ctx);
 		check_program(p->insns, p->len, &exact, &inexact);
@@ -211,12 +210,13 @@ static size_t random_program(struct tu_rng *r, struct sock_filter *p, size_t max
 				k = 1u << tu_below(r, 4);
 			if (!x && op == BPF_MUL && tu_below(r, 2))
 				k = 1u << tu_below(r, 8);
-			p[n++] = (struct sock_filter)BPF_STMT(BPF_ALU | op | (x ? BPF_X : BPF_K), k);
+			p[n++] =
+			    (struct sock_filter)BPF_STMT(BPF_ALU | op | (x ? BPF_X : BPF_K), k);
 			break;
 		}
 		case 3:
-			p[n++] = (struct sock_filter)BPF_STMT(BPF_MISC | (tu_below(r, 2) ? BPF_TAX
-			                                                                 : BPF_TXA), 0);
+			p[n++] = (struct sock_filter)BPF_STMT(
+			    BPF_MISC | (tu_below(r, 2) ? BPF_TAX : BPF_TXA), 0);
 			break;
 		case 4:
 			p[n++] = (struct sock_filter)BPF_STMT(BPF_ST, 3);
@@ -229,10 +229,9 @@ static size_t random_program(struct tu_rng *r, struct sock_filter *p, size_t max
 		default:
 			if (left < 3)
 				break;
-			p[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | jmp[tu_below(r, 4)] |
-			                                        (tu_below(r, 6) ? BPF_K : BPF_X),
-			                                    k, (uint8_t)tu_below(r, left - 1),
-			                                    (uint8_t)tu_below(r, left - 1));
+			p[n] = (struct sock_filter)BPF_JUMP(
+			    BPF_JMP | jmp[tu_below(r, 4)] | (tu_below(r, 6) ? BPF_K : BPF_X), k,
+			    (uint8_t)tu_below(r, left - 1), (uint8_t)tu_below(r, left - 1));
 			n++;
 			break;
 		}

@@ -188,12 +188,13 @@ static int other_numbers(struct dc_program *d, struct dc_abi *abi, const uint32_
 				}
 				abi->other = o;
 			}
-			abi->other[abi->nother++] = (struct dc_range){v, end, n == 1 ? idx[0] : SIZE_MAX};
+			abi->other[abi->nother++] =
+			    (struct dc_range){v, end, n == 1 ? idx[0] : SIZE_MAX};
 			if (end == hi)
 				break;
 			v = end + 1;
 		}
-next:;
+	next:;
 	}
 	free(bounds);
 	return 0;

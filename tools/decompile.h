@@ -48,18 +48,18 @@ struct dc_abi {
 	struct dc_range {
 		uint32_t lo, hi;
 		size_t cell;
-	} *other;
+	} * other;
 	size_t nother;
 };
 
 struct dc_program {
 	struct dc_cell *cells;
 	size_t ncells;
-	bool exact; /* every path was decided exactly */
+	bool exact;          /* every path was decided exactly */
 	struct dc_abi *abis; /* the arch values the program accepts, as ABIs */
 	size_t nabis;
 	bool has_badarch;
-	uint32_t badarch_action; /* what other arch values get (when one unconditional action) */
+	uint32_t badarch_action;  /* what other arch values get (when one unconditional action) */
 	bool badarch_conditional; /* other arch values get different actions */
 	bool big_endian;
 };

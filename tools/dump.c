@@ -27,8 +27,8 @@ static int get_one(pid_t pid, unsigned long idx, struct dump_filter *f)
 	f->insns = calloc(f->len ? f->len : 1, sizeof(*f->insns));
 	if (f->insns == NULL)
 		return -ENOMEM;
-	if (ptrace((enum __ptrace_request)PTRACE_SECCOMP_GET_FILTER, pid, (void *)idx,
-	           f->insns) != n) {
+	if (ptrace((enum __ptrace_request)PTRACE_SECCOMP_GET_FILTER, pid, (void *)idx, f->insns) !=
+	    n) {
 		free(f->insns);
 		return errno ? -errno : -EIO;
 	}

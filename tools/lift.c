@@ -14,7 +14,6 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +32,8 @@ struct wcell {
 
 static bool form_eq(const struct sg_sym_form *a, const struct sg_sym_form *b)
 {
-	return a->word == b->word && a->shift == b->shift && a->mask == b->mask && a->xor == b->xor;
+	return a->word == b->word && a->shift == b->shift && a->mask == b->mask && a->xor == b->xor
+	    ;
 }
 
 static bool atom_eq(const struct sg_sym_atom *a, const struct sg_sym_atom *b)
@@ -59,8 +59,10 @@ static bool complementary(const struct sg_sym_atom *a, const struct sg_sym_atom 
 			return a->lo == a->hi && a->lo == b->lo;
 		if (b->kind != SG_SYM_RANGE)
 			return false;
-		return (a->lo == 0 && b->hi == UINT32_MAX && a->hi != UINT32_MAX && b->lo == a->hi + 1) ||
-		       (b->lo == 0 && a->hi == UINT32_MAX && b->hi != UINT32_MAX && a->lo == b->hi + 1);
+		return (a->lo == 0 && b->hi == UINT32_MAX && a->hi != UINT32_MAX &&
+		        b->lo == a->hi + 1) ||
+		       (b->lo == 0 && a->hi == UINT32_MAX && b->hi != UINT32_MAX &&
+		        a->lo == b->hi + 1);
 	case SG_SYM_ANY:
 		return b->kind == SG_SYM_NONE && a->lo == b->lo;
 	default:
@@ -127,8 +129,8 @@ enum { S_FREE, S_INTERVALS, S_MASKED, S_LOW, S_ALTS };
 
 struct argset {
 	int kind;
-	uint64_t m, v; /* S_MASKED */
-	size_t n;      /* S_INTERVALS, S_LOW, S_ALTS */
+	uint64_t m, v;               /* S_MASKED */
+	size_t n;                    /* S_INTERVALS, S_LOW, S_ALTS */
 	uint64_t lo[MAXI], hi[MAXI]; /* S_ALTS: masks in lo, values in hi */
 };
 
@@ -297,7 +299,7 @@ static bool word_set(const struct wcell *c, unsigned int word, struct wordset *s
 	}
 	for (size_t i = 0; i < ndisj; i++) {
 		const struct sg_sym_atom *at = disj[i];
-		uint32_t m = at->f.mask, x = at->f.xor;
+		uint32_t m = at->f.mask, x = at->f.xor ;
 
 		if (at->kind == SG_SYM_ANY) {
 			/* a constant output bit already set: always true */
@@ -342,7 +344,7 @@ static bool word_alts(const struct wordset *w, uint32_t *m, uint32_t *v, size_t 
 					k--;
 				if (*n == MAXI)
 					return false;
-				m[*n] = (uint32_t)~((1ull << k) - 1);
+				m[*n] = (uint32_t) ~((1ull << k) - 1);
 				v[(*n)++] = (uint32_t)a;
 				if (b - a <= (1ull << k) - 1)
 					break;
@@ -448,7 +450,7 @@ static bool arg_set(const struct wcell *c, const struct sg_arch *arch, bool be, 
 		out->n = lo.n;
 		return true;
 	}
-	product:
+product:
 	/* the rest: both halves as masked alternatives, every pair of them */
 	{
 		uint32_t hm[MAXI], hv[MAXI], lm[MAXI], lv[MAXI];
@@ -594,8 +596,9 @@ static size_t argset_cmps(unsigned int arg, const struct argset *s, struct scmp_
 	size_t n = 0;
 
 	if (s->kind == S_MASKED) {
-		out[0] = s->m == UINT64_MAX ? (struct scmp_arg_cmp){arg, SCMP_CMP_EQ, s->v, 0}
-		                            : (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, s->m, s->v};
+		out[0] = s->m == UINT64_MAX
+		             ? (struct scmp_arg_cmp){arg, SCMP_CMP_EQ, s->v, 0}
+		             : (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, s->m, s->v};
 		return 1;
 	}
 	if (s->kind == S_ALTS) {
@@ -649,19 +652,13 @@ int dc_lift_syscall(const struct dc_program *d, const struct dc_syscall *s, uint
 			goto out;
 		/* nr and arch are the syscall's; duplicates add nothing */
 		for (size_t j = 0; j < c->natoms; j++)
-			if (c->atoms[j].f.word > SG_OFF_ARCH / 4 && !has_atom(&w[n], &c->atoms[j], SIZE_MAX))
+			if (c->atoms[j].f.word > SG_OFF_ARCH / 4 &&
+			    !has_atom(&w[n], &c->atoms[j], SIZE_MAX))
 				w[n].atoms[w[n].n++] = c->atoms[j];
 		n++;
 	}
 	for (int round = 0; round < 64 && simplify_round(w, n); round++)
 		;
-	if (getenv("DCDEBUG"))
-		for (size_t i = 0; i < n; i++) {
-			fprintf(stderr, "cell %zu dead %d:", i, w[i].dead);
-			for (size_t j = 0; j < w[i].n; j++)
-				fprintf(stderr, " [w%u k%u %x %x m%x]", w[i].atoms[j].f.word, w[i].atoms[j].kind, w[i].atoms[j].lo, w[i].atoms[j].hi, w[i].atoms[j].f.mask);
-			fprintf(stderr, "\n");
-		}
 	for (size_t i = 0; i < n; i++) {
 		if (w[i].dead) {
 			sc[i].dead = true;

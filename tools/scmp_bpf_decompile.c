@@ -140,8 +140,7 @@ static void syscall_text(struct out *o, const struct dc_abi *abi, const struct d
 	}
 	fprintf(o->f, "syscall \"%s\" (%u):\n", s->name ? s->name : "?", s->nr);
 	if (rc != 0) {
-		fprintf(o->f, "    # as the program tests it (%s)\n",
-		        why ? why : "out of memory");
+		fprintf(o->f, "    # as the program tests it (%s)\n", why ? why : "out of memory");
 		for (size_t j = 0; j < s->ncells; j++) {
 			const struct dc_cell *c = &o->d->cells[s->cells[j]];
 
@@ -274,8 +273,13 @@ static void action_c(uint32_t act, FILE *f)
 	}
 }
 
-static const char *const op_names[] = {"",       "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",
-                                       "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
+static const char *const op_names[] = {"",
+                                       "SCMP_CMP_NE",
+                                       "SCMP_CMP_LT",
+                                       "SCMP_CMP_LE",
+                                       "SCMP_CMP_EQ",
+                                       "SCMP_CMP_GE",
+                                       "SCMP_CMP_GT",
                                        "SCMP_CMP_MASKED_EQ"};
 
 /* one rule, rendered in the format, appended to a memstream */
@@ -289,8 +293,8 @@ static void rule_render(enum format fmt, const struct dc_lifted *r, FILE *f)
 			fprintf(f, ", \"args\": [");
 			for (unsigned int i = 0; i < r->ncmp; i++)
 				fprintf(f,
-				        "%s{\"index\": %u, \"value\": %" PRIu64 ", \"valueTwo\": %" PRIu64
-				        ", \"op\": \"%s\"}",
+				        "%s{\"index\": %u, \"value\": %" PRIu64
+				        ", \"valueTwo\": %" PRIu64 ", \"op\": \"%s\"}",
 				        i ? ", " : "", r->cmp[i].arg, (uint64_t)r->cmp[i].datum_a,
 				        (uint64_t)r->cmp[i].datum_b, op_names[r->cmp[i].op]);
 			fprintf(f, "]");
@@ -454,8 +458,9 @@ static int print_rules(struct out *o, enum format fmt, const struct sg_arch *wan
 			continue;
 		keep[a] = same_rules(primary, e, n, b, eb, nb);
 		if (!keep[a])
-			warn_inexact(o, "left out ", b->arch->name, NULL,
-			             "its rules differ from the first ABI's (decompile it with -a)");
+			warn_inexact(
+			    o, "left out ", b->arch->name, NULL,
+			    "its rules differ from the first ABI's (decompile it with -a)");
 		entries_free(eb, nb);
 	}
 
@@ -471,10 +476,12 @@ static int print_rules(struct out *o, enum format fmt, const struct sg_arch *wan
 		}
 		fprintf(o->f, "],\n  \"syscalls\": [");
 	} else {
-		fprintf(o->f, "/* decompiled by %s */\n#include <seccomp.h>\n\n"
-		              "/* the filter as a libseccomp context (NULL on failure) */\n"
-		              "scmp_filter_ctx decompiled_filter(void)\n{\n"
-		              "\tscmp_filter_ctx ctx = seccomp_init(", tool);
+		fprintf(o->f,
+		        "/* decompiled by %s */\n#include <seccomp.h>\n\n"
+		        "/* the filter as a libseccomp context (NULL on failure) */\n"
+		        "scmp_filter_ctx decompiled_filter(void)\n{\n"
+		        "\tscmp_filter_ctx ctx = seccomp_init(",
+		        tool);
 		action_c(primary->default_action, o->f);
 		fprintf(o->f, ");\n\tint rc = 0;\n\n\tif (ctx == NULL)\n\t\treturn NULL;\n");
 		if (d->has_badarch && !d->badarch_conditional) {
@@ -542,8 +549,9 @@ static int decompile(const struct sock_filter *prog, size_t len, const struct sg
 		return rc;
 	o = (struct out){f, &d, !d.exact};
 	if (!d.exact)
-		fprintf(stderr, "%s: %s: some paths depend on data the engine does not model "
-		                "exactly (marked \"not exact\")\n",
+		fprintf(stderr,
+		        "%s: %s: some paths depend on data the engine does not model "
+		        "exactly (marked \"not exact\")\n",
 		        tool, src);
 	if (fmt == F_PFC)
 		print_pfc(&o, src, len);
@@ -583,7 +591,7 @@ static int dump_pid(long pid, const char *dir, const struct sg_arch *arch, bool 
 	if (rc < 0) {
 		fprintf(stderr, "%s: cannot read the filters of process %ld: %s%s\n", tool, pid,
 		        strerror(-rc),
-		        rc == -EPERM ? " (needs CAP_SYS_ADMIN and ptrace permission)"
+		        rc == -EPERM    ? " (needs CAP_SYS_ADMIN and ptrace permission)"
 		        : rc == -EINVAL ? " (no seccomp filter, or no PTRACE_SECCOMP_GET_FILTER)"
 		                        : "");
 		return EXIT_ERROR;

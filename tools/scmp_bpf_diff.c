@@ -206,7 +206,8 @@ static int on_path(void *ctx, const struct sg_sym_path *p)
 		if (p->atoms[i].f.word == SG_OFF_ARCH / 4)
 			atoms[natoms++] = p->atoms[i];
 	for (size_t i = 0; i < sg_arch_count; i++)
-		atoms[natoms++] = sg_sym_word_atom(SG_OFF_ARCH / 4, SG_SYM_NE, sg_arches[i]->audit, 0);
+		atoms[natoms++] =
+		    sg_sym_word_atom(SG_OFF_ARCH / 4, SG_SYM_NE, sg_arches[i]->audit, 0);
 	rc = sg_sym_solve_word(atoms, natoms, SG_OFF_ARCH / 4, &audit);
 	free(atoms);
 	if (rc == 1) {
