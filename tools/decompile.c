@@ -11,6 +11,9 @@
 #include "bpftools.h"
 #include "decompile.h"
 
+/* paths (cells) kept before giving up: each holds its conditions */
+#define MAX_PATHS 1000000
+
 #define W_NR   (SG_OFF_NR / 4)
 #define W_ARCH (SG_OFF_ARCH / 4)
 
@@ -337,10 +340,11 @@ int dc_build(const struct sock_filter *prog, size_t len, bool big_endian, struct
 
 	memset(out, 0, sizeof(*out));
 	out->big_endian = big_endian;
-	rc = sg_sym_explore(progs, &len, 1, NULL, 0, 0, collect, out, &st);
+	rc = sg_sym_explore(progs, &len, 1, NULL, 0, MAX_PATHS, collect, out, &st);
 	if (rc < 0)
 		goto fail;
 	out->exact = st.exact;
+	out->truncated = st.truncated;
 	/* what arch values of no ABI get */
 	for (size_t i = 0; i < out->ncells; i++) {
 		const struct dc_cell *c = &out->cells[i];

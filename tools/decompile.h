@@ -56,6 +56,7 @@ struct dc_program {
 	struct dc_cell *cells;
 	size_t ncells;
 	bool exact;          /* every path was decided exactly */
+	bool truncated;      /* too many paths: the model is incomplete */
 	struct dc_abi *abis; /* the arch values the program accepts, as ABIs */
 	size_t nabis;
 	bool has_badarch;

@@ -548,7 +548,10 @@ static int decompile(const struct sock_filter *prog, size_t len, const struct sg
 	if (rc < 0)
 		return rc;
 	o = (struct out){f, &d, !d.exact};
-	if (!d.exact)
+	if (d.truncated)
+		fprintf(stderr, "%s: %s: too many paths; the output covers only some of them\n",
+		        tool, src);
+	else if (!d.exact)
 		fprintf(stderr,
 		        "%s: %s: some paths depend on data the engine does not model "
 		        "exactly (marked \"not exact\")\n",

@@ -27,6 +27,9 @@ static const char *tool = "scmp_bpf_diff";
 #define EXIT_ERROR     2
 #define EXIT_UNDECIDED 3
 
+/* paths explored before giving up (classic BPF DAGs can have exponentially many paths) */
+#define MAX_PATHS 20000000
+
 struct abi_nrs {
 	uint32_t *nrs;  /* sorted real numbers */
 	bool *reported; /* per number: a difference was printed */
@@ -313,7 +316,7 @@ int main(int argc, char *argv[])
 		if (df.abi[ai].nrs == NULL || df.abi[ai].reported == NULL)
 			goto out;
 	}
-	rc = sg_sym_explore(df.progs, df.lens, 2, only, nonly, 0, on_path, &df, &st);
+	rc = sg_sym_explore(df.progs, df.lens, 2, only, nonly, MAX_PATHS, on_path, &df, &st);
 	if (rc < 0) {
 		fprintf(stderr, "%s: %s\n", tool, strerror(-rc));
 		goto out;
@@ -321,7 +324,9 @@ int main(int argc, char *argv[])
 	if (df.differences) {
 		status = EXIT_DIFFERENT;
 	} else if (df.undecided || !st.exact) {
-		if (!df.quiet)
+		if (!df.quiet && st.truncated)
+			printf("not decided: more than %d paths\n", MAX_PATHS);
+		else if (!df.quiet)
 			printf("not decided exactly: %zu paths depend on data the engine does not "
 			       "model exactly\n",
 			       df.undecided);
