@@ -49,6 +49,23 @@ bool sg_sym_atom_holds(const struct sg_sym_atom *at, uint32_t w)
 	}
 }
 
+bool sg_sym_word_holds(const struct sg_sym_atom *atoms, size_t natoms, unsigned int word,
+                       uint32_t value)
+{
+	for (size_t i = 0; i < natoms; i++)
+		if (atoms[i].f.word == word && !sg_sym_atom_holds(&atoms[i], value))
+			return false;
+	return true;
+}
+
+bool sg_sym_word_free(const struct sg_sym_atom *atoms, size_t natoms, unsigned int word)
+{
+	for (size_t i = 0; i < natoms; i++)
+		if (atoms[i].f.word == word)
+			return false;
+	return true;
+}
+
 struct sg_sym_atom sg_sym_word_atom(unsigned int word, enum sg_sym_kind kind, uint32_t lo,
                                     uint32_t hi)
 {

@@ -93,6 +93,11 @@ int sg_sym_explore(const struct sock_filter *const progs[], const size_t lens[],
 /* does the word value satisfy the atom (for atoms on that word)? */
 bool sg_sym_atom_holds(const struct sg_sym_atom *atom, uint32_t word_value);
 
+/* do all the atoms on `word` hold for `value`? is no atom on `word`? */
+bool sg_sym_word_holds(const struct sg_sym_atom *atoms, size_t natoms, unsigned int word,
+                       uint32_t value);
+bool sg_sym_word_free(const struct sg_sym_atom *atoms, size_t natoms, unsigned int word);
+
 /*
  * Is the conjunction of the atoms on `word` satisfiable? 1 (with *value a solution; the least
  * one), 0 (proven unsatisfiable), -EAGAIN (search budget exhausted), -ENOMEM.

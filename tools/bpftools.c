@@ -83,7 +83,7 @@ fail:
 	return -1;
 }
 
-static int cmp_u32(const void *a, const void *b)
+int bt_cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
@@ -119,7 +119,7 @@ uint32_t *bt_abi_numbers(const char *tool, const struct sg_arch *arch, size_t *n
 		fprintf(stderr, "%s: out of memory\n", tool);
 		return NULL;
 	}
-	qsort(nrs, count, sizeof(*nrs), cmp_u32);
+	qsort(nrs, count, sizeof(*nrs), bt_cmp_u32);
 	*n = 0;
 	for (size_t i = 0; i < count; i++)
 		if (*n == 0 || nrs[*n - 1] != nrs[i])
@@ -149,4 +149,48 @@ const struct sg_arch *bt_abi_of(uint32_t audit, uint32_t nr)
 			best = a;
 	}
 	return best ? best : bt_abi_by_audit(audit);
+}
+
+void bt_abi_segment(const struct sg_arch *arch, uint32_t *lo, uint32_t *hi)
+{
+	*lo = arch->nr_base;
+	*hi = UINT32_MAX;
+	for (size_t i = 0; i < sg_arch_count; i++) {
+		const struct sg_arch *a = sg_arches[i];
+
+		if (a->audit == arch->audit && a->nr_base > arch->nr_base && a->nr_base - 1 < *hi)
+			*hi = a->nr_base - 1;
+	}
+}
+
+int bt_solve_except(const struct sg_sym_atom *atoms, size_t natoms, unsigned int word, uint32_t lo,
+                    uint32_t hi, const uint32_t *excl, size_t nexcl, uint32_t *value)
+{
+	struct sg_sym_atom *all = malloc((natoms + nexcl + 1) * sizeof(*all));
+	size_t n = 0;
+	int rc;
+
+	if (all == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < natoms; i++)
+		if (atoms[i].f.word == word)
+			all[n++] = atoms[i];
+	all[n++] = sg_sym_word_atom(word, SG_SYM_RANGE, lo, hi);
+	for (size_t i = 0; i < nexcl; i++)
+		all[n++] = sg_sym_word_atom(word, SG_SYM_NE, excl[i], 0);
+	rc = sg_sym_solve_word(all, n, word, value);
+	free(all);
+	return rc;
+}
+
+uint32_t *bt_all_audits(size_t *n)
+{
+	uint32_t *a = malloc(sg_arch_count * sizeof(*a));
+
+	if (a == NULL)
+		return NULL;
+	for (size_t i = 0; i < sg_arch_count; i++)
+		a[i] = sg_arches[i]->audit;
+	*n = sg_arch_count;
+	return a;
 }

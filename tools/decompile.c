@@ -29,18 +29,12 @@ unsigned int dc_lo_word(unsigned int arg, bool big_endian)
 
 bool dc_word_free(const struct dc_cell *c, unsigned int word)
 {
-	for (size_t i = 0; i < c->natoms; i++)
-		if (c->atoms[i].f.word == word)
-			return false;
-	return true;
+	return sg_sym_word_free(c->atoms, c->natoms, word);
 }
 
 static bool word_holds(const struct dc_cell *c, unsigned int word, uint32_t v)
 {
-	for (size_t i = 0; i < c->natoms; i++)
-		if (c->atoms[i].f.word == word && !sg_sym_atom_holds(&c->atoms[i], v))
-			return false;
-	return true;
+	return sg_sym_word_holds(c->atoms, c->natoms, word, v);
 }
 
 /* only nr and arch are constrained */
@@ -79,20 +73,14 @@ static int collect(void *ctx, const struct sg_sym_path *p)
 /* is the cell's arch condition satisfiable by a value no ABI uses? */
 static int foreign_arch(const struct dc_cell *c, bool *yes)
 {
-	struct sg_sym_atom *atoms = malloc((c->natoms + sg_arch_count) * sizeof(*atoms));
-	size_t n = 0;
-	uint32_t v;
+	size_t n;
+	uint32_t *audits = bt_all_audits(&n), v;
 	int rc;
 
-	if (atoms == NULL)
+	if (audits == NULL)
 		return -ENOMEM;
-	for (size_t i = 0; i < c->natoms; i++)
-		if (c->atoms[i].f.word == W_ARCH)
-			atoms[n++] = c->atoms[i];
-	for (size_t i = 0; i < sg_arch_count; i++)
-		atoms[n++] = sg_sym_word_atom(W_ARCH, SG_SYM_NE, sg_arches[i]->audit, 0);
-	rc = sg_sym_solve_word(atoms, n, W_ARCH, &v);
-	free(atoms);
+	rc = bt_solve_except(c->atoms, c->natoms, W_ARCH, 0, UINT32_MAX, audits, n, &v);
+	free(audits);
 	*yes = rc != 0; /* undecided counts as reachable */
 	return rc < 0 && rc != -EAGAIN ? rc : 0;
 }
@@ -111,13 +99,6 @@ static size_t cells_of(const struct dc_program *d, uint32_t audit, uint32_t nr, 
 static bool same_cells(const size_t *a, size_t na, const size_t *b, size_t nb)
 {
 	return na == nb && memcmp(a, b, na * sizeof(*a)) == 0;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* ranges of unnamed numbers of the ABI's segment [seg_lo, seg_hi] that are not default */
@@ -155,7 +136,7 @@ static int other_numbers(struct dc_program *d, struct dc_abi *abi, const uint32_
 				bounds[nb++] = at->lo + 1;
 		}
 	}
-	qsort(bounds, nb, sizeof(*bounds), cmp_u32);
+	qsort(bounds, nb, sizeof(*bounds), bt_cmp_u32);
 	for (size_t i = 0; i < nb; i++) {
 		uint32_t lo = bounds[i], hi = i + 1 < nb ? bounds[i + 1] - 1 : UINT32_MAX, v;
 		size_t n;
@@ -203,19 +184,6 @@ static int other_numbers(struct dc_program *d, struct dc_abi *abi, const uint32_
 	return 0;
 }
 
-/* the segment of numbers that belong to this ABI under its arch value */
-static void segment(const struct sg_arch *arch, uint32_t *lo, uint32_t *hi)
-{
-	*lo = arch->nr_base;
-	*hi = UINT32_MAX;
-	for (size_t i = 0; i < sg_arch_count; i++) {
-		const struct sg_arch *a = sg_arches[i];
-
-		if (a->audit == arch->audit && a->nr_base > arch->nr_base && a->nr_base - 1 < *hi)
-			*hi = a->nr_base - 1;
-	}
-}
-
 static int build_abi(struct dc_program *d, const struct sg_arch *arch, bool *present)
 {
 	struct dc_abi abi = {arch, 0, NULL, 0, false, NULL, 0};
@@ -225,7 +193,7 @@ static int build_abi(struct dc_program *d, const struct sg_arch *arch, bool *pre
 	int rc = -ENOMEM;
 
 	*present = false;
-	segment(arch, &seg_lo, &seg_hi);
+	bt_abi_segment(arch, &seg_lo, &seg_hi);
 	nrs = bt_abi_numbers("scmp_bpf_decompile", arch, &nnrs);
 	idx = malloc((d->ncells + 1) * sizeof(*idx));
 	if (nrs == NULL || idx == NULL)

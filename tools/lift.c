@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "bpf.h"
+#include "bpftools.h"
 #include "decompile.h"
 
 #define MAXI      64  /* intervals per argument */
@@ -140,13 +141,6 @@ struct scell {
 	bool dead;
 };
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* one 32-bit word: free, a masked equality (mask, value), or a union of intervals */
 struct wordset {
 	int kind;
@@ -192,7 +186,7 @@ static bool intervals(uint32_t lo, uint32_t hi, uint32_t *ne, size_t nne, struct
 {
 	s->kind = S_INTERVALS;
 	s->n = 0;
-	qsort(ne, nne, sizeof(ne[0]), cmp_u32);
+	qsort(ne, nne, sizeof(ne[0]), bt_cmp_u32);
 	for (size_t i = 0; i < nne && lo <= hi; i++) {
 		if (ne[i] < lo || ne[i] > hi)
 			continue;
@@ -665,8 +659,8 @@ int dc_lift_syscall(const struct dc_program *d, const struct dc_syscall *s, uint
 			continue;
 		}
 		sc[i].action = w[i].action;
-		if (!dc_word_free(&(struct dc_cell){w[i].atoms, w[i].n, 0, true, true}, 2) ||
-		    !dc_word_free(&(struct dc_cell){w[i].atoms, w[i].n, 0, true, true}, 3)) {
+		if (!sg_sym_word_free(w[i].atoms, w[i].n, 2) ||
+		    !sg_sym_word_free(w[i].atoms, w[i].n, 3)) {
 			*why = "a condition on the instruction pointer";
 			rc = 1;
 			goto out;

@@ -47,21 +47,14 @@ struct diff {
 	int err;
 };
 
-/* do the path's atoms on `word` all hold for `value`? */
 static bool word_ok(const struct sg_sym_path *p, unsigned int word, uint32_t value)
 {
-	for (size_t i = 0; i < p->natoms; i++)
-		if (p->atoms[i].f.word == word && !sg_sym_atom_holds(&p->atoms[i], value))
-			return false;
-	return true;
+	return sg_sym_word_holds(p->atoms, p->natoms, word, value);
 }
 
 static bool word_free(const struct sg_sym_path *p, unsigned int word)
 {
-	for (size_t i = 0; i < p->natoms; i++)
-		if (p->atoms[i].f.word == word)
-			return false;
-	return true;
+	return sg_sym_word_free(p->atoms, p->natoms, word);
 }
 
 static void print_args(const struct seccomp_data *d, const struct sg_sym_path *p)
@@ -120,8 +113,6 @@ static void report_abi(struct diff *df, const struct sg_sym_path *p, size_t ai)
 	struct abi_nrs *an = &df->abi[ai];
 	char what[160];
 	uint32_t nr;
-	size_t natoms = 0;
-	struct sg_sym_atom *atoms;
 	int rc;
 
 	if (word_free(p, SG_OFF_NR / 4)) {
@@ -152,19 +143,8 @@ static void report_abi(struct diff *df, const struct sg_sym_path *p, size_t ai)
 	if (an->any_reported)
 		return;
 	/* numbers the ABI has no name for: one example */
-	atoms = malloc((p->natoms + an->n + 1) * sizeof(*atoms));
-	if (atoms == NULL) {
-		df->err = -ENOMEM;
-		return;
-	}
-	for (size_t i = 0; i < p->natoms; i++)
-		if (p->atoms[i].f.word == SG_OFF_NR / 4)
-			atoms[natoms++] = p->atoms[i];
-	atoms[natoms++] = sg_sym_word_atom(SG_OFF_NR / 4, SG_SYM_RANGE, arch->nr_base, UINT32_MAX);
-	for (size_t i = 0; i < an->n; i++)
-		atoms[natoms++] = sg_sym_word_atom(SG_OFF_NR / 4, SG_SYM_NE, an->nrs[i], 0);
-	rc = sg_sym_solve_word(atoms, natoms, SG_OFF_NR / 4, &nr);
-	free(atoms);
+	rc = bt_solve_except(p->atoms, p->natoms, SG_OFF_NR / 4, arch->nr_base, UINT32_MAX, an->nrs,
+	                     an->n, &nr);
 	if (rc == 1 && bt_abi_of(arch->audit, nr) == arch) {
 		an->any_reported = true;
 		snprintf(what, sizeof(what), "%s syscall numbers without a name (e.g. %u)",
@@ -178,9 +158,8 @@ static void report_abi(struct diff *df, const struct sg_sym_path *p, size_t ai)
 static int on_path(void *ctx, const struct sg_sym_path *p)
 {
 	struct diff *df = ctx;
-	struct sg_sym_atom *atoms;
-	size_t natoms = 0;
-	uint32_t audit;
+	uint32_t audit, *audits;
+	size_t naudits;
 	char what[80];
 	int rc;
 
@@ -202,17 +181,12 @@ static int on_path(void *ctx, const struct sg_sym_path *p)
 	/* arch values of no ABI */
 	if (df->unknown_arch)
 		return df->err;
-	atoms = malloc((p->natoms + sg_arch_count) * sizeof(*atoms));
-	if (atoms == NULL)
+	audits = bt_all_audits(&naudits);
+	if (audits == NULL)
 		return -ENOMEM;
-	for (size_t i = 0; i < p->natoms; i++)
-		if (p->atoms[i].f.word == SG_OFF_ARCH / 4)
-			atoms[natoms++] = p->atoms[i];
-	for (size_t i = 0; i < sg_arch_count; i++)
-		atoms[natoms++] =
-		    sg_sym_word_atom(SG_OFF_ARCH / 4, SG_SYM_NE, sg_arches[i]->audit, 0);
-	rc = sg_sym_solve_word(atoms, natoms, SG_OFF_ARCH / 4, &audit);
-	free(atoms);
+	rc = bt_solve_except(p->atoms, p->natoms, SG_OFF_ARCH / 4, 0, UINT32_MAX, audits, naudits,
+	                     &audit);
+	free(audits);
 	if (rc == 1) {
 		df->unknown_arch++;
 		snprintf(what, sizeof(what), "arch 0x%08x (no ABI), nr %u", audit,
@@ -288,16 +262,13 @@ int main(int argc, char *argv[])
 	if (only_arg) {
 		/* one ABI: its arch value and its numbers (x86_64 and x32 share the arch value) */
 		const struct sg_arch *o = bt_arch(tool, only_arg);
-		uint32_t hi = UINT32_MAX;
+		uint32_t lo, hi;
 
 		if (o == NULL)
 			return EXIT_ERROR;
-		for (size_t i = 0; i < sg_arch_count; i++)
-			if (sg_arches[i]->audit == o->audit && sg_arches[i]->nr_base > o->nr_base &&
-			    sg_arches[i]->nr_base - 1 < hi)
-				hi = sg_arches[i]->nr_base - 1;
+		bt_abi_segment(o, &lo, &hi);
 		only[nonly++] = sg_sym_word_atom(SG_OFF_ARCH / 4, SG_SYM_RANGE, o->audit, o->audit);
-		only[nonly++] = sg_sym_word_atom(SG_OFF_NR / 4, SG_SYM_RANGE, o->nr_base, hi);
+		only[nonly++] = sg_sym_word_atom(SG_OFF_NR / 4, SG_SYM_RANGE, lo, hi);
 	}
 	for (int i = 0; i < 2; i++) {
 		if (bt_read_filter(tool, argv[optind + i], arch->big_endian, &prog[i],
