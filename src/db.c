@@ -15,6 +15,7 @@
 #include "alloc.h"
 #include "db.h"
 #include "db_check.h"
+#include "ir.h"
 
 bool sg_filter_valid(const struct sg_filter *f)
 {
@@ -287,6 +288,7 @@ int sg_filter_arch_remove(struct sg_filter *f, const struct sg_arch *arch)
 struct rule_target {
 	int32_t nr;
 	uint32_t mux_call; /* > 0: the socketcall/ipc call number A0 must equal */
+	bool mux_ipc;      /* the multiplexer is ipc (a version in A0's bits 16..31) */
 };
 
 /*
@@ -304,19 +306,20 @@ static int rule_targets(const struct sg_arch *arch, int sc, int sys, bool exact,
 	*n = 0;
 	if (sc == -1) {
 		/* API_TSKIP: a rule on the "skipped" syscall -1 that tracers produce */
-		out[(*n)++] = (struct rule_target){-1, 0};
+		out[(*n)++] = (struct rule_target){-1, 0, false};
 		return 0;
 	}
 	if (sys < 0) {
 		/* a negative number that is no pseudo number names no syscall: refused, where
-		 * libseccomp 2.6.1 accepts it and leaves it out of the program (doc/differences.md) */
+		 * libseccomp 2.6.1 accepts it and leaves it out of the program (doc/differences.md)
+		 */
 		if (sc < 0)
 			return -EINVAL;
 		/* a number the tables do not know is taken literally on the native ABI;
 		 * libseccomp cannot translate a nameless number to another ABI either */
 		if (arch != native)
 			return -EFAULT;
-		out[(*n)++] = (struct rule_target){sc, 0};
+		out[(*n)++] = (struct rule_target){sc, 0, false};
 		return 0;
 	}
 
@@ -327,14 +330,18 @@ static int rule_targets(const struct sg_arch *arch, int sc, int sys, bool exact,
 		/* through the multiplexer only A0 (the call number) can be filtered */
 		if (exact && has_args)
 			return -EINVAL;
-		out[(*n)++] = (struct rule_target){mux, (uint32_t)call};
+		out[(*n)++] = (struct rule_target){mux, (uint32_t)call, family == SG_MUX_IPC};
 		if (nr >= 0)
-			out[(*n)++] = (struct rule_target){nr, 0};
+			out[(*n)++] = (struct rule_target){nr, 0, false};
 		return 0;
 	}
 	if (nr < 0)
 		return exact ? -EDOM : 0; /* absent on this ABI: the rule is inert there */
-	out[(*n)++] = (struct rule_target){nr, 0};
+	/* _exact takes a native number as it is: there a pseudo number names no syscall, even
+	 * one the ABI has under a real number (libseccomp: -EDOM; other ABIs translate) */
+	if (exact && sc < 0 && arch == native)
+		return -EDOM;
+	out[(*n)++] = (struct rule_target){nr, 0, false};
 	return 0;
 }
 
@@ -382,49 +389,140 @@ uint64_t sg_rule_first_key(const struct sg_rule *r)
 }
 #endif
 
-/* normalise the user's comparisons for one ABI, sorted by argument */
-static void rule_build(struct sg_rule *r, const struct sg_arch *arch, uint32_t action,
-                       unsigned int cnt, const struct scmp_arg_cmp *args, uint32_t mux_call)
+/* a datum names a 32-bit value: its high word is zero, or the sign extension of its low word
+ * (an int such as -1 given as a 64-bit datum) */
+static bool fits_32(uint64_t v)
+{
+	return (v >> 32) == 0 || (v >> 31) == 0x1ffffffffull;
+}
+
+/*
+ * x32 hands the filter the caller's whole 64-bit registers, and the kernel uses all 64 bits of
+ * many of them (the x86_64 handlers of size_t, off_t and pointer arguments). Every other 32-bit
+ * ABI passes a 32-bit value: zero-extended (x86, arm, ppc, s390, every 32-bit kernel) or
+ * sign-extended (o32/n32 on a MIPS64 kernel), a high word the caller cannot choose.
+ */
+static bool arch_passes_high_word(const struct sg_arch *arch)
+{
+	return arch->token == SCMP_ARCH_X32;
+}
+
+enum cond_fold { COND_TEST, COND_ALWAYS, COND_NEVER };
+
+/*
+ * The meaning of a comparison of a 32-bit value (the low word of the argument). A datum that
+ * names a 32-bit value (fits_32) is compared with the low word, as libseccomp does; with a
+ * sign-extended datum this gives the answer the 64-bit ABIs give for the sign-extended
+ * argument, so `SCMP_A0(SCMP_CMP_EQ, -1)` matches fd -1. Any other datum lies above every
+ * 32-bit value (libseccomp truncates it, so `LT 0x100000000` became `LT 0`): the comparison is
+ * decided without looking at the argument. MASKED_EQ compares (v & mask) with the masked datum,
+ * whose high word must then be zero.
+ */
+static enum cond_fold cond_fold_32(struct sg_cond *c)
+{
+	bool fits = fits_32(c->datum) && (c->op != SCMP_CMP_MASKED_EQ || fits_32(c->mask));
+
+	if (!fits) {
+		switch (c->op) {
+		case SCMP_CMP_NE:
+		case SCMP_CMP_LT:
+		case SCMP_CMP_LE:
+			return COND_ALWAYS;
+		case SCMP_CMP_EQ:
+		case SCMP_CMP_GT:
+		case SCMP_CMP_GE:
+			return COND_NEVER;
+		default: /* MASKED_EQ: the masked datum's high word against zero */
+			if (c->datum >> 32)
+				return COND_NEVER;
+		}
+	}
+	c->low32 = true;
+	c->mask &= 0xffffffffu;
+	c->datum &= 0xffffffffu;
+	/* a test of no bits always holds: libseccomp drops it, and so the rule may become
+	 * unconditional, which matters for the rule-add conflict rules */
+	if (c->op == SCMP_CMP_MASKED_EQ && c->mask == 0)
+		return COND_ALWAYS;
+	return COND_TEST;
+}
+
+/*
+ * One user comparison, normalised for one ABI: *c is the comparison to test (COND_TEST), or
+ * the comparison's outcome is the same for every argument value.
+ */
+static enum cond_fold cond_build(struct sg_cond *c, const struct sg_arch *arch,
+                                 const struct scmp_arg_cmp *a)
+{
+	unsigned int op = a->op & ~SCMP_CMP_32BIT;
+
+	c->arg = (uint8_t)a->arg;
+	c->op = (uint8_t)op;
+	c->low32 = false;
+	if (op == SCMP_CMP_MASKED_EQ) {
+		/* libseccomp's documented meaning: the masked argument equals the masked datum,
+		 * so datum bits outside the mask do not count */
+		c->mask = a->datum_a;
+		c->datum = a->datum_b & a->datum_a;
+	} else {
+		c->mask = UINT64_MAX;
+		c->datum = a->datum_a;
+	}
+	if (a->op & SCMP_CMP_32BIT)
+		return cond_fold_32(c); /* asked for: the low word, on every ABI */
+	if (arch->arg_bits == 64)
+		return op == SCMP_CMP_MASKED_EQ && c->mask == 0 ? COND_ALWAYS : COND_TEST;
+	if (arch_passes_high_word(arch) && !(fits_32(c->datum) && fits_32(c->mask)))
+		return COND_TEST; /* x32: a datum beyond 32 bits is compared with the register */
+	return cond_fold_32(c);
+}
+
+/*
+ * Normalise the user's comparisons for one ABI, sorted by argument. `mux_call` > 0: the rule is
+ * on a socket/ipc call, built for the socketcall/ipc multiplexer. Returns false when the rule
+ * can never match on this ABI (and so is not kept there).
+ */
+static bool rule_build(struct sg_rule *r, const struct sg_arch *arch, uint32_t action,
+                       uint32_t act_default, unsigned int cnt, const struct scmp_arg_cmp *args,
+                       const struct rule_target *tg)
 {
 	memset(r, 0, sizeof(*r));
 	r->action = action;
 	for (unsigned int i = 0; i < cnt; i++) {
 		struct sg_cond c;
-		unsigned int op = args[i].op & ~SCMP_CMP_32BIT;
 
-		if (mux_call && args[i].arg == 0)
-			continue; /* A0 is the multiplexer's call number, set below */
-		c.arg = (uint8_t)args[i].arg;
-		c.op = (uint8_t)op;
-		c.low32 = arch->arg_bits == 32 || (args[i].op & SCMP_CMP_32BIT);
-		if (op == SCMP_CMP_MASKED_EQ) {
-			/* libseccomp's documented meaning: the masked argument equals the masked
-			 * datum, so datum bits outside the mask do not count */
-			c.mask = args[i].datum_a;
-			c.datum = args[i].datum_b & args[i].datum_a;
-		} else {
-			c.mask = UINT64_MAX;
-			c.datum = args[i].datum_a;
-		}
-		if (c.low32) {
-			/* a 32-bit ABI sees only the low word: the datum is truncated, as
-			 * libseccomp does */
-			c.mask &= 0xffffffffu;
-			c.datum &= 0xffffffffu;
-		}
-		/* a test of no bits always holds: libseccomp drops it, and so the rule may become
-		 * unconditional, which matters for the rule-add conflict rules */
-		if (op == SCMP_CMP_MASKED_EQ && c.mask == 0)
+		switch (cond_build(&c, arch, &args[i])) {
+		case COND_NEVER:
+			return false;
+		case COND_ALWAYS:
 			continue;
-		r->cond[r->ncond++] = c;
+		case COND_TEST:
+			r->cond[r->ncond++] = c;
+		}
 	}
-	if (mux_call) {
-		/* socketcall/ipc take `int call`: the kernel ignores the high word, so must we */
-		r->cond[r->ncond++] = (struct sg_cond){.arg = 0,
-		                                       .op = SCMP_CMP_EQ,
-		                                       .low32 = true,
-		                                       .mask = 0xffffffffu,
-		                                       .datum = mux_call};
+	if (tg->mux_call) {
+		/*
+		 * Through socketcall the call's own arguments are in memory (A1 points to them),
+		 * out of a filter's reach, and through ipc they are in other registers: a
+		 * condition on them cannot be tested there, and A1..A5 are whatever the caller
+		 * put in socketcall's registers. The rule must not be more permissive than it
+		 * reads: a conditional rule whose action is more restrictive than the default
+		 * applies to every such call (fail closed), a less restrictive one to none.
+		 */
+		if (r->ncond > 0) {
+			if (!sg_action_stronger(action, act_default))
+				return false;
+			r->unchecked = true;
+		}
+		/* socketcall takes `int call` (the kernel ignores the high word, so must we);
+		 * ipc takes the call in the low 16 bits and a version in the next 16 */
+		r->ncond = 1;
+		r->cond[0] = (struct sg_cond){.arg = 0,
+		                              .op = tg->mux_ipc ? SCMP_CMP_MASKED_EQ : SCMP_CMP_EQ,
+		                              .low32 = true,
+		                              .mask = tg->mux_ipc ? 0xffffu : 0xffffffffu,
+		                              .datum = tg->mux_call};
+		return true;
 	}
 	/* insertion sort by argument: at most 6 entries */
 	for (unsigned int i = 1; i < r->ncond; i++) {
@@ -436,6 +534,7 @@ static void rule_build(struct sg_rule *r, const struct sg_arch *arch, uint32_t a
 		}
 		r->cond[j] = c;
 	}
+	return true;
 }
 
 enum plan_kind {
@@ -443,6 +542,7 @@ enum plan_kind {
 	PLAN_UNCOND, /* set the unconditional action, dropping conditional rules */
 	PLAN_ADD,    /* append a conditional rule, dropping longer rules it is a prefix of */
 	PLAN_PRIO,   /* set the priority hint */
+	PLAN_ACTION, /* an unchecked multiplexer rule: a stronger action for an existing one */
 };
 
 struct plan {
@@ -455,6 +555,7 @@ struct plan {
 	struct sg_rule rule;
 	uint64_t key;      /* rule_first_key(&rule) for PLAN_ADD */
 	bool drops_longer; /* PLAN_ADD: existing rules have this one as a prefix */
+	uint32_t index;    /* PLAN_ACTION: the rule whose action becomes rule.action */
 	uint8_t priority;
 };
 
@@ -481,6 +582,14 @@ static int plan_rule(struct plan *p)
 			continue; /* different first conditions: neither rule bears on the other */
 		const struct sg_rule *e = &s->rules[i];
 		if (rule_same_conds(e, &p->rule)) {
+			if (e->action != p->rule.action && e->unchecked && p->rule.unchecked) {
+				/* both stand for conditions the filter cannot test, and both
+				 * apply to every call: only the stronger action can decide */
+				bool stronger = sg_action_stronger(p->rule.action, e->action);
+				p->kind = stronger ? PLAN_ACTION : PLAN_NOP;
+				p->index = i;
+				return 0;
+			}
 			if (e->action != p->rule.action)
 				return -EEXIST;
 			p->kind = PLAN_NOP;
@@ -564,6 +673,9 @@ static void plans_apply(struct plan *plans, int n)
 		switch (p->kind) {
 		case PLAN_PRIO:
 			s->priority = p->priority;
+			break;
+		case PLAN_ACTION:
+			s->rules[p->index].action = p->rule.action;
 			break;
 		case PLAN_UNCOND:
 			s->has_uncond = true;
@@ -654,12 +766,15 @@ int sg_filter_rule_add(struct sg_filter *f, uint32_t action, int syscall, unsign
 		if (rc < 0)
 			return rc;
 		for (int t = 0; t < ntg; t++) {
-			struct plan *p = &plans[nplan++];
+			struct plan *p = &plans[nplan];
 			p->db = &f->arch[a];
 			p->nr = tg[t].nr;
 			p->fresh = NULL;
 			p->fresh_keys = NULL;
-			rule_build(&p->rule, p->db->arch, action, arg_cnt, args, tg[t].mux_call);
+			if (!rule_build(&p->rule, p->db->arch, action, f->act_default, arg_cnt,
+			                args, &tg[t]))
+				continue; /* never matches on this ABI: nothing to keep */
+			nplan++;
 			rc = plan_rule(p);
 			if (rc < 0)
 				return rc;

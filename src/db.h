@@ -34,6 +34,10 @@ struct sg_cond {
 struct sg_rule {
 	uint32_t action;
 	uint8_t ncond;
+	/* a rule on socketcall/ipc made from a conditional rule on a socket/ipc call, whose
+	 * conditions the filter cannot test there (db.c rule_build): its only condition is the
+	 * call number. Not part of the meaning; only rule-add conflicts look at it. */
+	bool unchecked;
 	struct sg_cond cond[SG_MAX_ARGS];
 };
 

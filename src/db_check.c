@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "db_check.h"
+#include "ir.h"
 
 static const char *check_cond(const struct sg_cond *c)
 {
@@ -45,6 +46,10 @@ static const char *check_rule(const struct sg_filter *f, const struct sg_sysrule
 		return "a rule with an invalid action or the default action";
 	if (r->action == SCMP_ACT_NOTIFY && !f->notify_used)
 		return "a NOTIFY rule in a context that does not know it uses NOTIFY";
+	if (r->unchecked && (r->ncond != 1 || r->cond[0].arg != 0 ||
+	                     !sg_action_stronger(r->action, f->act_default)))
+		return "an unchecked multiplexer rule that tests more than the call number, or is "
+		       "not more restrictive than the default";
 	for (unsigned int k = 0; k < r->ncond; k++) {
 		if ((w = check_cond(&r->cond[k])) != NULL)
 			return w;

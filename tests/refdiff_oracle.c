@@ -28,6 +28,7 @@ struct o_rule {
 	uint32_t action;
 	unsigned int ncond;
 	struct o_cond cond[7];
+	bool unchecked; /* a conditional rule through socketcall/ipc: only the call number */
 };
 
 /* the rules kept on one (ABI, syscall number) */
@@ -175,48 +176,105 @@ static int oracle_rule_lands_on(const struct oracle_meaning *m, const struct sg_
 	return n;
 }
 
+enum o_fold { O_TEST, O_ALWAYS, O_NEVER };
+
+/* a 64-bit datum that names a 32-bit value: high word zero, or its low word sign-extended */
+static bool names_32bit_value(uint64_t v)
+{
+	return (v >> 32) == 0 || (v >> 31) == 0x1ffffffffull;
+}
+
 /*
- * What one comparison tests on an ABI. MASKED_EQ compares the masked argument with the masked
- * datum; a 32-bit ABI (or SCMP_CMP_32BIT) compares the low words, datum truncated as
- * libseccomp does. Returns false for a comparison that always holds (MASKED_EQ with mask 0),
- * which is dropped.
+ * What one comparison tests on an ABI (seccomp_rule_add(3), "64-bit and 32-bit arguments").
+ * MASKED_EQ compares the masked argument with the masked datum. A 32-bit ABI (or
+ * SCMP_CMP_32BIT) compares a 32-bit value, the low word: a datum (and mask) that names a
+ * 32-bit value is compared as that value; any other datum is above every 32-bit value, so the
+ * comparison always or never holds (MASKED_EQ: never when the masked datum has high bits, else
+ * the low words) -- except on x32 (flag not given), whose registers are compared whole.
+ * O_ALWAYS: the comparison is dropped; O_NEVER: the rule is not kept on that ABI.
  */
-static bool oracle_condition(const struct sg_arch *abi, const struct scmp_arg_cmp *a,
-                             struct o_cond *c)
+static enum o_fold oracle_condition(const struct oracle_meaning *m, const struct sg_arch *abi,
+                                    const struct scmp_arg_cmp *a, struct o_cond *c)
 {
 	int op = (int)(a->op & ~SCMP_CMP_32BIT);
+	bool asked = (a->op & SCMP_CMP_32BIT) != 0;
 
 	c->arg = a->arg;
 	c->op = op;
-	c->low32 = abi->arg_bits == 32 || (a->op & SCMP_CMP_32BIT);
+	c->low32 = false;
 	c->mask = op == SCMP_CMP_MASKED_EQ ? a->datum_a : UINT64_MAX;
 	c->datum = op == SCMP_CMP_MASKED_EQ ? a->datum_b & a->datum_a : a->datum_a;
-	if (c->low32) {
-		c->mask &= 0xffffffffu;
-		c->datum &= 0xffffffffu;
+	if (abi->arg_bits == 64 && !asked)
+		return op == SCMP_CMP_MASKED_EQ && c->mask == 0 ? O_ALWAYS : O_TEST;
+	if (!m->libseccomp_truncate_32 &&
+	    !(names_32bit_value(c->datum) && names_32bit_value(c->mask))) {
+		if (abi->token == SCMP_ARCH_X32 && !asked)
+			return O_TEST;
+		switch (op) {
+		case SCMP_CMP_NE:
+		case SCMP_CMP_LT:
+		case SCMP_CMP_LE:
+			return O_ALWAYS;
+		case SCMP_CMP_EQ:
+		case SCMP_CMP_GT:
+		case SCMP_CMP_GE:
+			return O_NEVER;
+		default:
+			if (c->datum >> 32)
+				return O_NEVER;
+		}
 	}
-	return !(op == SCMP_CMP_MASKED_EQ && c->mask == 0);
+	c->low32 = true;
+	c->mask &= 0xffffffffu;
+	c->datum &= 0xffffffffu;
+	return op == SCMP_CMP_MASKED_EQ && c->mask == 0 ? O_ALWAYS : O_TEST;
 }
 
-/* the rule as it stands on one target: comparisons sorted by argument */
-static void rule_on_target(const struct oracle_meaning *m, const struct sg_arch *abi,
-                           const struct oracle_call *c, const struct o_target *t, struct o_rule *r)
+/*
+ * The rule as it stands on one target, comparisons sorted by argument; false when it is not
+ * kept there. Through socketcall/ipc the call's own arguments cannot be tested: a rule with
+ * comparisons applies to every such call when its action is more restrictive than the default
+ * (the lower (int32_t) value), to none otherwise; the call number test reads what the kernel
+ * reads (socketcall: the low word; ipc: the low 16 bits, bits 16..31 being a version).
+ */
+static bool rule_on_target(const struct oracle *o, const struct oracle_meaning *m,
+                           const struct sg_arch *abi, const struct oracle_call *c,
+                           const struct o_target *t, struct o_rule *r)
 {
+	bool ipc = t->mux_call && t->nr == abi->ipc_nr;
+
 	memset(r, 0, sizeof(*r));
 	r->action = c->action;
 	for (unsigned int i = 0; i < c->cnt; i++) {
-		/* through the multiplexer, A0 is the call number: the rule's own A0 test goes */
-		if (t->mux_call && c->cmp[i].arg == 0)
+		/* libseccomp: through the multiplexer, the rule's own A0 test goes */
+		if (t->mux_call && m->libseccomp_mux_args && c->cmp[i].arg == 0)
 			continue;
-		if (oracle_condition(abi, &c->cmp[i], &r->cond[r->ncond]))
+		switch (oracle_condition(m, abi, &c->cmp[i], &r->cond[r->ncond])) {
+		case O_NEVER:
+			return false;
+		case O_ALWAYS:
+			break;
+		case O_TEST:
 			r->ncond++;
+		}
 	}
 	if (t->mux_call) {
-		/* the kernel reads the call number as an int: the low word (libseccomp compares
-		 * all 64 bits on 64-bit ABIs) */
+		/* libseccomp compares the call number in all 64 bits (32-bit ABIs: the low word) */
 		bool low32 = abi->arg_bits == 32 || !m->libseccomp_mux_a0_64;
-		r->cond[r->ncond++] = (struct o_cond){
-		    0, SCMP_CMP_EQ, low32, low32 ? 0xffffffffu : UINT64_MAX, t->mux_call};
+		bool masked = ipc && !m->libseccomp_mux_a0_64;
+
+		if (r->ncond > 0 && !m->libseccomp_mux_args) {
+			if ((int32_t)c->action >= (int32_t)o->def)
+				return false;
+			r->ncond = 0;
+			r->unchecked = true;
+		}
+		r->cond[r->ncond++] =
+		    (struct o_cond){0, masked ? SCMP_CMP_MASKED_EQ : SCMP_CMP_EQ, low32,
+		                    masked  ? 0xffffu
+		                    : low32 ? 0xffffffffu
+		                            : UINT64_MAX,
+		                    t->mux_call};
 	}
 	for (unsigned int i = 1; i < r->ncond; i++)
 		for (unsigned int j = i; j > 0 && r->cond[j - 1].arg > r->cond[j].arg; j--) {
@@ -224,6 +282,7 @@ static void rule_on_target(const struct oracle_meaning *m, const struct sg_arch 
 			r->cond[j] = r->cond[j - 1];
 			r->cond[j - 1] = tmp;
 		}
+	return true;
 }
 
 static bool chain_starts(const struct o_rule *a, const struct o_rule *b);
@@ -247,13 +306,15 @@ bool oracle_conflicts(const struct oracle *o, const struct oracle_meaning *m, ui
 		for (int j = 0; j < nt; j++) {
 			struct o_rule r;
 
-			rule_on_target(m, abi, &c, &t[j], &r);
+			if (!rule_on_target(o, m, abi, &c, &t[j], &r))
+				continue; /* never matches there: nothing kept, no conflict */
 			rules_on(o, m, abi, t[j].nr, &k);
 			if (k.uncond || r.ncond == 0)
 				continue; /* the first unconditional rule wins; no conflict either
 				             way */
 			for (int i = 0; i < k.n; i++)
-				if (k.r[i].action != r.action && chain_starts(&r, &k.r[i]))
+				if (k.r[i].action != r.action && chain_starts(&r, &k.r[i]) &&
+				    !(r.unchecked && k.r[i].unchecked))
 					return true; /* the same chain, or a prefix of a longer one
 					              */
 		}
@@ -291,6 +352,14 @@ static void oracle_rule_add(struct o_kept *k, const struct o_rule *r)
 
 	if (k->uncond)
 		return;
+	/* two rules that stand for untestable conditions through socketcall/ipc both apply to
+	 * every call: the more restrictive action decides */
+	for (int i = 0; r->unchecked && i < k->n; i++)
+		if (k->r[i].unchecked && chain_starts(r, &k->r[i]) && chain_starts(&k->r[i], r)) {
+			if ((int32_t)r->action < (int32_t)k->r[i].action)
+				k->r[i].action = r->action;
+			return;
+		}
 	if (r->ncond == 0) {
 		k->uncond = true;
 		k->uncond_action = r->action;
@@ -321,9 +390,8 @@ static void rules_on(const struct oracle *o, const struct oracle_meaning *m,
 		for (int j = 0; j < nt; j++) {
 			struct o_rule r;
 
-			if (t[j].nr != nr)
+			if (t[j].nr != nr || !rule_on_target(o, m, abi, &o->rules[i], &t[j], &r))
 				continue;
-			rule_on_target(m, abi, &o->rules[i], &t[j], &r);
 			oracle_rule_add(k, &r);
 		}
 	}

@@ -60,6 +60,9 @@ struct oracle_meaning {
 	bool libseccomp_pnr_native;   /* a pseudo number stays pseudo on the native ABI */
 	bool libseccomp_keep_absent;  /* a rule on a syscall an ABI lacks stays, under its pseudo
 	                               * number (it can conflict, never match) */
+	bool libseccomp_truncate_32;  /* 32-bit ABIs: every datum truncated to its low word */
+	bool libseccomp_mux_args;     /* through socketcall/ipc the rule's A0 test is dropped and
+	                               * its other comparisons test the multiplexer's registers */
 };
 
 /* a filter as seccomp_init(def) makes it: the native ABI, bad-arch action KILL */

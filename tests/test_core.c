@@ -383,34 +383,8 @@ static void boundaries_on(uint32_t arch_token)
 				uint64_t args[6] = {0, 0, v};
 				struct seccomp_data d = data_for(f, nr, args);
 				uint32_t ir = sg_ir_eval(f, &d), prog = tu_run(f, p, &d);
-				bool low32 = f->arch[0].arch->arg_bits == 32;
-				uint64_t x = low32 ? (uint32_t)v : v,
-				         dd = low32 ? (uint32_t)datum : datum;
-				uint64_t mm = low32 ? (uint32_t)mask : mask;
-				bool expect;
-				switch (op) {
-				case SCMP_CMP_NE:
-					expect = x != dd;
-					break;
-				case SCMP_CMP_LT:
-					expect = x < dd;
-					break;
-				case SCMP_CMP_LE:
-					expect = x <= dd;
-					break;
-				case SCMP_CMP_EQ:
-					expect = x == dd;
-					break;
-				case SCMP_CMP_GE:
-					expect = x >= dd;
-					break;
-				case SCMP_CMP_GT:
-					expect = x > dd;
-					break;
-				default:
-					expect = (x & mm) == (dd & mm);
-					break;
-				}
+				bool expect = tu_cmp_meaning(f->arch[0].arch, (unsigned int)op, v,
+				                             datum, mask);
 				ck_assert_msg(ir == prog,
 				              "arch %08x op %d datum %016" PRIx64
 				              " mask %016" PRIx64 " value %016" PRIx64
@@ -435,7 +409,8 @@ END_TEST
 
 START_TEST(boundaries_other_abis)
 {
-	static const uint32_t abis[] = {SCMP_ARCH_X86, SCMP_ARCH_AARCH64, SCMP_ARCH_ARM};
+	static const uint32_t abis[] = {SCMP_ARCH_X86, SCMP_ARCH_AARCH64, SCMP_ARCH_ARM,
+	                                SCMP_ARCH_X32, SCMP_ARCH_MIPSEL};
 	for (size_t i = 0; i < sizeof(abis) / sizeof(abis[0]); i++)
 		boundaries_on(abis[i]);
 }
@@ -443,7 +418,8 @@ END_TEST
 
 START_TEST(boundaries_big_endian)
 {
-	static const uint32_t abis[] = {SCMP_ARCH_S390X, SCMP_ARCH_PPC64, SCMP_ARCH_PPC};
+	static const uint32_t abis[] = {SCMP_ARCH_S390X, SCMP_ARCH_PPC64, SCMP_ARCH_PPC,
+	                                SCMP_ARCH_MIPS, SCMP_ARCH_S390};
 	for (size_t i = 0; i < sizeof(abis) / sizeof(abis[0]); i++)
 		boundaries_on(abis[i]);
 }

@@ -433,8 +433,9 @@ static void check_properties(struct checked *c, struct seccomp_data d, uint32_t 
 	const struct sg_filter *f = F(c->ctx);
 	const struct sg_archdb *db = sg_ir_select(f, d.arch, (uint32_t)d.nr);
 
-	/* 32-bit ABIs see the low word only: zero- and sign-extension change nothing */
-	if (db && db->arch->arg_bits == 32) {
+	/* 32-bit ABIs see the low word only: zero- and sign-extension change nothing (x32 hands
+	 * the filter whole registers, and a datum beyond 32 bits compares all of it there) */
+	if (db && db->arch->arg_bits == 32 && db->arch->token != SCMP_ARCH_X32) {
 		struct seccomp_data z = d, s = d;
 		for (int i = 0; i < 6; i++) {
 			z.args[i] = (uint32_t)d.args[i];
@@ -847,7 +848,8 @@ START_TEST(x32_bit)
 		       "%s 0x80000000", v);
 		EXPECT(&t, sim(ctx, A, (int)0xfffffffeu, NULL, &t), has32 ? DEF : BAD,
 		       "%s 0xfffffffe", v);
-		/* x32 compares the low word only; x86_64 all 64 bits */
+		/* a datum beyond 32 bits: x86_64 and x32 (whose registers reach the kernel whole)
+		 * compare all 64 bits */
 		ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(3), rule_nr("write"), 1,
 		                                  SCMP_A0(SCMP_CMP_EQ, 0x100000001ull)),
 		                 0);
@@ -860,10 +862,10 @@ START_TEST(x32_bit)
 			       "%s write(1<<32|1)", v);
 		}
 		if (has32) {
-			EXPECT(&t, sim(ctx, A, w32, lo1, &t), SCMP_ACT_ERRNO(3), "%s x32 write(1)",
-			       v);
-			EXPECT(&t, sim(ctx, A, w32, hi2, &t), SCMP_ACT_ERRNO(3),
-			       "%s x32 write(2<<32|1)", v);
+			EXPECT(&t, sim(ctx, A, w32, lo1, &t), DEF, "%s x32 write(1)", v);
+			EXPECT(&t, sim(ctx, A, w32, hi2, &t), DEF, "%s x32 write(2<<32|1)", v);
+			EXPECT(&t, sim(ctx, A, w32, hi1, &t), SCMP_ACT_ERRNO(3),
+			       "%s x32 write(1<<32|1)", v);
 		}
 		seccomp_release(ctx);
 	}
@@ -932,6 +934,14 @@ START_TEST(multiplexed_calls)
 					EXPECT(&t, sim(ctx, a->audit, mux_nr, hi, &t), want,
 					       "%s %s via mux %d A0=0xffffffff_%08x", a->name, name,
 					       mux_nr, call);
+					/* ipc reads a version from bits 16..31 of the call (the
+					 * kernel runs the call whatever the version); socketcall
+					 * refuses such a number */
+					uint64_t ver[6] = {(uint64_t)call | 0x30000u, 0x1000};
+					EXPECT(&t, sim(ctx, a->audit, mux_nr, ver, &t),
+					       fam == 1 ? want : DEF,
+					       "%s %s via mux %d A0=3<<16|%d", a->name, name,
+					       mux_nr, call);
 				}
 				if (muxed) {
 					uint64_t zero[6] = {0}, past[6] = {(uint64_t)ncalls + 1};
@@ -952,31 +962,134 @@ START_TEST(multiplexed_calls)
 END_TEST
 
 /* arguments of a socket rule: A0 becomes the call number through the multiplexer */
+/* the verdicts of one multiplexing ABI for a rule on a socket/ipc call with conditions */
+struct mux_case {
+	uint32_t def;     /* the default action */
+	const char *name; /* the rule's syscall */
+	uint32_t action;  /* its action */
+	unsigned int cnt; /* its conditions */
+	struct scmp_arg_cmp cmp[2];
+	uint64_t direct_hit[6];  /* arguments of the direct call that match */
+	uint64_t direct_miss[6]; /* ... that do not */
+	uint32_t via_mux;        /* the verdict through socketcall/ipc, whatever A1..A5 */
+};
+
+/*
+ * A condition on a socket or ipc call's arguments cannot be tested through socketcall (they
+ * are in memory) or ipc: A1..A5 are what the caller put there. The rule must not be more
+ * permissive than it reads: through the multiplexer, a conditional rule more restrictive than
+ * the default applies to every call, a less restrictive one to none; an unconditional rule
+ * applies as it is. The direct call keeps the exact test.
+ */
 START_TEST(multiplexed_with_args)
 {
 	struct tally t = {"multiplexed_with_args", 0, 0, 0};
+	const uint32_t E9 = SCMP_ACT_ERRNO(9), AL = SCMP_ACT_ALLOW;
+	const struct mux_case cases[] = {
+	    /* deny-list: AF_INET stream sockets denied; fails closed through socketcall */
+	    {AL,
+	     "socket",
+	     SCMP_ACT_ERRNO(5),
+	     2,
+	     {SCMP_A0(SCMP_CMP_EQ, 2), SCMP_A1(SCMP_CMP_EQ, 1)},
+	     {2, 1},
+	     {1, 1},
+	     SCMP_ACT_ERRNO(5)},
+	    /* allow-list: AF_UNIX allowed; not granted through socketcall */
+	    {E9, "socket", AL, 1, {SCMP_A0(SCMP_CMP_EQ, 1)}, {1, 1}, {2, 1}, E9},
+	    {E9,
+	     "connect",
+	     SCMP_ACT_LOG,
+	     1,
+	     {SCMP_A2(SCMP_CMP_LE, 16)},
+	     {3, 0, 16},
+	     {3, 0, 17},
+	     E9},
+	    /* unconditional: as it is */
+	    {E9, "bind", AL, 0, {{0}}, {0}, {0}, AL},
+	    /* a condition that always holds on a 32-bit value is no condition there */
+	    {AL,
+	     "listen",
+	     SCMP_ACT_KILL,
+	     1,
+	     {SCMP_A1(SCMP_CMP_LT, 0x100000000ull)},
+	     {3, 5},
+	     {0},
+	     SCMP_ACT_KILL},
+	    /* ipc: the same, with the call's arguments in other registers */
+	    {AL,
+	     "semop",
+	     SCMP_ACT_ERRNO(4),
+	     1,
+	     {SCMP_A0(SCMP_CMP_EQ, 5)},
+	     {5},
+	     {6},
+	     SCMP_ACT_ERRNO(4)},
+	    {E9, "shmget", AL, 1, {SCMP_A2(SCMP_CMP_EQ, 0)}, {1, 4096, 0}, {1, 4096, 1}, E9},
+	    {E9, "shmdt", AL, 0, {{0}}, {0}, {0}, AL},
+	};
 
 	for (size_t i = 0; i < sg_arch_count; i++) {
 		const struct sg_arch *a = sg_arches[i];
+		for (size_t k = 0; k < NELEM(cases); k++) {
+			const struct mux_case *c = &cases[k];
+			uint8_t family = 0;
+			int call = sg_mux_call(
+			    sg_sys_pnr(sg_sys_by_nr(sg_arch_native(), rule_nr(c->name))), &family);
+			if (call <= 0 || !(a->mux & family))
+				continue;
+			int mux = family == SG_MUX_SOCKET ? a->socketcall_nr : a->ipc_nr;
+			int direct = sg_arch_syscall_nr(a, c->name);
+			scmp_filter_ctx ctx = ctx_with(c->def, &a, 1);
+			ck_assert_int_eq(seccomp_rule_add_array(ctx, c->action, rule_nr(c->name),
+			                                        c->cnt, c->cmp),
+			                 0);
+			if (direct >= 0) {
+				EXPECT(&t, sim(ctx, a->audit, direct, c->direct_hit, &t), c->action,
+				       "%s %s direct, matching", a->name, c->name);
+				if (c->direct_miss[0] || c->direct_miss[1] || c->direct_miss[2])
+					EXPECT(&t, sim(ctx, a->audit, direct, c->direct_miss, &t),
+					       c->def, "%s %s direct, not matching", a->name,
+					       c->name);
+			}
+			/* through the multiplexer, whatever the other registers hold */
+			const uint64_t regs[][6] = {
+			    {0},           {0, 1, 1, 1, 1, 1}, {0, 2, 1},
+			    {0, 1, 0, 16}, {0, 5, 4096, 0},    {0, ~0ull, ~0ull, ~0ull}};
+			for (size_t r = 0; r < NELEM(regs); r++) {
+				uint64_t args[6];
+				memcpy(args, regs[r], sizeof(args));
+				args[0] = (uint64_t)call;
+				EXPECT(&t, sim(ctx, a->audit, mux, args, &t), c->via_mux,
+				       "%s %s via %d, registers #%zu", a->name, c->name, mux, r);
+				args[0] = (uint64_t)call + 1;
+				EXPECT(&t, sim(ctx, a->audit, mux, args, &t), c->def,
+				       "%s %s via %d, the next call", a->name, c->name, mux);
+			}
+			seccomp_release(ctx);
+		}
+
+		/* two deny rules with conditions: both apply to every call through socketcall,
+		 * the stronger decides, and neither add is a conflict */
 		if (!(a->mux & SG_MUX_SOCKET))
 			continue;
-		scmp_filter_ctx ctx = ctx_with(SCMP_ACT_ALLOW, &a, 1);
-		ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(5), rule_nr("socket"), 2,
-		                                  SCMP_A0(SCMP_CMP_EQ, 2), SCMP_A1(SCMP_CMP_EQ, 1)),
+		scmp_filter_ctx ctx = ctx_with(AL, &a, 1);
+		ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(3), rule_nr("connect"), 1,
+		                                  SCMP_A2(SCMP_CMP_EQ, 12)),
 		                 0);
-		int direct = sg_arch_syscall_nr(a, "socket");
-		uint64_t inet[6] = {2, 1}, unix_[6] = {1, 1}, mux1[6] = {1, 1}, mux2[6] = {1, 7};
-		if (direct >= 0) {
-			EXPECT(&t, sim(ctx, a->audit, direct, inet, &t), SCMP_ACT_ERRNO(5),
-			       "%s socket(2,1)", a->name);
-			EXPECT(&t, sim(ctx, a->audit, direct, unix_, &t), SCMP_ACT_ALLOW,
-			       "%s socket(1,1)", a->name);
-		}
-		/* via socketcall: A0 == 1 (SYS_SOCKET) replaces the domain test, A1 stays */
-		EXPECT(&t, sim(ctx, a->audit, a->socketcall_nr, mux1, &t), SCMP_ACT_ERRNO(5),
-		       "%s socketcall(1, A1=1)", a->name);
-		EXPECT(&t, sim(ctx, a->audit, a->socketcall_nr, mux2, &t), SCMP_ACT_ALLOW,
-		       "%s socketcall(1, A1=7)", a->name);
+		ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_KILL, rule_nr("connect"), 1,
+		                                  SCMP_A2(SCMP_CMP_EQ, 11)),
+		                 0);
+		ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(2), rule_nr("connect"), 1,
+		                                  SCMP_A1(SCMP_CMP_EQ, 11)),
+		                 0);
+		uint64_t args[6] = {3, 0x1000, 0};
+		EXPECT(&t, sim(ctx, a->audit, a->socketcall_nr, args, &t), SCMP_ACT_KILL,
+		       "%s connect via socketcall, two deny rules", a->name);
+		/* an unconditional rule after them conflicts through socketcall, as in
+		 * libseccomp (the same chain A0 == 3 with another action) */
+		ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(7), rule_nr("connect"), 0),
+		                 -EEXIST);
 		seccomp_release(ctx);
 	}
 	tally_end(&t);

@@ -144,7 +144,7 @@ static uint32_t pick_action(struct tu_rng *r, bool allow_invalid)
  */
 enum diff_class {
 	RC_PNR_XLATE,
-	RC_EXACT_PNR,
+	RC_UNTESTABLE,
 	RC_NAMELESS_NEG,
 	RC_INERT_KEPT,
 	RC_RANGE_MERGE,
@@ -156,6 +156,8 @@ enum diff_class {
 	V_OVERLAP,
 	V_MUX_A0_HI,
 	V_MIPS_FOREIGN,
+	V_MUX_UNCHECKED,
+	V_WIDE_DATUM,
 	V_PNR_INERT,
 	V_X32_MINUS1,
 	V_RANGE_MERGE,
@@ -182,9 +184,11 @@ static const struct {
     [RC_PNR_XLATE] = {"rc:pnr-xlate", LIBSECCOMP,
                       "libseccomp fails (-EFAULT) to translate a pseudo syscall number to a "
                       "non-native ABI"},
-    [RC_EXACT_PNR] = {"rc:exact-pnr", DELIBERATE,
-                      "_exact with a pseudo number of a syscall the ABI has: libseccomp -EDOM, "
-                      "sysgate translates it"},
+    [RC_UNTESTABLE] = {"rc:untestable", DELIBERATE,
+                       "a comparison sysgate decides without the argument (a datum beyond 32 "
+                       "bits on a 32-bit ABI) or a condition on a socket/ipc call through "
+                       "socketcall/ipc: libseccomp keeps the comparison, so the chains that "
+                       "conflict (-EEXIST) differ"},
     [RC_NAMELESS_NEG] = {"rc:nameless-negative", DELIBERATE,
                          "a negative number that is no pseudo number: libseccomp accepts the "
                          "rule and leaves it out of the program, sysgate refuses it (-EINVAL)"},
@@ -209,10 +213,20 @@ static const struct {
                    "the most restrictive, libseccomp one of them by its tree's order"},
     [V_MUX_A0_HI] = {"verdict:mux-a0-hi", DELIBERATE,
                      "socketcall/ipc call number compared in 64 bits by libseccomp (the kernel "
-                     "reads an int: a deny rule is bypassed by setting the high word)"},
+                     "reads an int: a deny rule is bypassed by setting the high word), and "
+                     "ipc's version bits 16..31 compared (the kernel ignores them)"},
     [V_MIPS_FOREIGN] = {"verdict:mips-foreign", DELIBERATE,
                         "a number of another MIPS ABI: bad-arch for sysgate, an ordinary "
                         "number for libseccomp"},
+    [V_MUX_UNCHECKED] = {"verdict:mux-unchecked", DELIBERATE,
+                         "a conditional rule on a socket/ipc call, reached through "
+                         "socketcall/ipc: libseccomp compares registers the caller controls; "
+                         "sysgate applies a rule more restrictive than the default to every "
+                         "call and a less restrictive one to none"},
+    [V_WIDE_DATUM] = {"verdict:wide-datum", DELIBERATE,
+                      "a datum beyond 32 bits on a 32-bit ABI: libseccomp truncates it "
+                      "(LT 0x100000000 becomes LT 0); sysgate compares the 32-bit value with "
+                      "it (x32: the whole register)"},
     [V_PNR_INERT] = {"verdict:pnr-inert", DELIBERATE,
                      "a pseudo number given for a syscall the ABI has under a real number: "
                      "libseccomp keeps the rule inert, sysgate applies it to the real number"},
@@ -312,6 +326,9 @@ static enum diff_class classify_conflict(const struct pair *p, const struct call
 	} deliberate[] = {
 	    {RC_INERT_KEPT, {.libseccomp_keep_absent = true}},
 	    {RC_PNR_ALIAS, {.libseccomp_pnr_native = true}},
+	    {RC_UNTESTABLE, {.libseccomp_truncate_32 = true}},
+	    {RC_UNTESTABLE, {.libseccomp_mux_args = true}},
+	    {RC_UNTESTABLE, {.libseccomp_truncate_32 = true, .libseccomp_mux_args = true}},
 	};
 	const struct oracle_meaning sysgate = {0};
 
@@ -329,15 +346,12 @@ static enum diff_class classify_conflict(const struct pair *p, const struct call
 static enum diff_class classify_rc(const struct pair *p, const struct call *c, int sg_rc,
                                    int ref_rc)
 {
-	bool exact = c->kind == C_RULE_EXACT;
 	int nr = c->nr;
 
 	if (c->kind != C_RULE && c->kind != C_RULE_EXACT && c->kind != C_PRIO)
 		return RC_OTHER;
 	if (ref_rc == -EFAULT && is_pnr(nr) && has_foreign_abi(p))
 		return RC_PNR_XLATE;
-	if (exact && is_pnr(nr) && ref_rc == -EDOM && sg_rc == 0)
-		return RC_EXACT_PNR;
 	if (is_pnr(nr) && !nr_name(nr) && sg_rc == -EINVAL)
 		return RC_NAMELESS_NEG;
 	if (c->kind != C_PRIO &&
@@ -622,6 +636,13 @@ static enum diff_class classify_verdict(const struct sg_filter *f, const struct 
 	    {V_MIPS_FOREIGN, {.libseccomp_mips_foreign = true}},
 	    {V_X32_MINUS1, {.libseccomp_minus1_x32 = true}},
 	    {V_PNR_INERT, {.libseccomp_pnr_native = true}},
+	    {V_WIDE_DATUM, {.libseccomp_truncate_32 = true}},
+	    {V_MUX_UNCHECKED, {.libseccomp_mux_args = true}},
+	    /* libseccomp's meaning on all of these points at once */
+	    {V_MUX_UNCHECKED,
+	     {.libseccomp_mux_args = true,
+	      .libseccomp_mux_a0_64 = true,
+	      .libseccomp_truncate_32 = true}},
 	};
 	struct arch_cmp_trace t = {f, false, false};
 	uint32_t acts[16];
@@ -1057,7 +1078,7 @@ static const struct known_bug {
      1,
      SCMP_ACT_ALLOW,
      1,
-     {{SCMP_ACT_TRACE(1), "semop", 0, 1, {{2, SCMP_CMP_MASKED_EQ, 1ULL << 32, 1ULL << 32}}}},
+     {{SCMP_ACT_TRACE(1), "semop", 0, 1, {{2, SCMP_CMP_MASKED_EQ, 0, 0}}}},
      {1},
      "ipc",
      SCMP_ACT_TRACE(1)},

@@ -171,6 +171,50 @@ static inline void tu_assert_fixpoint(const struct sg_program *p)
 }
 
 /* compile a filter or abort the test */
+/*
+ * The meaning of one comparison `arg OP datum` (MASKED_EQ: mask, datum) on an ABI, written from
+ * the documentation (doc/differences.md, "Data beyond 32 bits"), not from db.c: a 32-bit ABI,
+ * or SCMP_CMP_32BIT, compares the argument's low word as a 32-bit value. A datum (and a mask)
+ * whose high word is zero or the sign extension of its low word names a 32-bit value and is
+ * compared as that value; any other datum is compared with the zero-extended 32-bit value,
+ * except on x32, whose registers are passed whole: there it is compared with all 64 bits.
+ */
+static inline bool tu_cmp_meaning(const struct sg_arch *a, unsigned int op, uint64_t v,
+                                  uint64_t datum, uint64_t mask)
+{
+	bool asked = (op & SCMP_CMP_32BIT) != 0, lo32 = asked || a->arg_bits == 32;
+	uint64_t d = (op & ~SCMP_CMP_32BIT) == SCMP_CMP_MASKED_EQ ? datum & mask : datum;
+	bool fits_d = (d >> 32) == 0 || (d >> 31) == 0x1ffffffffull;
+	bool fits_m = (mask >> 32) == 0 || (mask >> 31) == 0x1ffffffffull;
+
+	op &= ~(unsigned int)SCMP_CMP_32BIT;
+	if (op != SCMP_CMP_MASKED_EQ)
+		mask = UINT64_MAX, fits_m = true;
+	if (lo32 && fits_d && fits_m) {
+		v = (uint32_t)v;
+		d = (uint32_t)d;
+		mask = (uint32_t)mask;
+	} else if (lo32 && (asked || a->token != SCMP_ARCH_X32)) {
+		v = (uint32_t)v;
+	}
+	switch (op) {
+	case SCMP_CMP_NE:
+		return v != d;
+	case SCMP_CMP_LT:
+		return v < d;
+	case SCMP_CMP_LE:
+		return v <= d;
+	case SCMP_CMP_EQ:
+		return v == d;
+	case SCMP_CMP_GE:
+		return v >= d;
+	case SCMP_CMP_GT:
+		return v > d;
+	default:
+		return (v & mask) == d;
+	}
+}
+
 static inline struct sg_program *tu_compile(const struct sg_filter *f)
 {
 	struct sg_program *p = NULL;
