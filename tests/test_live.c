@@ -356,6 +356,52 @@ START_TEST(x32_on_x86_64)
 }
 END_TEST
 
+/*
+ * A policy for x86_64 + x86 + x32 (Docker's ABI list) with 64-bit data, loaded for real: the
+ * x86_64 calls keep their exact 64-bit comparisons (the 32-bit ABIs' translation decides
+ * those comparisons without the argument there), and fd -1 given as a 64-bit -1 matches.
+ */
+static void wide_child(void *p)
+{
+	(void)p;
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (seccomp_arch_add(ctx, SCMP_ARCH_X86) || seccomp_arch_add(ctx, SCMP_ARCH_X32) ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(11), SCMP_SYS(getppid), 1,
+	                     SCMP_A0(SCMP_CMP_LT, 0x100000000ull)) ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(12), SCMP_SYS(geteuid), 1,
+	                     SCMP_A1(SCMP_CMP_NE, 0x100000005ull)) ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(13), SCMP_SYS(close), 1,
+	                     SCMP_A0(SCMP_CMP_EQ, -1)) ||
+	    seccomp_load(ctx))
+		_exit(2);
+	/* getppid and geteuid ignore their argument registers */
+	if (probe(SCMP_SYS(getppid), (uint64_t[6]){0xffffffffull}) != -11)
+		_exit(3);
+	if (probe(SCMP_SYS(getppid), (uint64_t[6]){0x100000000ull}) != getppid())
+		_exit(4);
+	if (probe(SCMP_SYS(geteuid), (uint64_t[6]){0, 5}) != -12)
+		_exit(5);
+	if (probe(SCMP_SYS(geteuid), (uint64_t[6]){0, 0x100000005ull}) != (long)geteuid())
+		_exit(6);
+	/* close(-1) as a sign-extended int: the rule's errno; -1 zero-extended is another
+	 * 64-bit value (on x86 both are the same 32-bit value) */
+	if (probe(SCMP_SYS(close), (uint64_t[6]){UINT64_MAX}) != -13)
+		_exit(7);
+	if (probe(SCMP_SYS(close), (uint64_t[6]){0xffffffffull}) != -EBADF)
+		_exit(8);
+	_exit(0);
+}
+
+START_TEST(wide_data_x86_64)
+{
+#if defined(__x86_64__) && !defined(__ILP32__)
+	TU_CHILD_OK(wide_child, NULL, "wide_data_x86_64");
+#else
+	printf("SKIP wide_data_x86_64: not an x86_64 build\n");
+#endif
+}
+END_TEST
+
 static Suite *live_suite(void)
 {
 	Suite *s = suite_create("live");
@@ -368,6 +414,7 @@ static Suite *live_suite(void)
 	tcase_add_test(tc, nnp);
 	tcase_add_test(tc, load_via_prctl);
 	tcase_add_test(tc, x32_on_x86_64);
+	tcase_add_test(tc, wide_data_x86_64);
 	tcase_add_test(tc, kernel_oracle);
 	suite_add_tcase(s, tc);
 	return s;

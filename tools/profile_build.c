@@ -182,6 +182,39 @@ static int add_entry_rules(struct msg *m, const int *only, scmp_filter_ctx ctx,
 	return 0;
 }
 
+/*
+ * Through socketcall(2)/ipc(2) the arguments of a socket or SysV IPC call cannot be tested
+ * (they are in memory, or in other registers): the library applies such a conditional rule to
+ * every multiplexed call when it is more restrictive than the default, to none otherwise
+ * (seccomp_rule_add(3)). Say so, once per entry, name and ABI.
+ */
+static void warn_multiplexed(const struct sg_profile_opts *o, const struct profile *p,
+                             const struct group *g, const struct entry *e)
+{
+	if (e->nconds == 0)
+		return;
+	for (size_t n = 0; n < e->nnames; n++) {
+		for (size_t i = 0; i < g->narches; i++) {
+			uint32_t tok = g->arches[i];
+			const char *name = e->names[n];
+			int mux = seccomp_syscall_resolve_name_rewrite(tok, name);
+			if (mux < 0 || mux == seccomp_syscall_resolve_name_arch(tok, name))
+				continue;
+			pf_warn(
+			    o,
+			    "syscalls[%zu] (%s): on %s, the arguments of \"%s\" cannot be tested "
+			    "through %s: the rule applies there to %s",
+			    e->idx, e->label, sg_profile_arch_name(tok), name,
+			    mux == seccomp_syscall_resolve_name_arch(tok, "socketcall")
+			        ? "socketcall"
+			        : "ipc",
+			    (int32_t)e->action < (int32_t)p->def_action
+			        ? "every such call (fails closed)"
+			        : "no such call (the default action applies)");
+		}
+	}
+}
+
 /* the group's filter: every entry that applies, or (only != NULL) their rules on *only */
 static int build_group(struct msg *m, const int *only, const struct profile *p,
                        const struct group *g, scmp_filter_ctx *out, unsigned int *nrules)
@@ -544,6 +577,9 @@ static int compile(struct msg *m, const struct sg_profile_opts *o, const char *t
 	for (i = 0; i < ngroups; i++) {
 		scmp_filter_ctx g = NULL;
 
+		for (size_t k = 0; k < p.nent; k++)
+			if (groups[i].use[k])
+				warn_multiplexed(o, &p, &groups[i], &p.ent[k]);
 		if ((rc = build_group(m, NULL, &p, &groups[i], &g, &nrules)) < 0)
 			goto out;
 		if (!ctx) {

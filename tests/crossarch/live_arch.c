@@ -396,7 +396,10 @@ static void check_kill_thread_vs_process(void)
 }
 
 /*
- * argument comparisons: both words on 64-bit ABIs, the low word only on 32-bit ones
+ * argument comparisons: both words on 64-bit ABIs; on 32-bit ones the low word, compared with
+ * a datum that names a 32-bit value (zero- or sign-extended), while a datum beyond 32 bits
+ * decides alone (LT 0x1_00000000 always holds) -- except on x32, whose registers reach the
+ * kernel whole: there such a datum is compared with all 64 bits (the want64 column)
  */
 
 #define NONE 0 /* the call is allowed: ENOSYS */
@@ -430,45 +433,45 @@ struct arg_probe {
 };
 
 static const struct arg_probe arg_probes[] = {
-    /* A0 == 0x1_00000005: the high word decides on 64-bit ABIs only */
-    {0, 0, 5, NONE, 11},
-    {0, 0, 0x100000005ull, 11, 11},
-    {0, 0, 0x200000005ull, NONE, 11},
+    /* A0 == 0x1_00000005: never a 32-bit value (libseccomp: == 5) */
+    {0, 0, 5, NONE, NONE},
+    {0, 0, 0x100000005ull, 11, NONE},
+    {0, 0, 0x200000005ull, NONE, NONE},
     {0, 0, 0x100000006ull, NONE, NONE},
-    /* A1 > 0x1_00000000 (0 on 32-bit ABIs) */
+    /* A1 > 0x1_00000000: never a 32-bit value (libseccomp: > 0) */
     {1, 1, 0, NONE, NONE},
-    {1, 1, 0xffffffffull, NONE, 12},
+    {1, 1, 0xffffffffull, NONE, NONE},
     {1, 1, 0x100000000ull, NONE, NONE},
-    {1, 1, 0x100000001ull, 12, 12},
+    {1, 1, 0x100000001ull, 12, NONE},
     {1, 1, 0xffffffff00000000ull, 12, NONE},
-    /* A2 & 0xff000000_ff000000 == 0x12000000_34000000 */
-    {2, 2, 0x12abcdef34abcdefull, 13, 13},
+    /* A2 & 0xff000000_ff000000 == 0x12000000_34000000: never a 32-bit value */
+    {2, 2, 0x12abcdef34abcdefull, 13, NONE},
     {2, 2, 0x1200000035000000ull, NONE, NONE},
-    {2, 2, 0x1300000034000000ull, NONE, 13},
-    {2, 2, 0x34000000ull, NONE, 13},
+    {2, 2, 0x1300000034000000ull, NONE, NONE},
+    {2, 2, 0x34000000ull, NONE, NONE},
     /* A3 == -1 (sign-extended; truncated to 0xffffffff on 32-bit ABIs) */
     {3, 3, 0xffffffffffffffffull, 14, 14},
     {3, 3, 0xffffffffull, NONE, 14},
     {3, 3, 0xffffffff00000000ull, NONE, NONE},
     {3, 3, 0xfffffffeull, NONE, NONE},
-    /* A5 >= 0x80000000_80000000: the last word of seccomp_data */
-    {4, 5, 0x8000000080000000ull, 15, 15},
+    /* A5 >= 0x80000000_80000000: the last word of seccomp_data; never a 32-bit value */
+    {4, 5, 0x8000000080000000ull, 15, NONE},
     {4, 5, 0x800000007fffffffull, NONE, NONE},
-    {4, 5, 0x7fffffffffffffffull, NONE, 15},
+    {4, 5, 0x7fffffffffffffffull, NONE, NONE},
     {4, 5, 0xffffffff00000000ull, 15, NONE},
-    {4, 5, 0x80000000ull, NONE, 15},
+    {4, 5, 0x80000000ull, NONE, NONE},
     /* A4 != 0xffffffff */
     {5, 4, 0xffffffffull, NONE, NONE},
     {5, 4, 0xffffffffffffffffull, 16, NONE},
     {5, 4, 0, 16, 16},
-    /* A0 < 0x1_00000000 (never, on 32-bit ABIs) */
-    {6, 0, 0xffffffffull, 17, NONE},
-    {6, 0, 0x100000000ull, NONE, NONE},
-    {6, 0, 0xffffffffffffff9cull, NONE, NONE},
-    /* A1 <= 0x1_fffffffe (0xfffffffe on 32-bit ABIs) */
+    /* A0 < 0x1_00000000: every 32-bit value (libseccomp: < 0, never) */
+    {6, 0, 0xffffffffull, 17, 17},
+    {6, 0, 0x100000000ull, NONE, 17},
+    {6, 0, 0xffffffffffffff9cull, NONE, 17},
+    /* A1 <= 0x1_fffffffe: every 32-bit value (libseccomp: <= 0xfffffffe) */
     {7, 1, 0x1fffffffeull, 18, 18},
-    {7, 1, 0x1ffffffffull, NONE, NONE},
-    {7, 1, 0xffffffffull, 18, NONE},
+    {7, 1, 0x1ffffffffull, NONE, 18},
+    {7, 1, 0xffffffffull, 18, 18},
     {7, 1, 0x2fffffffdull, NONE, 18},
     /* A0 ==(32-bit) AT_FDCWD: both the sign- and the zero-extended form, any high word */
     {8, 0, 0xffffff9cull, 19, 19},
@@ -478,6 +481,29 @@ static const struct arg_probe arg_probes[] = {
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool names_32bit_value(uint64_t v)
+{
+	return (v >> 32) == 0 || (v >> 31) == 0x1ffffffffull;
+}
+
+/* what a probe gets on this ABI: the want64 column where all 64 bits are compared */
+static long probe_want(const struct arg_probe *pr)
+{
+	const struct arg_rule *r = NULL;
+	bool words64 = native->arg_bits == 64;
+
+	for (size_t i = 0; i < NELEM(arg_rules); i++)
+		if (arg_rules[i].off == pr->off)
+			r = &arg_rules[i];
+	if (native->token == SCMP_ARCH_X32 && r && !(r->op & SCMP_CMP_32BIT)) {
+		bool masked = r->op == SCMP_CMP_MASKED_EQ;
+		words64 = !names_32bit_value(masked ? r->a & r->b : r->a) ||
+		          (masked && !names_32bit_value(r->a));
+	}
+	int e = words64 ? pr->want64 : pr->want32;
+	return e ? -e : -ENOSYS;
+}
 
 static void args_child(void *p)
 {
@@ -500,9 +526,7 @@ static void args_child(void *p)
 		uint64_t a[6] = {0};
 		a[pr->arg] = pr->v;
 		struct seccomp_data d = data_for(nr_test + pr->off, a);
-		long want = pr->want64 ? -pr->want64 : -ENOSYS;
-		if (!wide)
-			want = pr->want32 ? -pr->want32 : -ENOSYS;
+		long want = probe_want(pr);
 		if (outcome(sg_ir_eval(f, &d), -ENOSYS) != want) {
 			child_fail("IR disagrees on probe %zu: IR gives 0x%08x, want %ld", i,
 			           sg_ir_eval(f, &d), want);
@@ -515,9 +539,7 @@ static void args_child(void *p)
 		uint64_t a[6] = {0};
 		char what[48];
 		a[pr->arg] = pr->v;
-		long want = pr->want64 ? -pr->want64 : -ENOSYS;
-		if (!wide)
-			want = pr->want32 ? -pr->want32 : -ENOSYS;
+		long want = probe_want(pr);
 		snprintf(what, sizeof(what), "probe %zu (A%u)", i, pr->arg);
 		ok &= expect(what, nr_test + pr->off, a, want);
 		n++;
@@ -1007,6 +1029,140 @@ static void socketcall_arg_child(void *p)
 }
 #endif
 
+#ifdef __NR_socketcall
+/*
+ * A conditional ALLOW on socket (AF_UNIX only) under a default that denies. Through socketcall
+ * the domain is in memory, out of the filter's reach, so socketcall(SYS_SOCKET) gets the
+ * default whatever it asks for (libseccomp 2.6.1 compares socketcall's own registers instead
+ * and lets AF_INET through). An unconditional ALLOW still reaches socketcall, and the direct
+ * socket() keeps the exact test.
+ */
+static void socketcall_allow_child(void *p)
+{
+	bool uncond = *(const bool *)p;
+	scmp_filter_ctx ctx = new_ctx(SCMP_ACT_ERRNO(30));
+	struct sg_filter *f = (struct sg_filter *)ctx;
+	unsigned long inet[3] = {AF_INET, SOCK_DGRAM, 0}, unix_[3] = {AF_UNIX, SOCK_STREAM, 0};
+	uint64_t mux_inet[6] = {MUX_SOCKET, (uint64_t)(uintptr_t)inet};
+	uint64_t mux_unix[6] = {MUX_SOCKET, (uint64_t)(uintptr_t)unix_};
+	uint32_t want = uncond ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(30);
+	bool ok = true;
+	long rc;
+
+	/* the control: unfiltered, socketcall creates an AF_INET socket */
+	rc = socketcall_raw(MUX_SOCKET, inet);
+	if (rc < 0) {
+		child_fail("socketcall(SYS_SOCKET, AF_INET) before the filter: %ld", rc);
+		_exit(6);
+	}
+	close((int)rc);
+	must(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0), "rule on exit_group");
+	must(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0), "rule on exit");
+	must(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(close), 0), "rule on close");
+	if (uncond)
+		must(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 0), "rule on socket");
+	else
+		must(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+		                      SCMP_A0(SCMP_CMP_EQ, AF_UNIX)),
+		     "rule on socket(AF_UNIX)");
+	struct seccomp_data d = data_for(__NR_socketcall, mux_inet);
+	if (sg_ir_eval(f, &d) != want) {
+		child_fail("IR: socketcall(SYS_SOCKET, AF_INET) gives 0x%08x, want 0x%08x",
+		           sg_ir_eval(f, &d), want);
+		ok = false;
+	}
+	must(seccomp_load(ctx), "seccomp_load");
+	const uint64_t *calls[2] = {mux_inet, mux_unix};
+	for (int i = 0; i < 2; i++) {
+		rc = sys6(__NR_socketcall, calls[i]);
+		if (uncond ? rc < 0 : rc != -30) {
+			child_fail("socketcall(SYS_SOCKET, %s): got %ld, want %s",
+			           i ? "AF_UNIX" : "AF_INET", rc, uncond ? "a socket" : "-30");
+			ok = false;
+		}
+	}
+#ifdef __NR_socket
+	rc = sys6(__NR_socket, (uint64_t[6]){AF_UNIX, SOCK_STREAM, 0});
+	if (rc < 0) {
+		child_fail("socket(AF_UNIX): got %ld, want a socket", rc);
+		ok = false;
+	}
+	rc = sys6(__NR_socket, (uint64_t[6]){AF_INET, SOCK_DGRAM, 0});
+	if (uncond ? rc < 0 : rc != -30) {
+		child_fail("socket(AF_INET): got %ld, want %s", rc, uncond ? "a socket" : "-30");
+		ok = false;
+	}
+#endif
+	if (ok)
+		child_fail("%s ALLOW: socketcall %s%s", uncond ? "unconditional" : "AF_UNIX-only",
+		           uncond ? "allowed" : "denied (fails closed)",
+#ifdef __NR_socket
+		           "; socket() exact"
+#else
+		           ""
+#endif
+		);
+	_exit(ok ? 0 : 1);
+}
+#endif
+
+#ifdef __NR_ipc
+/*
+ * ipc(2) reads a version from bits 16..31 of the call number and runs the call whatever the
+ * version: a deny rule on semget must catch ipc(7<<16 | SEMGET) too.
+ */
+static void ipc_version_child(void *p)
+{
+	(void)p;
+	scmp_filter_ctx ctx = new_ctx(SCMP_ACT_ALLOW);
+	struct sg_filter *f = (struct sg_filter *)ctx;
+	uint64_t v7[6] = {(7u << 16) | MUX_SEMGET, 0 /* IPC_PRIVATE */, 1, 0600};
+	bool ok = true;
+
+	/* the control: unfiltered, the kernel runs ipc(7<<16 | SEMGET) as semget */
+	long rc = sys6(__NR_ipc, v7);
+	if (rc < 0) {
+		child_fail("ipc(7<<16|SEMGET) before the filter: %ld", rc);
+		_exit(6);
+	}
+	must(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(26), SCMP_SYS(semget), 0), "rule on semget");
+	struct seccomp_data d = data_for(__NR_ipc, v7);
+	if (sg_ir_eval(f, &d) != SCMP_ACT_ERRNO(26)) {
+		child_fail("IR: ipc(7<<16|SEMGET) gives 0x%08x", sg_ir_eval(f, &d));
+		ok = false;
+	}
+	must(seccomp_load(ctx), "seccomp_load");
+	ok &= expect("ipc(7<<16|SEMGET)", __NR_ipc, v7, -26);
+	ok &= expect("ipc(SEMGET)", __NR_ipc, (uint64_t[6]){MUX_SEMGET, 0, 1, 0600}, -26);
+	_exit(ok ? 0 : 1);
+}
+#endif
+
+/*
+ * fd -1 given as a 64-bit -1 (SCMP_A0(SCMP_CMP_EQ, -1)) matches on every ABI: on 32-bit ones
+ * the datum names the 32-bit value -1
+ */
+static void fd_minus1_child(void *p)
+{
+	(void)p;
+	scmp_filter_ctx ctx = new_ctx(SCMP_ACT_ALLOW);
+	bool ok = true;
+
+	must(
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(27), SCMP_SYS(close), 1, SCMP_A0(SCMP_CMP_EQ, -1)),
+	    "rule on close(-1)");
+	must(seccomp_load(ctx), "seccomp_load");
+	ok &= expect("close(-1)", __NR_close, (uint64_t[6]){UINT64_MAX}, -27);
+	ok &= expect("close(1000)", __NR_close, (uint64_t[6]){1000}, -EBADF);
+	/* the C library's close(-1): an int, so on a 32-bit ABI every libc passes 0xffffffff
+	 * (on 64-bit ones it may be zero- or sign-extended: libseccomp issue #383) */
+	if (native->arg_bits == 32 && (close(-1) != -1 || errno != 27)) {
+		child_fail("libc close(-1): errno %d, want 27", errno);
+		ok = false;
+	}
+	_exit(ok ? 0 : 1);
+}
+
 #ifdef __NR_ipc
 static void ipc_child(void *p)
 {
@@ -1260,6 +1416,7 @@ static void run_all(void)
 	run_check(native->arg_bits == 64 ? "args_64bit_words" : "args_low_word", args_child, NULL);
 	if (native->token == SCMP_ARCH_X32)
 		run_check("x32_high_word_ignored", x32_hiword_child, NULL);
+	run_check("fd_minus1", fd_minus1_child, NULL);
 	{
 		int st = in_child(badarch_child, NULL);
 		result("badarch_kill_process",
@@ -1275,6 +1432,8 @@ static void run_all(void)
 		run_check("socketcall_socket", socketcall_child, &by_nr);
 		run_check("socketcall_socket_pnr", socketcall_child, &by_pnr);
 		run_check("socketcall_socket_arg0", socketcall_arg_child, NULL);
+		run_check("socketcall_conditional_allow", socketcall_allow_child, &(bool){false});
+		run_check("socketcall_unconditional_allow", socketcall_allow_child, &(bool){true});
 #else
 		skip("socketcall_socket", "no __NR_socketcall in this libc");
 #endif
@@ -1283,6 +1442,7 @@ static void run_all(void)
 #ifdef __NR_ipc
 		run_check("ipc_semget", ipc_child, &by_nr);
 		run_check("ipc_semget_pnr", ipc_child, &by_pnr);
+		run_check("ipc_version_bits", ipc_version_child, NULL);
 #else
 		skip("ipc_semget", "no __NR_ipc in this libc");
 #endif
