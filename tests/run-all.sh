@@ -27,11 +27,6 @@ autoreconf -fi >/dev/null 2>&1
 make -j"$(nproc)" >/dev/null
 rc=0
 make -j"$(nproc)" check >test-suite.out 2>&1 || rc=$?
-# allocation-failure injection needs its own build (the allocator fails on demand there):
-# a copy of the tree, reconfigured, runs the fault test and then every Check program under
-# valgrind (errors and leaks, the injected failures included). The same build is a debug
-# build (--enable-debug): every Check program also runs with the rule database's
-# invariants asserted (src/db_check.h), and test_invariants checks the checker.
 faults=$(mktemp -d)
 trap 'rm -rf "$faults"' EXIT
 # real kernels for the ABIs this machine may not run natively (i386 and x32 need IA32
@@ -42,7 +37,8 @@ trap 'rm -rf "$faults"' EXIT
 xrc=0
 CROSSARCH_JOBS="$(nproc)" sh tests/crossarch/run.sh x86 >"$faults/crossarch.log" 2>&1 || xrc=$?
 awk '$1 == "x86" && ($4 == "PASS" || $4 == "FAIL" || $4 == "SKIP") {
-	note = ""; for (i = 7; i <= NF; i++) note = note " " $i
+	# after passed/failed: the seconds (first ABI of the target only), then the note
+	note = ""; for (i = ($7 ~ /^[0-9]+$/ ? 8 : 7); i <= NF; i++) note = note " " $i
 	if ($4 == "SKIP") printf "SKIP: tests/crossarch/x86/%s (%s)\n", $2, substr(note, 2)
 	else printf "%s: tests/crossarch/x86/%s (%s checks passed, %s failed, kernel %s)\n", $4, $2, $5, $6, $3
 }' "$faults/crossarch.log" >"$faults/crossarch.sum"
@@ -54,6 +50,11 @@ if [ "$xrc" != 0 ] && [ "$xrc" != 77 ]; then
 	rc=1
 	tail -n 40 "$faults/crossarch.log" >&2
 fi
+# allocation-failure injection needs its own build (the allocator fails on demand there):
+# a copy of the tree, reconfigured, runs the fault test and then every Check program under
+# valgrind (errors and leaks, the injected failures included). The same build is a debug
+# build (--enable-debug): every Check program also runs with the rule database's
+# invariants asserted (src/db_check.h), and test_invariants checks the checker.
 if [ "$rc" = 0 ]; then
 	cp -a . "$faults/src"
 	(cd "$faults/src" && make distclean >/dev/null)
