@@ -118,6 +118,14 @@ START_TEST(rule_add_errors)
 	    -EEXIST);
 	/* two comparisons on one argument */
 	ASSERT_FAILS_UNCHANGED(ctx, seccomp_rule_add_array(ctx, SCMP_ACT_KILL, 2, 2, two), -EINVAL);
+	/* _exact with a pseudo number on the native ABI names no syscall, also where the ABI has
+	 * the call under a real number (libseccomp 2.6.1: -EDOM) */
+	if (sg_arch_syscall_nr(sg_arch_native(), "arch_prctl") >= 0)
+		ASSERT_FAILS_UNCHANGED(
+		    ctx, seccomp_rule_add_exact(ctx, SCMP_ACT_KILL, __PNR_arch_prctl, 0), -EDOM);
+	if (!(sg_arch_native()->mux & SG_MUX_SOCKET))
+		ASSERT_FAILS_UNCHANGED(
+		    ctx, seccomp_rule_add_exact(ctx, SCMP_ACT_KILL, __PNR_socket, 0), -EDOM);
 	/* argument index, operator, count */
 	ASSERT_FAILS_UNCHANGED(
 	    ctx, seccomp_rule_add(ctx, SCMP_ACT_KILL, 2, 1, SCMP_CMP(6, SCMP_CMP_EQ, 1)), -EINVAL);
@@ -703,6 +711,24 @@ START_TEST(low32_extension)
 	ck_assert_uint_eq(verdict(ctx, SCMP_SYS(read), (uint64_t[6]){0xffffffffffffffffull}),
 	                  SCMP_ACT_ERRNO(2));
 	ck_assert_uint_eq(verdict(ctx, SCMP_SYS(read), (uint64_t[6]){0xffffffff00000005ull}),
+	                  SCMP_ACT_ALLOW);
+	/* a datum beyond 32 bits (not through SCMP_A0_LO32(), which casts the datum to 32
+	 * bits): the low word, a 32-bit value, is below it (truncation would make
+	 * LT 0x1_00000000 "LT 0", never true) */
+	ck_assert_int_eq(
+	    seccomp_rule_add(
+	        ctx, SCMP_ACT_ERRNO(3), SCMP_SYS(close), 1,
+	        SCMP_CMP(0, (enum scmp_compare)(SCMP_CMP_LT | SCMP_CMP_32BIT), 0x100000000ull)),
+	    0);
+	ck_assert_int_eq(
+	    seccomp_rule_add(
+	        ctx, SCMP_ACT_ERRNO(4), SCMP_SYS(dup), 1,
+	        SCMP_CMP(0, (enum scmp_compare)(SCMP_CMP_EQ | SCMP_CMP_32BIT), 0x100000005ull)),
+	    0);
+	ck_assert_uint_eq(verdict(ctx, SCMP_SYS(close), (uint64_t[6]){0xffffffffffffffffull}),
+	                  SCMP_ACT_ERRNO(3));
+	ck_assert_uint_eq(verdict(ctx, SCMP_SYS(dup), (uint64_t[6]){5}), SCMP_ACT_ALLOW);
+	ck_assert_uint_eq(verdict(ctx, SCMP_SYS(dup), (uint64_t[6]){0x100000005ull}),
 	                  SCMP_ACT_ALLOW);
 	/* unknown flag bits are refused */
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), SCMP_SYS(write), 1,
