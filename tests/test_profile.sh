@@ -119,6 +119,31 @@ else
 	fail "-q does not silence warnings"
 fi
 
+# a condition on a socket/ipc call cannot be tested through socketcall/ipc: said per ABI, with
+# what the rule does there (and nothing about x86_64, which has no multiplexer)
+cat >"$tmp/mux.json" <<'EOF'
+{
+	"defaultAction": "SCMP_ACT_ERRNO",
+	"architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+	"syscalls": [
+		{ "names": ["socket"], "action": "SCMP_ACT_ALLOW",
+		  "args": [ { "index": 0, "value": 1, "op": "SCMP_CMP_EQ" } ] },
+		{ "names": ["semop"], "action": "SCMP_ACT_KILL",
+		  "args": [ { "index": 0, "value": 1, "op": "SCMP_CMP_EQ" } ] },
+		{ "names": ["bind"], "action": "SCMP_ACT_ALLOW" }
+	]
+}
+EOF
+if "$COMPILE" -o "$tmp/mux.bpf" "$tmp/mux.json" 2>"$tmp/stderr"; then ok; else fail "mux.json does not compile"; fi
+for want in 'syscalls[0] (socket): on x86, the arguments of "socket" cannot be tested through socketcall: the rule applies there to no such call' \
+	'syscalls[1] (semop): on x86, the arguments of "semop" cannot be tested through ipc: the rule applies there to every such call (fails closed)'; do
+	if grep -qF -- "$want" "$tmp/stderr"; then ok; else fail "no warning '$want'"; fi
+done
+if [ "$(grep -c 'cannot be tested through' "$tmp/stderr")" = 2 ]; then ok; else
+	fail "mux.json: want exactly two multiplexer warnings:"
+	cat "$tmp/stderr"
+fi
+
 echo "== output formats"
 "$COMPILE" -q -s -o "$tmp/small.bpf" "$PROFILES/small.json" 2>"$tmp/stats" || fail "small.json"
 insns=$(sed -n 's/.*: \([0-9][0-9]*\) instructions.*/\1/p' "$tmp/stats")
