@@ -238,6 +238,13 @@ static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_
 	sg_ir_rule_order(s, order);
 	for (uint32_t i = 0; i < s->nrules; i++) {
 		struct pfc_rule p = {&s->rules[order[i]], out};
+		if (p.r->unchecked) {
+			indent(out, depth + 1);
+			fputs("# the call's own arguments cannot be tested here: this rule, which "
+			      "has "
+			      "conditions on them, applies to every such call\n",
+			      out);
+		}
 		print_conds(&p, 0, depth + 1);
 	}
 	sg_free(order);

@@ -1090,6 +1090,23 @@ START_TEST(multiplexed_with_args)
 		 * libseccomp (the same chain A0 == 3 with another action) */
 		ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(7), rule_nr("connect"), 0),
 		                 -EEXIST);
+		/* the PFC says what the program does: the call number test, no test of A2 */
+		if (a->token == SCMP_ARCH_X86) {
+			FILE *pf = tmpfile();
+			char text[4096] = "";
+			ck_assert_ptr_nonnull(pf);
+			ck_assert_int_eq(seccomp_export_pfc(ctx, fileno(pf)), 0);
+			rewind(pf);
+			text[fread(text, 1, sizeof(text) - 1, pf)] = 0;
+			fclose(pf);
+			char *blk = strstr(text, "if ($syscall == 102)"), *end;
+			if (blk && (end = strstr(blk, "# filter for syscall")))
+				*end = 0; /* socketcall's block only */
+			ck_assert_msg(blk && strstr(blk, "applies to every such call") &&
+			                  strstr(blk, "if ($a0 == 3)") && !strstr(blk, "$a2") &&
+			                  !strstr(blk, "$a1"),
+			              "PFC:\n%s", text);
+		}
 		seccomp_release(ctx);
 	}
 	tally_end(&t);
