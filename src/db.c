@@ -478,9 +478,9 @@ static enum cond_fold cond_build(struct sg_cond *c, const struct sg_arch *arch,
 }
 
 /*
- * Normalise the user's comparisons for one ABI, sorted by argument. `mux_call` > 0: the rule is
- * on a socket/ipc call, built for the socketcall/ipc multiplexer. Returns false when the rule
- * can never match on this ABI (and so is not kept there).
+ * Normalise the user's comparisons for one ABI, sorted by argument. With tg->mux_call > 0 the
+ * rule is on a socket/ipc call, built for the socketcall/ipc multiplexer. Returns false when
+ * the rule can never match there (and so is not kept).
  */
 static bool rule_build(struct sg_rule *r, const struct sg_arch *arch, uint32_t action,
                        uint32_t act_default, unsigned int cnt, const struct scmp_arg_cmp *args,
