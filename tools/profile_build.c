@@ -210,7 +210,7 @@ static void warn_multiplexed(const struct sg_profile_opts *o, const struct profi
 			        : "ipc",
 			    (int32_t)e->action < (int32_t)p->def_action
 			        ? "every such call (fails closed)"
-			        : "no such call (the default action applies)");
+			        : "no such call (other rules or the default action decide)");
 		}
 	}
 }
