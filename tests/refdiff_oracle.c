@@ -473,14 +473,13 @@ uint32_t oracle_eval(const struct oracle *o, const struct oracle_meaning *m,
 	return n ? oracle_precedence(matching, n) : o->def;
 }
 
-int oracle_overlap_actions(const struct oracle *o, const struct seccomp_data *d, uint32_t *acts,
-                           int max)
+int oracle_overlap_actions(const struct oracle *o, const struct oracle_meaning *m,
+                           const struct seccomp_data *d, uint32_t *acts, int max)
 {
 	static struct o_kept k;
-	const struct oracle_meaning sysgate = {0};
 	int n = 0;
 
-	if (!kept_for(o, &sysgate, d, &k) || k.uncond)
+	if (!kept_for(o, m, d, &k) || k.uncond)
 		return 0;
 	for (int i = 0; i < k.n; i++) {
 		int j = 0;

@@ -89,9 +89,10 @@ uint32_t oracle_eval(const struct oracle *o, const struct oracle_meaning *m,
 /*
  * The actions of the conditional rules that match d on its syscall when more than one rule
  * matches with different actions (the "overlap" case, where libseccomp's answer depends on
- * its decision tree): fills acts[] and returns how many; 0 when there is no such overlap.
+ * its decision tree), under meaning m: fills acts[] and returns how many; 0 when there is no
+ * such overlap.
  */
-int oracle_overlap_actions(const struct oracle *o, const struct seccomp_data *d, uint32_t *acts,
-                           int max);
+int oracle_overlap_actions(const struct oracle *o, const struct oracle_meaning *m,
+                           const struct seccomp_data *d, uint32_t *acts, int max);
 
 #endif
