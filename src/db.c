@@ -366,7 +366,7 @@ static bool rule_prefix_of(const struct sg_rule *a, const struct sg_rule *b)
 	return a->ncond < b->ncond && conds_equal(a, b, a->ncond);
 }
 
-static bool rule_same_conds(const struct sg_rule *a, const struct sg_rule *b)
+bool sg_rule_same_conds(const struct sg_rule *a, const struct sg_rule *b)
 {
 	return a->ncond == b->ncond && conds_equal(a, b, a->ncond);
 }
@@ -581,7 +581,7 @@ static int plan_rule(struct plan *p)
 		if (s->first_key[i] != p->key)
 			continue; /* different first conditions: neither rule bears on the other */
 		const struct sg_rule *e = &s->rules[i];
-		if (rule_same_conds(e, &p->rule)) {
+		if (sg_rule_same_conds(e, &p->rule)) {
 			if (e->action != p->rule.action && e->unchecked && p->rule.unchecked) {
 				/* both stand for conditions the filter cannot test, and both
 				 * apply to every call: only the stronger action can decide */

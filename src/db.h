@@ -124,6 +124,9 @@ void sg_filter_txn_commit(struct sg_filter *f);
 /* the rules or a code-affecting attribute changed: any program compiled before is stale */
 void sg_filter_invalidate(struct sg_filter *f);
 
+/* the two rules test the same conditions (field by field: padding never counts) */
+bool sg_rule_same_conds(const struct sg_rule *a, const struct sg_rule *b);
+
 /* lookup of a syscall's rules on an ABI, or NULL */
 const struct sg_sysrules *sg_archdb_find(const struct sg_archdb *db, int32_t nr);
 

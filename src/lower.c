@@ -199,8 +199,13 @@ static bool rules_equal(const struct sg_sysrules *a, const struct sg_sysrules *b
 	if (a->nrules != b->nrules)
 		return false;
 	/* rule order matters only among equal actions, and there it does not change meaning;
-	 * comparing in stored order is conservative (may miss a merge, never merges wrongly) */
-	return memcmp(a->rules, b->rules, a->nrules * sizeof(a->rules[0])) == 0;
+	 * comparing in stored order is conservative (may miss a merge, never merges wrongly).
+	 * Field by field: a rule's padding bytes are not initialised. */
+	for (uint32_t i = 0; i < a->nrules; i++)
+		if (a->rules[i].action != b->rules[i].action ||
+		    !sg_rule_same_conds(&a->rules[i], &b->rules[i]))
+			return false;
+	return true;
 }
 
 static bool decision_equal(const struct decision *a, const struct decision *b)
