@@ -39,6 +39,9 @@
 #define BENCH_LIB "unknown"
 #endif
 
+/* "sysgate", or "libseccomp-X.Y.Z": the one binary runs against several libseccomp versions */
+static char lib_label[32] = BENCH_LIB;
+
 static double now_us(void)
 {
 	struct timespec ts;
@@ -392,7 +395,7 @@ static void run_policy(struct policy *p, int opt)
 	int st;
 	waitpid(pid, &st, 0);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		printf("BENCH lib=%s policy=%s opt=%d status=%s\n", BENCH_LIB, p->name, opt,
+		printf("BENCH lib=%s policy=%s opt=%d status=%s\n", lib_label, p->name, opt,
 		       WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM ? "timeout" : "failed");
 		fflush(stdout);
 		return;
@@ -406,7 +409,7 @@ static void run_policy(struct policy *p, int opt)
 	if (!prog) {
 		double t = build_once(&p->log, opt);
 		printf("BENCH lib=%s policy=%s opt=%d status=export-refused build_us=%.1f\n",
-		       BENCH_LIB, p->name, opt, t);
+		       lib_label, p->name, opt, t);
 		return;
 	}
 	measure(prog, len, arch, &p->log, &m);
@@ -420,7 +423,7 @@ static void run_policy(struct policy *p, int opt)
 	printf("BENCH lib=%s policy=%s opt=%d status=ok version=%u.%u.%u insns=%zu mean=%.2f "
 	       "max=%zu wmean=%.2f amean=%.2f "
 	       "cov=%.1f bound=%.2f wbound=%.2f build_us=%.1f peak_kb=%ld",
-	       BENCH_LIB, p->name, opt, ver->major, ver->minor, ver->micro, m.insns, m.mean, m.max,
+	       lib_label, p->name, opt, ver->major, ver->minor, ver->micro, m.insns, m.mean, m.max,
 	       m.wmean, m.amean, m.coverage, m.bound, m.wbound, times[runs / 2],
 	       peak_kb(&p->log, opt));
 	if (p->live && len <= 4096) {
@@ -469,6 +472,38 @@ static int load_profile_kv(struct policy *p, const char *name, const char *path,
 	    .type = REC_ATTR, .ctx = p->log.result, .attr = SCMP_FLTATR_CTL_KVERMAX, .value = kv};
 	rec_log_add(&p->log, &op);
 	return 0;
+}
+
+/*
+ * The same policy with the native ABI removed and `tokens` added in that order, as a client
+ * that builds a profile's ABI list does: every arch add or remove of the recorded log is
+ * replaced by these, right after each seccomp_init.
+ */
+static void arch_order_variant(struct policy *dst, const struct policy *src, const char *name,
+                               const uint32_t *tokens, size_t n)
+{
+	*dst = *src;
+	memset(&dst->log, 0, sizeof(dst->log));
+	dst->log.nctx = src->log.nctx;
+	dst->log.result = src->log.result;
+	snprintf(dst->name, sizeof(dst->name), "%s", name);
+	for (size_t i = 0; i < src->log.n; i++) {
+		const struct rec_op *op = &src->log.ops[i];
+		if (op->type == REC_ARCH_ADD || op->type == REC_ARCH_REMOVE)
+			continue;
+		rec_log_add(&dst->log, op);
+		if (op->type != REC_INIT)
+			continue;
+		struct rec_op a = {
+		    .type = REC_ARCH_REMOVE, .ctx = op->ctx, .value = seccomp_arch_native()};
+		rec_log_add(&dst->log, &a);
+		for (size_t k = 0; k < n; k++) {
+			a = (struct rec_op){.type = REC_ARCH_ADD, .ctx = op->ctx, .value = tokens[k]};
+			rec_log_add(&dst->log, &a);
+		}
+	}
+	dst->runs = 11;
+	dst->live = false;
 }
 
 /* synthetic: an allow-list of n syscalls (default ERRNO) */
@@ -522,6 +557,10 @@ int main(int argc, char **argv)
 	int np = 0;
 	char path[512];
 
+	if (!is_sysgate)
+		snprintf(lib_label, sizeof(lib_label), "libseccomp-%u.%u.%u", ver->major, ver->minor,
+		         ver->micro);
+
 	snprintf(path, sizeof(path), "%s/docker-default.json", profiles);
 	if (load_profile(&pol[np], "docker", path, true) == 0)
 		np++;
@@ -542,6 +581,21 @@ int main(int argc, char **argv)
 	memset(&pol[np], 0, sizeof(pol[np]));
 	if (load_profile(&pol[np], "podman-3arch", path, false) == 0)
 		np++;
+	/* Docker's x86 ABIs in every add order (issue 15: x32, x86, x86_64 cost x86_64 more) */
+	static const uint32_t x86s[] = {SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32};
+	static const size_t perms[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+	                                   {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+	for (int k = 0; k < 6 && np > 1 && strcmp(pol[1].name, "docker-3arch") == 0; k++) {
+		uint32_t tokens[3];
+		char name[64] = "docker-order";
+		for (int j = 0; j < 3; j++) {
+			tokens[j] = x86s[perms[k][j]];
+			strcat(name, j ? "," : ":");
+			strcat(name, perms[k][j] == 0 ? "x86_64" : perms[k][j] == 1 ? "x86" : "x32");
+		}
+		memset(&pol[np], 0, sizeof(pol[np]));
+		arch_order_variant(&pol[np++], &pol[1], name, tokens, 3);
+	}
 	for (int n = 50; n <= 400; n *= 2)
 		synth_allowlist(&pol[np++], n);
 	for (int k = 1; k <= 8; k *= 2)
