@@ -57,6 +57,7 @@ struct lowering {
 	uint64_t *prefix;  /* prefix sums of range weights */
 	uint32_t *dp_cost; /* optimal-tree tables for one window of ranges */
 	uint16_t *dp_root;
+	uint8_t *dp_fold;      /* per window start i: ranges i..i+2 are one leaf with a JEQ */
 	size_t dp_stride;      /* the tables' row length: the largest window planned */
 	size_t win_lo, win_hi; /* the window they describe; win_hi < win_lo: none */
 	uint32_t order[256];   /* scratch for rule order, grown below when needed */
@@ -343,17 +344,28 @@ static int build_ranges(struct lowering *L, uint32_t audit)
 }
 
 /*
- * The dispatch cost model. A range's weight is how often calls land in it: every number an ABI
- * of the arch value has counts the same (uniform), plus, at OPTIMIZE=1, the built-in frequency
- * profile and the user's priority hints. A secondary ABI beside its main one (x32 beside
- * x86_64, arch/arch.c) only counts 1 per range: its processes are rare (most kernels turn x32
- * off), and weighing its 370 numbers pushed x86_64's ranges deeper. A tree then costs
- * sum(weight * depth). Nothing here depends on the order the ABIs were added in.
+ * The dispatch cost model. A range's weight is how often calls land in it; a tree then costs
+ * sum(weight * depth), and the tree planned is the cheapest. The weights come from the
+ * measured frequency profile (profile_weights.c, tools/weights/), the user's priority hints
+ * and the syscall numbers each range holds, mixed per OPTIMIZE level:
+ *  1: the least expected cost under the profile: it dominates (a table number weighs as much
+ *     as a syscall made 1/16 times per mille), so the syscalls it does not name still sit in
+ *     a sensible place but do not push the frequent ones down.
+ *  2: the same, with the worst path bounded: every table number weighs as much as a syscall
+ *     made 4 times per mille of calls, which keeps rare syscalls from sinking deep (the
+ *     maximum path and the mean over all numbers stay close to a tree over the numbers).
+ * A priority step weighs as much as 1024 per mille at both levels: a hint beats the profile.
+ * The base weight of 1 per range is negligible beside all of these.
+ * A secondary ABI beside its main one (x32 beside x86_64, arch/arch.c) counts 1 per range:
+ * its processes are rare (most kernels turn x32 off), and weighing its 370 numbers pushed
+ * x86_64's ranges deeper. Nothing here depends on the order the ABIs were added in.
  */
-#define UNIT_NUMBER   16u   /* weight of one populated syscall number */
-#define UNIT_HOT      4u    /* weight of one per-mille of the frequency profile */
-#define UNIT_PRIORITY 4096u /* weight of one step of seccomp_syscall_priority() */
-#define SG_DP_WINDOW  128   /* subtrees of at most this many ranges are planned by DP */
+static const struct {
+	uint32_t number;   /* weight of one syscall number of the ABI's table */
+	uint32_t hot;      /* weight of one per mille of the frequency profile */
+	uint32_t priority; /* weight of one step of seccomp_syscall_priority() */
+} units[3] = {[1] = {16, 256, 262144}, [2] = {16, 4, 4096}};
+#define SG_DP_WINDOW  256   /* subtrees of at most this many ranges are planned by DP */
 
 static size_t range_of(const struct lowering *L, uint32_t nr)
 {
@@ -391,9 +403,9 @@ static void weigh_ranges(struct lowering *L, uint32_t audit)
 		if (shapes_tree(f, db->arch))
 			for (size_t r = 0; r < L->nranges; r++)
 				L->ranges[r].weight +=
-				    (uint64_t)UNIT_NUMBER *
+				    (uint64_t)units[L->opts->tree].number *
 				    sg_arch_count_nrs(db->arch, L->ranges[r].lo, L->ranges[r].hi);
-		if (L->opts->tree != 1)
+		if (L->opts->tree == 0)
 			continue;
 		/* the profile describes a main ABI's calls, not x32's beside x86_64 */
 		for (const struct sg_hot_syscall *h = sg_hot_syscalls;
@@ -401,17 +413,20 @@ static void weigh_ranges(struct lowering *L, uint32_t audit)
 			int nr = sg_arch_syscall_nr(db->arch, h->name);
 			if (nr >= 0 && sg_ir_select(f, audit, (uint32_t)nr) == db)
 				L->ranges[range_of(L, (uint32_t)nr)].weight +=
-				    (uint64_t)UNIT_HOT * h->weight;
+				    (uint64_t)units[L->opts->tree].hot * h->weight;
 		}
 		for (uint32_t j = 0; j < db->nsys; j++)
 			if (db->sys[j].priority &&
 			    sg_ir_select(f, audit, (uint32_t)db->sys[j].nr) == db)
 				L->ranges[range_of(L, (uint32_t)db->sys[j].nr)].weight +=
-				    (uint64_t)UNIT_PRIORITY * db->sys[j].priority;
+				    (uint64_t)units[L->opts->tree].priority * db->sys[j].priority;
 	}
 }
 
-/* [A][x][A] -> one range [A..A] that tests x with a JEQ at its leaf: one compare, not two */
+/*
+ * [A][x][A] -> one range [A..A] that tests x with a JEQ at its leaf: one compare, not two.
+ * Greedy, for the halving tree (OPTIMIZE's trees weigh each fold in the DP, plan_window).
+ */
 static void fold_exceptions(struct lowering *L)
 {
 	struct range *r = L->ranges;
@@ -439,12 +454,24 @@ static uint64_t wsum(const struct lowering *L, size_t i, size_t j)
 	return L->prefix[j + 1] - L->prefix[i];
 }
 
+/* can ranges i..i+2 be one leaf, [A][x][A] tested as A with a JEQ for x? */
+static bool foldable(const struct lowering *L, size_t i)
+{
+	const struct range *r = &L->ranges[i];
+	return L->opts->exceptions && !r[0].exc && !r[2].exc && r[1].lo == r[1].hi &&
+	       decision_equal(&r[0].d, &r[2].d);
+}
+
 /*
  * Optimal alphabetic tree over ranges[lo..hi] (each internal node one JGE), by dynamic
- * programming with Knuth's monotone-root speedup. Only run on windows of at most
- * SG_DP_WINDOW ranges: above that, weight-balanced splits are within a few percent of optimal
- * and the DP's quadratic time and memory are not worth it. Costs saturate at 32 bits; a
- * saturated comparison can only make the tree slightly less than optimal, never wrong.
+ * programming with Knuth's monotone-root speedup. An exception is a leaf inside the
+ * programme, not a pre-pass: three ranges [A][x][A] may be one leaf that costs one JEQ for
+ * every call that reaches it, chosen only where that is cheaper than the calls to A paying
+ * the JEQ. The roots Knuth's bounds read stay those of JGE splits; the costs include folds.
+ * Only run on windows of at most SG_DP_WINDOW ranges: above that, weight-balanced splits are
+ * within a few percent of optimal and the DP's quadratic time and memory are not worth it.
+ * Costs saturate at 32 bits; a saturated comparison can only make the tree slightly less
+ * than optimal, never wrong.
  */
 static void plan_window(struct lowering *L, size_t lo, size_t hi)
 {
@@ -455,6 +482,7 @@ static void plan_window(struct lowering *L, size_t lo, size_t hi)
 	for (size_t i = 0; i < n; i++) {
 		cost[i * W + i] = 0;
 		root[i * W + i] = (uint16_t)i;
+		L->dp_fold[i] = 0;
 	}
 	for (size_t len = 2; len <= n; len++) {
 		for (size_t i = 0; i + len <= n; i++) {
@@ -470,6 +498,11 @@ static void plan_window(struct lowering *L, size_t lo, size_t hi)
 					bk = k;
 				}
 			}
+			/* a folded leaf costs the JEQ alone: less than any split's subtrees */
+			if (len == 3 && foldable(L, lo + i)) {
+				best = 0;
+				L->dp_fold[i] = 1;
+			}
 			best += wsum(L, lo + i, lo + j);
 			cost[i * W + j] = best > UINT32_MAX ? UINT32_MAX : (uint32_t)best;
 			root[i * W + j] = (uint16_t)bk;
@@ -477,6 +510,16 @@ static void plan_window(struct lowering *L, size_t lo, size_t hi)
 	}
 	L->win_lo = lo;
 	L->win_hi = hi;
+}
+
+/* do ranges i..j form one folded leaf in the plan? */
+static bool planned_fold(struct lowering *L, size_t i, size_t j)
+{
+	if (L->opts->tree == 0 || !L->dp_root || j != i + 2)
+		return false;
+	if (!(L->win_lo <= i && j <= L->win_hi))
+		plan_window(L, i, j);
+	return L->dp_fold[i - L->win_lo];
 }
 
 /* where to split ranges[i..j] (i < j): the first range of the right-hand side */
@@ -518,6 +561,13 @@ static sg_node lower_tree(struct lowering *L, size_t i, size_t j)
 {
 	if (i == j)
 		return lower_leaf(L, &L->ranges[i]);
+	if (planned_fold(L, i, j)) {
+		struct range leaf = L->ranges[i];
+		leaf.exc = true;
+		leaf.exc_nr = L->ranges[i + 1].lo;
+		leaf.exc_d = L->ranges[i + 1].d;
+		return lower_leaf(L, &leaf);
+	}
 	size_t k = split_point(L, i, j);
 	sg_node right = lower_tree(L, k, j);
 	sg_node left = lower_tree(L, i, k - 1);
@@ -529,7 +579,7 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 {
 	int rc = build_ranges(L, audit);
 
-	if (rc == 0 && L->opts->exceptions)
+	if (rc == 0 && L->opts->exceptions && L->opts->tree == 0)
 		fold_exceptions(L);
 	if (rc == 0) {
 		weigh_ranges(L, audit);
@@ -549,9 +599,11 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 		if (L->opts->tree != 0 && stride > L->dp_stride) {
 			sg_free(L->dp_cost);
 			sg_free(L->dp_root);
+			sg_free(L->dp_fold);
 			L->dp_cost = sg_reallocarray(NULL, stride * stride, sizeof(*L->dp_cost));
 			L->dp_root = sg_reallocarray(NULL, stride * stride, sizeof(*L->dp_root));
-			L->dp_stride = L->dp_cost && L->dp_root ? stride : 0;
+			L->dp_fold = sg_reallocarray(NULL, stride, sizeof(*L->dp_fold));
+			L->dp_stride = L->dp_cost && L->dp_root && L->dp_fold ? stride : 0;
 			if (!L->dp_stride)
 				rc = -ENOMEM;
 		}
@@ -634,6 +686,7 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 	sg_free(L.prefix);
 	sg_free(L.dp_cost);
 	sg_free(L.dp_root);
+	sg_free(L.dp_fold);
 	sg_free(L.order_big);
 	sg_emit_fini(&L.e);
 

@@ -31,3 +31,10 @@ bench:
 endif
 BENCH_PROFILES = $(abs_top_srcdir)/doc/examples/profiles
 .PHONY: bench
+# the measured syscall frequencies behind src/profile_weights.c (tools/weights/README.md)
+EXTRA_DIST += tools/weights/README.md tools/weights/record.sh tools/weights/gen-weights.py \
+	tools/weights/raw/VERSIONS tools/weights/raw/build.txt tools/weights/raw/database.txt \
+	tools/weights/raw/git.txt tools/weights/raw/python.txt tools/weights/raw/shell.txt \
+	tools/weights/raw/webserver.txt
+TESTS += tests/test_weights.sh
+dist_check_SCRIPTS += tests/test_weights.sh
