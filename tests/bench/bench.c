@@ -30,6 +30,7 @@
 #include <seccomp.h>
 
 #include "arch/arch.h"
+#include "bound.h"
 #include "bpf.h"
 #include "compile.h"
 #include "record.h"
@@ -97,43 +98,6 @@ static double build_once(const struct rec_log *log, int opt)
 	return t;
 }
 
-/*
- * The optimal alphabetic search tree over ranges (each internal node one comparison), by
- * dynamic programming: the cost bound the achieved dispatch is compared with.
- */
-static double optimal_tree_cost(const double *w, size_t n)
-{
-	double *c = calloc(n * n, sizeof(*c)), *pre = calloc(n + 1, sizeof(*pre)), res;
-	size_t *root = calloc(n * n, sizeof(*root));
-	for (size_t i = 0; i < n; i++) {
-		pre[i + 1] = pre[i] + w[i];
-		root[i * n + i] = i;
-	}
-	for (size_t len = 2; len <= n; len++)
-		for (size_t i = 0; i + len <= n; i++) {
-			size_t j = i + len - 1, lo = root[i * n + j - 1],
-			       hi = root[(i + 1) * n + j];
-			double best = 1e300;
-			size_t bk = i + 1;
-			if (lo < i + 1)
-				lo = i + 1;
-			for (size_t k = lo; k <= hi && k <= j; k++) {
-				double v = c[i * n + k - 1] + c[k * n + j];
-				if (v < best) {
-					best = v;
-					bk = k;
-				}
-			}
-			c[i * n + j] = best + pre[j + 1] - pre[i];
-			root[i * n + j] = bk;
-		}
-	res = n ? c[n - 1] : 0;
-	free(c);
-	free(pre);
-	free(root);
-	return res;
-}
-
 struct metrics {
 	size_t insns;
 	double mean, wmean, bound, wbound;
@@ -154,13 +118,45 @@ static bool log_uncond_allow(const struct rec_log *log, int nr)
 	return false;
 }
 
+/* every argument value a rule of the log compares with, and its neighbours, in its argument */
+static size_t datum_vectors(const struct rec_log *log, uint64_t (*out)[6], size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < log->n; i++) {
+		const struct rec_op *op = &log->ops[i];
+		/* all of a rule's conditions met at once */
+		if (op->type == REC_RULE && op->cnt > 1 && n < max) {
+			memset(out[n], 0, sizeof(out[n]));
+			for (unsigned int c = 0; c < op->cnt && c < 6; c++)
+				if (op->args[c].arg < 6)
+					out[n][op->args[c].arg] =
+					    op->args[c].op == SCMP_CMP_MASKED_EQ
+					        ? op->args[c].datum_b
+					        : op->args[c].datum_a;
+			n++;
+		}
+		for (unsigned int c = 0; op->type == REC_RULE && c < op->cnt && c < 6; c++) {
+			const struct scmp_arg_cmp *a = &op->args[c];
+			for (int delta = -1; delta <= 1 && n < max && a->arg < 6; delta++) {
+				memset(out[n], 0, sizeof(out[n]));
+				out[n][a->arg] = a->datum_a + (uint64_t)(int64_t)delta;
+				if (a->op == SCMP_CMP_MASKED_EQ && delta == 0)
+					out[n][a->arg] = a->datum_b;
+				n++;
+			}
+		}
+	}
+	return n;
+}
+
 static void measure(const struct sock_filter *prog, size_t len, const struct sg_arch *arch,
                     const struct rec_log *log, struct metrics *m)
 {
-	static uint64_t vecs[NVEC][6];
+	enum { MAXVEC = 2048 };
+	static uint64_t vecs[MAXVEC][6];
 	uint32_t top = 0;
 	double sum = 0, wsum = 0, wtot = 0;
-	size_t count = 0, uncond = 0, cached = 0, nallowed = 0;
+	size_t count = 0, uncond = 0, cached = 0, nallowed = 0, nvec = NVEC;
 	double asum = 0;
 
 	for (int v = 0; v < NVEC; v++)
@@ -170,6 +166,9 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 			                 ? UINT64_MAX
 			                 : (0x9e3779b97f4a7c15ull * (uint64_t)(v * 6 + a + 1)) >>
 			                       (v % 3 * 16);
+	/* the bound's ranges must not merge numbers whose rules differ on values no fixed vector
+	 * happens to hit */
+	nvec += datum_vectors(log, vecs + NVEC, MAXVEC - NVEC);
 	for (uint32_t nr = arch->nr_base; nr < arch->nr_base + 1024; nr++)
 		if (sg_arch_syscall_name(arch, (int)nr))
 			top = nr;
@@ -179,6 +178,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 	uint32_t *sig = calloc(n, sizeof(*sig));
 	bool *in_table = calloc(n, sizeof(*in_table)), *uncond_allow = calloc(n, sizeof(bool));
 	size_t *exec = calloc(n, sizeof(*exec));
+	double *w = calloc(n, sizeof(*w)), *hw = calloc(n, sizeof(*hw));
 	m->max = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t nr = arch->nr_base + (uint32_t)i;
@@ -186,7 +186,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 		bool all_allow = true;
 		uint32_t h = 2166136261u;
 		in_table[i] = sg_arch_syscall_name(arch, (int)nr) != NULL;
-		for (int v = 0; v < NVEC; v++) {
+		for (size_t v = 0; v < nvec; v++) {
 			memcpy(d.args, vecs[v], sizeof(d.args));
 			size_t ex;
 			uint32_t r = sg_bpf_run(prog, len, &d, arch->big_endian, &ex);
@@ -200,6 +200,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 		if (!in_table[i])
 			continue;
 		count++;
+		w[i] = 1;
 		sum += (double)exec[i];
 		if (exec[i] > m->max)
 			m->max = exec[i];
@@ -218,6 +219,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 			continue;
 		wsum += (double)hs->weight * (double)exec[nr - arch->nr_base];
 		wtot += hs->weight;
+		hw[nr - arch->nr_base] += hs->weight;
 	}
 	m->insns = len;
 	m->mean = count ? sum / (double)count : 0;
@@ -226,30 +228,12 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 	m->coverage = uncond ? 100.0 * (double)cached / (double)uncond : 100.0;
 
 	/*
-	 * Bound: ranges of equal behaviour (signature) over the table's numbers, plus everything
-	 * above it as one range; the cheapest possible dispatch is an optimal tree over them,
-	 * after the fixed "ld arch; jeq; ld nr" and before a leaf's own code (1 for a RET).
+	 * Bound: the cheapest possible dispatch is an optimal tree over the ranges of equal
+	 * behaviour (tests/bench/bound.h), after the fixed "ld arch; jeq; ld nr" and before a
+	 * leaf's own code (1 for a RET).
 	 */
-	double *w = calloc(n + 1, sizeof(*w)), *hw = calloc(n + 1, sizeof(*hw));
-	size_t nr_ranges = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (i == 0 || sig[i] != sig[i - 1])
-			nr_ranges++;
-		w[nr_ranges - 1] += in_table[i];
-	}
-	for (const struct sg_hot_syscall *hs = sg_hot_syscalls; hs->name; hs++) {
-		int nr = sg_arch_syscall_nr(arch, hs->name);
-		if (nr < (int)arch->nr_base || (size_t)(nr - (int)arch->nr_base) >= n)
-			continue;
-		size_t r = 0;
-		for (size_t i = 1; i <= (size_t)(nr - (int)arch->nr_base); i++)
-			r += sig[i] != sig[i - 1];
-		hw[r] += hs->weight;
-	}
-	nr_ranges++; /* numbers above the table */
-	/* + 1: every leaf ends in at least a RET */
-	m->bound = 3 + optimal_tree_cost(w, nr_ranges) / (double)count + 1;
-	m->wbound = wtot ? 3 + optimal_tree_cost(hw, nr_ranges) / wtot + 1 : 0;
+	m->bound = 3 + range_bound(sig, w, n) / (double)count + 1;
+	m->wbound = wtot ? 3 + range_bound(sig, hw, n) / wtot + 1 : 0;
 	free(w);
 	free(hw);
 	free(sig);
@@ -498,7 +482,8 @@ static void arch_order_variant(struct policy *dst, const struct policy *src, con
 		    .type = REC_ARCH_REMOVE, .ctx = op->ctx, .value = seccomp_arch_native()};
 		rec_log_add(&dst->log, &a);
 		for (size_t k = 0; k < n; k++) {
-			a = (struct rec_op){.type = REC_ARCH_ADD, .ctx = op->ctx, .value = tokens[k]};
+			a = (struct rec_op){
+			    .type = REC_ARCH_ADD, .ctx = op->ctx, .value = tokens[k]};
 			rec_log_add(&dst->log, &a);
 		}
 	}
@@ -558,8 +543,8 @@ int main(int argc, char **argv)
 	char path[512];
 
 	if (!is_sysgate)
-		snprintf(lib_label, sizeof(lib_label), "libseccomp-%u.%u.%u", ver->major, ver->minor,
-		         ver->micro);
+		snprintf(lib_label, sizeof(lib_label), "libseccomp-%u.%u.%u", ver->major,
+		         ver->minor, ver->micro);
 
 	snprintf(path, sizeof(path), "%s/docker-default.json", profiles);
 	if (load_profile(&pol[np], "docker", path, true) == 0)
@@ -591,7 +576,9 @@ int main(int argc, char **argv)
 		for (int j = 0; j < 3; j++) {
 			tokens[j] = x86s[perms[k][j]];
 			strcat(name, j ? "," : ":");
-			strcat(name, perms[k][j] == 0 ? "x86_64" : perms[k][j] == 1 ? "x86" : "x32");
+			strcat(name, perms[k][j] == 0   ? "x86_64"
+			             : perms[k][j] == 1 ? "x86"
+			                                : "x32");
 		}
 		memset(&pol[np], 0, sizeof(pol[np]));
 		arch_order_variant(&pol[np++], &pol[1], name, tokens, 3);
