@@ -54,7 +54,12 @@ struct lowering {
 	bool big_endian;
 	struct range *ranges;
 	size_t nranges, cap;
-	uint64_t *prefix;  /* prefix sums of range weights */
+	/* the DP plans units: a range, or a run of light ranges (weight 1: no number of an ABI
+	 * that shapes the tree, such as x32's beside x86_64) dispatched by halving inside */
+	uint32_t *unit_first; /* unit u = ranges unit_first[u] .. unit_first[u + 1] - 1 */
+	uint32_t *unit_of;    /* range -> its unit */
+	size_t nunits;
+	uint64_t *prefix; /* prefix sums of unit weights */
 	uint32_t *dp_cost; /* optimal-tree tables for one window of ranges */
 	uint16_t *dp_root;
 	uint8_t *dp_fold;      /* per window start i: ranges i..i+2 are one leaf with a JEQ */
@@ -365,7 +370,7 @@ static const struct {
 	uint32_t hot;      /* weight of one per mille of the frequency profile */
 	uint32_t priority; /* weight of one step of seccomp_syscall_priority() */
 } units[3] = {[1] = {16, 256, 262144}, [2] = {16, 4, 4096}};
-#define SG_DP_WINDOW  256   /* subtrees of at most this many ranges are planned by DP */
+#define SG_DP_WINDOW  128   /* subtrees of at most this many ranges are planned by DP */
 
 static size_t range_of(const struct lowering *L, uint32_t nr)
 {
@@ -449,21 +454,37 @@ static void fold_exceptions(struct lowering *L)
 	L->nranges = out;
 }
 
+/* weight of units i..j */
 static uint64_t wsum(const struct lowering *L, size_t i, size_t j)
 {
 	return L->prefix[j + 1] - L->prefix[i];
 }
 
+/* what halving inside unit u costs: each of its m ranges sits ceil(log2(m)) compares deep */
+static uint64_t unit_cost(const struct lowering *L, size_t u)
+{
+	uint32_t m = L->unit_first[u + 1] - L->unit_first[u], depth = 0;
+	while ((1u << depth) < m)
+		depth++;
+	return wsum(L, u, u) * depth;
+}
+
 /* can ranges i..i+2 be one leaf, [A][x][A] tested as A with a JEQ for x? */
-static bool foldable(const struct lowering *L, size_t i)
+static bool ranges_foldable(const struct lowering *L, size_t i)
 {
 	const struct range *r = &L->ranges[i];
 	return L->opts->exceptions && !r[0].exc && !r[2].exc && r[1].lo == r[1].hi &&
 	       decision_equal(&r[0].d, &r[2].d);
 }
 
+/* can units u..u+2, one range each, be one folded leaf? */
+static bool foldable(const struct lowering *L, size_t u)
+{
+	return L->unit_first[u + 3] == L->unit_first[u] + 3 && ranges_foldable(L, L->unit_first[u]);
+}
+
 /*
- * Optimal alphabetic tree over ranges[lo..hi] (each internal node one JGE), by dynamic
+ * Optimal alphabetic tree over units[lo..hi] (each internal node one JGE), by dynamic
  * programming with Knuth's monotone-root speedup. An exception is a leaf inside the
  * programme, not a pre-pass: three ranges [A][x][A] may be one leaf that costs one JEQ for
  * every call that reaches it, chosen only where that is cheaper than the calls to A paying
@@ -480,7 +501,8 @@ static void plan_window(struct lowering *L, size_t lo, size_t hi)
 	uint16_t *root = L->dp_root;
 
 	for (size_t i = 0; i < n; i++) {
-		cost[i * W + i] = 0;
+		uint64_t c = unit_cost(L, lo + i);
+		cost[i * W + i] = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
 		root[i * W + i] = (uint16_t)i;
 		L->dp_fold[i] = 0;
 	}
@@ -515,23 +537,27 @@ static void plan_window(struct lowering *L, size_t lo, size_t hi)
 /* do ranges i..j form one folded leaf in the plan? */
 static bool planned_fold(struct lowering *L, size_t i, size_t j)
 {
+	size_t u = L->opts->tree ? L->unit_of[i] : 0;
 	if (L->opts->tree == 0 || !L->dp_root || j != i + 2)
 		return false;
-	if (!(L->win_lo <= i && j <= L->win_hi))
-		plan_window(L, i, j);
-	return L->dp_fold[i - L->win_lo];
+	/* inside a run of light ranges, halving folds wherever it can: it costs nothing */
+	if (L->unit_of[j] == u)
+		return ranges_foldable(L, i);
+	if (L->unit_of[j] != u + 2)
+		return false;
+	if (!(L->win_lo <= u && u + 2 <= L->win_hi))
+		plan_window(L, u, u + 2);
+	return L->dp_fold[u - L->win_lo];
 }
 
-/* where to split ranges[i..j] (i < j): the first range of the right-hand side */
-static size_t split_point(struct lowering *L, size_t i, size_t j)
+/* where to split units[i..j] (i < j): the first unit of the right-hand side */
+static size_t split_units(struct lowering *L, size_t i, size_t j)
 {
-	if (L->opts->tree == 0)
-		return i + (j - i + 1) / 2;
 	if (L->dp_root && L->win_lo <= i && j <= L->win_hi)
 		return L->win_lo + L->dp_root[(i - L->win_lo) * L->dp_stride + (j - L->win_lo)];
 	if (L->dp_root && j - i + 1 <= L->dp_stride) {
 		plan_window(L, i, j);
-		return split_point(L, i, j);
+		return split_units(L, i, j);
 	}
 	/* weight-balanced: the k that best halves the weight (binary search on prefix sums) */
 	uint64_t half = L->prefix[i] + wsum(L, i, j) / 2;
@@ -546,6 +572,15 @@ static size_t split_point(struct lowering *L, size_t i, size_t j)
 	if (lo > i + 1 && half - L->prefix[lo - 1] < L->prefix[lo] - half)
 		lo--;
 	return lo;
+}
+
+/* where to split ranges[i..j] (i < j): the first range of the right-hand side */
+static size_t split_point(struct lowering *L, size_t i, size_t j)
+{
+	/* the plan's subtrees always start and end at unit boundaries */
+	if (L->opts->tree == 0 || L->unit_of[i] == L->unit_of[j])
+		return i + (j - i + 1) / 2;
+	return L->unit_first[split_units(L, L->unit_of[i], L->unit_of[j])];
 }
 
 static sg_node lower_leaf(struct lowering *L, const struct range *r)
@@ -584,18 +619,32 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 	if (rc == 0) {
 		weigh_ranges(L, audit);
 		sg_free(L->prefix);
+		sg_free(L->unit_first);
+		sg_free(L->unit_of);
 		L->prefix = sg_reallocarray(NULL, L->nranges + 1, sizeof(*L->prefix));
-		if (!L->prefix)
+		L->unit_first = sg_reallocarray(NULL, L->nranges + 1, sizeof(*L->unit_first));
+		L->unit_of = sg_reallocarray(NULL, L->nranges, sizeof(*L->unit_of));
+		if (!L->prefix || !L->unit_first || !L->unit_of)
 			rc = -ENOMEM;
 	}
 	if (rc == 0) {
+		/* runs of light ranges become one unit each */
+		L->nunits = 0;
 		L->prefix[0] = 0;
-		for (size_t r = 0; r < L->nranges; r++)
-			L->prefix[r + 1] = L->prefix[r] + L->ranges[r].weight;
+		for (size_t r = 0; r < L->nranges; r++) {
+			bool light = L->ranges[r].weight <= 1;
+			if (!(light && r > 0 && L->ranges[r - 1].weight <= 1)) {
+				L->unit_first[L->nunits++] = (uint32_t)r;
+				L->prefix[L->nunits] = L->prefix[L->nunits - 1];
+			}
+			L->unit_of[r] = (uint32_t)L->nunits - 1;
+			L->prefix[L->nunits] += L->ranges[r].weight;
+		}
+		L->unit_first[L->nunits] = (uint32_t)L->nranges;
 		L->win_lo = 1;
 		L->win_hi = 0;
 		/* the DP tables, as large as this block's windows can be */
-		size_t stride = L->nranges < SG_DP_WINDOW ? L->nranges : SG_DP_WINDOW;
+		size_t stride = L->nunits < SG_DP_WINDOW ? L->nunits : SG_DP_WINDOW;
 		if (L->opts->tree != 0 && stride > L->dp_stride) {
 			sg_free(L->dp_cost);
 			sg_free(L->dp_root);
@@ -684,6 +733,8 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 	rc = L.e.err;
 	sg_free(L.ranges);
 	sg_free(L.prefix);
+	sg_free(L.unit_first);
+	sg_free(L.unit_of);
 	sg_free(L.dp_cost);
 	sg_free(L.dp_root);
 	sg_free(L.dp_fold);
