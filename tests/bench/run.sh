@@ -42,4 +42,6 @@ for run in sysgate:: libseccomp:2.6.1:"${ref261:-none}" libseccomp:system:; do
 	fi
 done
 
+# BENCH_RAW=FILE keeps the raw BENCH lines (to regenerate the tables without a new run)
+[ -z "${BENCH_RAW:-}" ] || cp "$out" "$BENCH_RAW"
 python3 "$(dirname "$0")/table.py" "$out"
