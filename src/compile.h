@@ -21,7 +21,8 @@ struct sg_program {
 /* how to compile; sg_compile() uses the filter's SCMP_FLTATR_CTL_OPTIMIZE level */
 struct sg_compile_opts {
 	/* dispatch tree: 1 = the least expected cost under the measured frequency profile and
-	 * priority hints, 2 = the same with the worst path bounded (syscall numbers weigh more),
+	 * priority hints, 2 = the same with the worst path bounded (syscall numbers and argument
+	 * conditions weigh more),
 	 * 0 = plain halving (reference lowering); see lower.c's cost model */
 	int tree;
 	bool passes;     /* run the bytecode optimizer (bpf_opt.c) */

@@ -358,7 +358,9 @@ static int build_ranges(struct lowering *L, uint32_t audit)
  *     a sensible place but do not push the frequent ones down.
  *  2: the same, with the worst path bounded: every table number weighs as much as a syscall
  *     made 4 times per mille of calls, which keeps rare syscalls from sinking deep (the
- *     maximum path and the mean over all numbers stay close to a tree over the numbers).
+ *     mean over all numbers stays close to a tree over the numbers), and each argument
+ *     condition of a range's rules as much as 4 numbers: a leaf with long argument tests
+ *     sits high, so that depth + tests, the longest path, stays short (Docker: 14, not 17).
  * A priority step weighs as much as 1024 per mille at both levels: a hint beats the profile.
  * The base weight of 1 per range is negligible beside all of these.
  * A secondary ABI beside its main one (x32 beside x86_64, arch/arch.c) counts 1 per range:
@@ -369,7 +371,8 @@ static const struct {
 	uint32_t number;   /* weight of one syscall number of the ABI's table */
 	uint32_t hot;      /* weight of one per mille of the frequency profile */
 	uint32_t priority; /* weight of one step of seccomp_syscall_priority() */
-} units[3] = {[1] = {16, 256, 262144}, [2] = {16, 4, 4096}};
+	uint32_t cond;     /* weight of one argument condition of a range's rules */
+} units[3] = {[1] = {16, 256, 262144, 0}, [2] = {16, 4, 4096, 64}};
 #define SG_DP_WINDOW  128   /* subtrees of at most this many ranges are planned by DP */
 
 static size_t range_of(const struct lowering *L, uint32_t nr)
@@ -425,6 +428,14 @@ static void weigh_ranges(struct lowering *L, uint32_t audit)
 			    sg_ir_select(f, audit, (uint32_t)db->sys[j].nr) == db)
 				L->ranges[range_of(L, (uint32_t)db->sys[j].nr)].weight +=
 				    (uint64_t)units[L->opts->tree].priority * db->sys[j].priority;
+	}
+	/* the worst path is the depth of a leaf plus its argument tests: long tests sit high
+	 * (x32's beside x86_64 too stay where they are: its calls are rare) */
+	for (size_t r = 0; units[L->opts->tree].cond && r < L->nranges; r++) {
+		const struct sg_sysrules *s = L->ranges[r].d.rules;
+		const struct sg_archdb *db = s ? sg_ir_select(f, audit, L->ranges[r].lo) : NULL;
+		for (uint32_t k = 0; db && shapes_tree(f, db->arch) && k < s->nrules; k++)
+			L->ranges[r].weight += (uint64_t)units[L->opts->tree].cond * s->rules[k].ncond;
 	}
 }
 
