@@ -20,15 +20,17 @@ struct sg_program {
 
 /* how to compile; sg_compile() uses the filter's SCMP_FLTATR_CTL_OPTIMIZE level */
 struct sg_compile_opts {
-	/* dispatch tree: 1 = cost-weighted by the built-in frequency profile and priority hints,
-	 * 2 = weighted by syscall numbers only (uniform), 0 = plain halving (reference lowering) */
+	/* dispatch tree: 1 = the least expected cost under the measured frequency profile and
+	 * priority hints, 2 = the same with the worst path bounded (syscall numbers and argument
+	 * conditions weigh more),
+	 * 0 = plain halving (reference lowering); see lower.c's cost model */
 	int tree;
 	bool passes;     /* run the bytecode optimizer (bpf_opt.c) */
 	bool exceptions; /* fold isolated numbers into their neighbours' range as JEQ tests */
 	size_t max_len;  /* refuse longer programs (-E2BIG); 0 = the kernel's BPF_MAXINSNS */
 };
 
-/* one entry of the built-in frequency profile (profile_weights.c), NULL-terminated */
+/* one entry of the measured frequency profile (profile_weights.c, tools/weights/); NULL ends */
 struct sg_hot_syscall {
 	const char *name;
 	unsigned int weight;

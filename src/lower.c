@@ -54,9 +54,15 @@ struct lowering {
 	bool big_endian;
 	struct range *ranges;
 	size_t nranges, cap;
-	uint64_t *prefix;  /* prefix sums of range weights */
+	/* the DP plans units: a range, or a run of light ranges (weight 1: no number of an ABI
+	 * that shapes the tree, such as x32's beside x86_64) dispatched by halving inside */
+	uint32_t *unit_first; /* unit u = ranges unit_first[u] .. unit_first[u + 1] - 1 */
+	uint32_t *unit_of;    /* range -> its unit */
+	size_t nunits;
+	uint64_t *prefix; /* prefix sums of unit weights */
 	uint32_t *dp_cost; /* optimal-tree tables for one window of ranges */
 	uint16_t *dp_root;
+	uint8_t *dp_fold;      /* per window start i: ranges i..i+2 are one leaf with a JEQ */
 	size_t dp_stride;      /* the tables' row length: the largest window planned */
 	size_t win_lo, win_hi; /* the window they describe; win_hi < win_lo: none */
 	uint32_t order[256];   /* scratch for rule order, grown below when needed */
@@ -348,16 +354,30 @@ static int build_ranges(struct lowering *L, uint32_t audit)
 }
 
 /*
- * The dispatch cost model. A range's weight is how often calls land in it: every number an ABI
- * of the arch value has counts the same (uniform), plus, at OPTIMIZE=1, the built-in frequency
- * profile and the user's priority hints. A secondary ABI beside its main one (x32 beside
- * x86_64, arch/arch.c) only counts 1 per range: its processes are rare (most kernels turn x32
- * off), and weighing its 370 numbers pushed x86_64's ranges deeper. A tree then costs
- * sum(weight * depth). Nothing here depends on the order the ABIs were added in.
+ * The dispatch cost model. A range's weight is how often calls land in it; a tree then costs
+ * sum(weight * depth), and the tree planned is the cheapest. The weights come from the
+ * measured frequency profile (profile_weights.c, tools/weights/), the user's priority hints
+ * and the syscall numbers each range holds, mixed per OPTIMIZE level:
+ *  1: the least expected cost under the profile: it dominates (a table number weighs as much
+ *     as a syscall made 1/16 times per mille), so the syscalls it does not name still sit in
+ *     a sensible place but do not push the frequent ones down.
+ *  2: the same, with the worst path bounded: every table number weighs as much as a syscall
+ *     made 4 times per mille of calls, which keeps rare syscalls from sinking deep (the
+ *     mean over all numbers stays close to a tree over the numbers), and each argument
+ *     condition of a range's rules as much as 4 numbers: a leaf with long argument tests
+ *     sits high, so that depth + tests, the longest path, stays short (Docker: 14, not 17).
+ * A priority step weighs as much as 1024 per mille at both levels: a hint beats the profile.
+ * The base weight of 1 per range is negligible beside all of these.
+ * A secondary ABI beside its main one (x32 beside x86_64, arch/arch.c) counts 1 per range:
+ * its processes are rare (most kernels turn x32 off), and weighing its 370 numbers pushed
+ * x86_64's ranges deeper. Nothing here depends on the order the ABIs were added in.
  */
-#define UNIT_NUMBER   16u   /* weight of one populated syscall number */
-#define UNIT_HOT      4u    /* weight of one per-mille of the frequency profile */
-#define UNIT_PRIORITY 4096u /* weight of one step of seccomp_syscall_priority() */
+static const struct {
+	uint32_t number;   /* weight of one syscall number of the ABI's table */
+	uint32_t hot;      /* weight of one per mille of the frequency profile */
+	uint32_t priority; /* weight of one step of seccomp_syscall_priority() */
+	uint32_t cond;     /* weight of one argument condition of a range's rules */
+} units[3] = {[1] = {16, 256, 262144, 0}, [2] = {16, 4, 4096, 64}};
 #define SG_DP_WINDOW  128   /* subtrees of at most this many ranges are planned by DP */
 
 static size_t range_of(const struct lowering *L, uint32_t nr)
@@ -396,9 +416,9 @@ static void weigh_ranges(struct lowering *L, uint32_t audit)
 		if (shapes_tree(f, db->arch))
 			for (size_t r = 0; r < L->nranges; r++)
 				L->ranges[r].weight +=
-				    (uint64_t)UNIT_NUMBER *
+				    (uint64_t)units[L->opts->tree].number *
 				    sg_arch_count_nrs(db->arch, L->ranges[r].lo, L->ranges[r].hi);
-		if (L->opts->tree != 1)
+		if (L->opts->tree == 0)
 			continue;
 		/* the profile describes a main ABI's calls, not x32's beside x86_64 */
 		for (const struct sg_hot_syscall *h = sg_hot_syscalls;
@@ -406,17 +426,28 @@ static void weigh_ranges(struct lowering *L, uint32_t audit)
 			int nr = sg_arch_syscall_nr(db->arch, h->name);
 			if (nr >= 0 && sg_ir_select(f, audit, (uint32_t)nr) == db)
 				L->ranges[range_of(L, (uint32_t)nr)].weight +=
-				    (uint64_t)UNIT_HOT * h->weight;
+				    (uint64_t)units[L->opts->tree].hot * h->weight;
 		}
 		for (uint32_t j = 0; j < db->nsys; j++)
 			if (db->sys[j].priority &&
 			    sg_ir_select(f, audit, (uint32_t)db->sys[j].nr) == db)
 				L->ranges[range_of(L, (uint32_t)db->sys[j].nr)].weight +=
-				    (uint64_t)UNIT_PRIORITY * db->sys[j].priority;
+				    (uint64_t)units[L->opts->tree].priority * db->sys[j].priority;
+	}
+	/* the worst path is the depth of a leaf plus its argument tests: long tests sit high
+	 * (x32's beside x86_64 too stay where they are: its calls are rare) */
+	for (size_t r = 0; units[L->opts->tree].cond && r < L->nranges; r++) {
+		const struct sg_sysrules *s = L->ranges[r].d.rules;
+		const struct sg_archdb *db = s ? sg_ir_select(f, audit, L->ranges[r].lo) : NULL;
+		for (uint32_t k = 0; db && shapes_tree(f, db->arch) && k < s->nrules; k++)
+			L->ranges[r].weight += (uint64_t)units[L->opts->tree].cond * s->rules[k].ncond;
 	}
 }
 
-/* [A][x][A] -> one range [A..A] that tests x with a JEQ at its leaf: one compare, not two */
+/*
+ * [A][x][A] -> one range [A..A] that tests x with a JEQ at its leaf: one compare, not two.
+ * Greedy, for the halving tree (OPTIMIZE's trees weigh each fold in the DP, plan_window).
+ */
 static void fold_exceptions(struct lowering *L)
 {
 	struct range *r = L->ranges;
@@ -439,17 +470,45 @@ static void fold_exceptions(struct lowering *L)
 	L->nranges = out;
 }
 
+/* weight of units i..j */
 static uint64_t wsum(const struct lowering *L, size_t i, size_t j)
 {
 	return L->prefix[j + 1] - L->prefix[i];
 }
 
+/* what halving inside unit u costs: each of its m ranges sits ceil(log2(m)) compares deep */
+static uint64_t unit_cost(const struct lowering *L, size_t u)
+{
+	uint32_t m = L->unit_first[u + 1] - L->unit_first[u], depth = 0;
+	while ((1u << depth) < m)
+		depth++;
+	return wsum(L, u, u) * depth;
+}
+
+/* can ranges i..i+2 be one leaf, [A][x][A] tested as A with a JEQ for x? */
+static bool ranges_foldable(const struct lowering *L, size_t i)
+{
+	const struct range *r = &L->ranges[i];
+	return L->opts->exceptions && !r[0].exc && !r[2].exc && r[1].lo == r[1].hi &&
+	       decision_equal(&r[0].d, &r[2].d);
+}
+
+/* can units u..u+2, one range each, be one folded leaf? */
+static bool foldable(const struct lowering *L, size_t u)
+{
+	return L->unit_first[u + 3] == L->unit_first[u] + 3 && ranges_foldable(L, L->unit_first[u]);
+}
+
 /*
- * Optimal alphabetic tree over ranges[lo..hi] (each internal node one JGE), by dynamic
- * programming with Knuth's monotone-root speedup. Only run on windows of at most
- * SG_DP_WINDOW ranges: above that, weight-balanced splits are within a few percent of optimal
- * and the DP's quadratic time and memory are not worth it. Costs saturate at 32 bits; a
- * saturated comparison can only make the tree slightly less than optimal, never wrong.
+ * Optimal alphabetic tree over units[lo..hi] (each internal node one JGE), by dynamic
+ * programming with Knuth's monotone-root speedup. An exception is a leaf inside the
+ * programme, not a pre-pass: three ranges [A][x][A] may be one leaf that costs one JEQ for
+ * every call that reaches it, chosen only where that is cheaper than the calls to A paying
+ * the JEQ. The roots Knuth's bounds read stay those of JGE splits; the costs include folds.
+ * Only run on windows of at most SG_DP_WINDOW ranges: above that, weight-balanced splits are
+ * within a few percent of optimal and the DP's quadratic time and memory are not worth it.
+ * Costs saturate at 32 bits; a saturated comparison can only make the tree slightly less
+ * than optimal, never wrong.
  */
 static void plan_window(struct lowering *L, size_t lo, size_t hi)
 {
@@ -458,8 +517,10 @@ static void plan_window(struct lowering *L, size_t lo, size_t hi)
 	uint16_t *root = L->dp_root;
 
 	for (size_t i = 0; i < n; i++) {
-		cost[i * W + i] = 0;
+		uint64_t c = unit_cost(L, lo + i);
+		cost[i * W + i] = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
 		root[i * W + i] = (uint16_t)i;
+		L->dp_fold[i] = 0;
 	}
 	for (size_t len = 2; len <= n; len++) {
 		for (size_t i = 0; i + len <= n; i++) {
@@ -475,6 +536,11 @@ static void plan_window(struct lowering *L, size_t lo, size_t hi)
 					bk = k;
 				}
 			}
+			/* a folded leaf costs the JEQ alone: less than any split's subtrees */
+			if (len == 3 && foldable(L, lo + i)) {
+				best = 0;
+				L->dp_fold[i] = 1;
+			}
 			best += wsum(L, lo + i, lo + j);
 			cost[i * W + j] = best > UINT32_MAX ? UINT32_MAX : (uint32_t)best;
 			root[i * W + j] = (uint16_t)bk;
@@ -484,16 +550,30 @@ static void plan_window(struct lowering *L, size_t lo, size_t hi)
 	L->win_hi = hi;
 }
 
-/* where to split ranges[i..j] (i < j): the first range of the right-hand side */
-static size_t split_point(struct lowering *L, size_t i, size_t j)
+/* do ranges i..j form one folded leaf in the plan? */
+static bool planned_fold(struct lowering *L, size_t i, size_t j)
 {
-	if (L->opts->tree == 0)
-		return i + (j - i + 1) / 2;
+	size_t u = L->opts->tree ? L->unit_of[i] : 0;
+	if (L->opts->tree == 0 || !L->dp_root || j != i + 2)
+		return false;
+	/* inside a run of light ranges, halving folds wherever it can: it costs nothing */
+	if (L->unit_of[j] == u)
+		return ranges_foldable(L, i);
+	if (L->unit_of[j] != u + 2)
+		return false;
+	if (!(L->win_lo <= u && u + 2 <= L->win_hi))
+		plan_window(L, u, u + 2);
+	return L->dp_fold[u - L->win_lo];
+}
+
+/* where to split units[i..j] (i < j): the first unit of the right-hand side */
+static size_t split_units(struct lowering *L, size_t i, size_t j)
+{
 	if (L->dp_root && L->win_lo <= i && j <= L->win_hi)
 		return L->win_lo + L->dp_root[(i - L->win_lo) * L->dp_stride + (j - L->win_lo)];
 	if (L->dp_root && j - i + 1 <= L->dp_stride) {
 		plan_window(L, i, j);
-		return split_point(L, i, j);
+		return split_units(L, i, j);
 	}
 	/* weight-balanced: the k that best halves the weight (binary search on prefix sums) */
 	uint64_t half = L->prefix[i] + wsum(L, i, j) / 2;
@@ -510,6 +590,15 @@ static size_t split_point(struct lowering *L, size_t i, size_t j)
 	return lo;
 }
 
+/* where to split ranges[i..j] (i < j): the first range of the right-hand side */
+static size_t split_point(struct lowering *L, size_t i, size_t j)
+{
+	/* the plan's subtrees always start and end at unit boundaries */
+	if (L->opts->tree == 0 || L->unit_of[i] == L->unit_of[j])
+		return i + (j - i + 1) / 2;
+	return L->unit_first[split_units(L, L->unit_of[i], L->unit_of[j])];
+}
+
 static sg_node lower_leaf(struct lowering *L, const struct range *r)
 {
 	sg_node d = lower_decision(L, &r->d);
@@ -523,6 +612,13 @@ static sg_node lower_tree(struct lowering *L, size_t i, size_t j)
 {
 	if (i == j)
 		return lower_leaf(L, &L->ranges[i]);
+	if (planned_fold(L, i, j)) {
+		struct range leaf = L->ranges[i];
+		leaf.exc = true;
+		leaf.exc_nr = L->ranges[i + 1].lo;
+		leaf.exc_d = L->ranges[i + 1].d;
+		return lower_leaf(L, &leaf);
+	}
 	size_t k = split_point(L, i, j);
 	sg_node right = lower_tree(L, k, j);
 	sg_node left = lower_tree(L, i, k - 1);
@@ -534,29 +630,45 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 {
 	int rc = build_ranges(L, audit);
 
-	if (rc == 0 && L->opts->exceptions)
+	if (rc == 0 && L->opts->exceptions && L->opts->tree == 0)
 		fold_exceptions(L);
 	if (rc == 0) {
 		weigh_ranges(L, audit);
 		sg_free(L->prefix);
+		sg_free(L->unit_first);
+		sg_free(L->unit_of);
 		L->prefix = sg_reallocarray(NULL, L->nranges + 1, sizeof(*L->prefix));
-		if (!L->prefix)
+		L->unit_first = sg_reallocarray(NULL, L->nranges + 1, sizeof(*L->unit_first));
+		L->unit_of = sg_reallocarray(NULL, L->nranges, sizeof(*L->unit_of));
+		if (!L->prefix || !L->unit_first || !L->unit_of)
 			rc = -ENOMEM;
 	}
 	if (rc == 0) {
+		/* runs of light ranges become one unit each */
+		L->nunits = 0;
 		L->prefix[0] = 0;
-		for (size_t r = 0; r < L->nranges; r++)
-			L->prefix[r + 1] = L->prefix[r] + L->ranges[r].weight;
+		for (size_t r = 0; r < L->nranges; r++) {
+			bool light = L->ranges[r].weight <= 1;
+			if (!(light && r > 0 && L->ranges[r - 1].weight <= 1)) {
+				L->unit_first[L->nunits++] = (uint32_t)r;
+				L->prefix[L->nunits] = L->prefix[L->nunits - 1];
+			}
+			L->unit_of[r] = (uint32_t)L->nunits - 1;
+			L->prefix[L->nunits] += L->ranges[r].weight;
+		}
+		L->unit_first[L->nunits] = (uint32_t)L->nranges;
 		L->win_lo = 1;
 		L->win_hi = 0;
 		/* the DP tables, as large as this block's windows can be */
-		size_t stride = L->nranges < SG_DP_WINDOW ? L->nranges : SG_DP_WINDOW;
+		size_t stride = L->nunits < SG_DP_WINDOW ? L->nunits : SG_DP_WINDOW;
 		if (L->opts->tree != 0 && stride > L->dp_stride) {
 			sg_free(L->dp_cost);
 			sg_free(L->dp_root);
+			sg_free(L->dp_fold);
 			L->dp_cost = sg_reallocarray(NULL, stride * stride, sizeof(*L->dp_cost));
 			L->dp_root = sg_reallocarray(NULL, stride * stride, sizeof(*L->dp_root));
-			L->dp_stride = L->dp_cost && L->dp_root ? stride : 0;
+			L->dp_fold = sg_reallocarray(NULL, stride, sizeof(*L->dp_fold));
+			L->dp_stride = L->dp_cost && L->dp_root && L->dp_fold ? stride : 0;
 			if (!L->dp_stride)
 				rc = -ENOMEM;
 		}
@@ -637,8 +749,11 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 	rc = L.e.err;
 	sg_free(L.ranges);
 	sg_free(L.prefix);
+	sg_free(L.unit_first);
+	sg_free(L.unit_of);
 	sg_free(L.dp_cost);
 	sg_free(L.dp_root);
+	sg_free(L.dp_fold);
 	sg_free(L.order_big);
 	sg_emit_fini(&L.e);
 

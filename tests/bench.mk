@@ -1,8 +1,8 @@
 # benchmark: `make bench` builds the same program against sysgate and against Debian's
 # libseccomp and prints them side by side (tests/bench/run.sh). Not part of `make check`.
 BENCH_COMMON = tests/bench/bench.c tests/bench/record.c tests/bench/record.h \
-	tests/bench/profile_rec.c tools/profile_json.c tools/profile_cond.c src/bpf_run.c \
-	src/profile_weights.c src/arch/arch.c \
+	tests/bench/profile_rec.c tests/bench/bound.h tools/profile_json.c tools/profile_cond.c \
+	src/bpf_run.c src/profile_weights.c src/arch/arch.c \
 	src/arch/syscalls.c src/arch/range.c
 EXTRA_DIST += tests/bench/run.sh tests/bench/table.py
 if HAVE_JSONC
@@ -31,3 +31,10 @@ bench:
 endif
 BENCH_PROFILES = $(abs_top_srcdir)/doc/examples/profiles
 .PHONY: bench
+# the measured syscall frequencies behind src/profile_weights.c (tools/weights/README.md)
+EXTRA_DIST += tools/weights/README.md tools/weights/record.sh tools/weights/gen-weights.py \
+	tools/weights/raw/VERSIONS tools/weights/raw/build.txt tools/weights/raw/database.txt \
+	tools/weights/raw/git.txt tools/weights/raw/python.txt tools/weights/raw/shell.txt \
+	tools/weights/raw/webserver.txt
+TESTS += tests/test_weights.sh
+dist_check_SCRIPTS += tests/test_weights.sh

@@ -16,3 +16,17 @@ tests_profile_handbuilt_LDADD = libseccomp.la
 endif
 dist_check_SCRIPTS += tests/test_profile.sh tests/test_profile_live.sh
 EXTRA_DIST += tests/profiles
+
+# dispatch of the Docker and podman profiles against the optimal-tree bound, per OPTIMIZE level
+if HAVE_JSONC
+if HAVE_CHECK
+check_PROGRAMS += tests/test_dispatch_bound
+TESTS += tests/test_dispatch_bound
+tests_test_dispatch_bound_SOURCES = tests/test_dispatch_bound.c tests/bench/bound.h
+tests_test_dispatch_bound_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools -I$(top_srcdir)/tests \
+	-DTOP_SRCDIR='"$(abs_top_srcdir)"'
+tests_test_dispatch_bound_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_dispatch_bound_LDADD = libsysgate_profile.la libsysgate_tools.la libsysgate.la \
+	$(CHECK_LIBS)
+endif
+endif

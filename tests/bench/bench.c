@@ -30,6 +30,7 @@
 #include <seccomp.h>
 
 #include "arch/arch.h"
+#include "bound.h"
 #include "bpf.h"
 #include "compile.h"
 #include "record.h"
@@ -38,6 +39,9 @@
 #ifndef BENCH_LIB
 #define BENCH_LIB "unknown"
 #endif
+
+/* "sysgate", or "libseccomp-X.Y.Z": the one binary runs against several libseccomp versions */
+static char lib_label[32] = BENCH_LIB;
 
 static double now_us(void)
 {
@@ -94,43 +98,6 @@ static double build_once(const struct rec_log *log, int opt)
 	return t;
 }
 
-/*
- * The optimal alphabetic search tree over ranges (each internal node one comparison), by
- * dynamic programming: the cost bound the achieved dispatch is compared with.
- */
-static double optimal_tree_cost(const double *w, size_t n)
-{
-	double *c = calloc(n * n, sizeof(*c)), *pre = calloc(n + 1, sizeof(*pre)), res;
-	size_t *root = calloc(n * n, sizeof(*root));
-	for (size_t i = 0; i < n; i++) {
-		pre[i + 1] = pre[i] + w[i];
-		root[i * n + i] = i;
-	}
-	for (size_t len = 2; len <= n; len++)
-		for (size_t i = 0; i + len <= n; i++) {
-			size_t j = i + len - 1, lo = root[i * n + j - 1],
-			       hi = root[(i + 1) * n + j];
-			double best = 1e300;
-			size_t bk = i + 1;
-			if (lo < i + 1)
-				lo = i + 1;
-			for (size_t k = lo; k <= hi && k <= j; k++) {
-				double v = c[i * n + k - 1] + c[k * n + j];
-				if (v < best) {
-					best = v;
-					bk = k;
-				}
-			}
-			c[i * n + j] = best + pre[j + 1] - pre[i];
-			root[i * n + j] = bk;
-		}
-	res = n ? c[n - 1] : 0;
-	free(c);
-	free(pre);
-	free(root);
-	return res;
-}
-
 struct metrics {
 	size_t insns;
 	double mean, wmean, bound, wbound;
@@ -151,13 +118,45 @@ static bool log_uncond_allow(const struct rec_log *log, int nr)
 	return false;
 }
 
+/* every argument value a rule of the log compares with, and its neighbours, in its argument */
+static size_t datum_vectors(const struct rec_log *log, uint64_t (*out)[6], size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < log->n; i++) {
+		const struct rec_op *op = &log->ops[i];
+		/* all of a rule's conditions met at once */
+		if (op->type == REC_RULE && op->cnt > 1 && n < max) {
+			memset(out[n], 0, sizeof(out[n]));
+			for (unsigned int c = 0; c < op->cnt && c < 6; c++)
+				if (op->args[c].arg < 6)
+					out[n][op->args[c].arg] =
+					    op->args[c].op == SCMP_CMP_MASKED_EQ
+					        ? op->args[c].datum_b
+					        : op->args[c].datum_a;
+			n++;
+		}
+		for (unsigned int c = 0; op->type == REC_RULE && c < op->cnt && c < 6; c++) {
+			const struct scmp_arg_cmp *a = &op->args[c];
+			for (int delta = -1; delta <= 1 && n < max && a->arg < 6; delta++) {
+				memset(out[n], 0, sizeof(out[n]));
+				out[n][a->arg] = a->datum_a + (uint64_t)(int64_t)delta;
+				if (a->op == SCMP_CMP_MASKED_EQ && delta == 0)
+					out[n][a->arg] = a->datum_b;
+				n++;
+			}
+		}
+	}
+	return n;
+}
+
 static void measure(const struct sock_filter *prog, size_t len, const struct sg_arch *arch,
                     const struct rec_log *log, struct metrics *m)
 {
-	static uint64_t vecs[NVEC][6];
+	enum { MAXVEC = 2048 };
+	static uint64_t vecs[MAXVEC][6];
 	uint32_t top = 0;
 	double sum = 0, wsum = 0, wtot = 0;
-	size_t count = 0, uncond = 0, cached = 0, nallowed = 0;
+	size_t count = 0, uncond = 0, cached = 0, nallowed = 0, nvec = NVEC;
 	double asum = 0;
 
 	for (int v = 0; v < NVEC; v++)
@@ -167,6 +166,9 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 			                 ? UINT64_MAX
 			                 : (0x9e3779b97f4a7c15ull * (uint64_t)(v * 6 + a + 1)) >>
 			                       (v % 3 * 16);
+	/* the bound's ranges must not merge numbers whose rules differ on values no fixed vector
+	 * happens to hit */
+	nvec += datum_vectors(log, vecs + NVEC, MAXVEC - NVEC);
 	for (uint32_t nr = arch->nr_base; nr < arch->nr_base + 1024; nr++)
 		if (sg_arch_syscall_name(arch, (int)nr))
 			top = nr;
@@ -176,6 +178,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 	uint32_t *sig = calloc(n, sizeof(*sig));
 	bool *in_table = calloc(n, sizeof(*in_table)), *uncond_allow = calloc(n, sizeof(bool));
 	size_t *exec = calloc(n, sizeof(*exec));
+	double *w = calloc(n, sizeof(*w)), *hw = calloc(n, sizeof(*hw));
 	m->max = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t nr = arch->nr_base + (uint32_t)i;
@@ -183,7 +186,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 		bool all_allow = true;
 		uint32_t h = 2166136261u;
 		in_table[i] = sg_arch_syscall_name(arch, (int)nr) != NULL;
-		for (int v = 0; v < NVEC; v++) {
+		for (size_t v = 0; v < nvec; v++) {
 			memcpy(d.args, vecs[v], sizeof(d.args));
 			size_t ex;
 			uint32_t r = sg_bpf_run(prog, len, &d, arch->big_endian, &ex);
@@ -197,6 +200,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 		if (!in_table[i])
 			continue;
 		count++;
+		w[i] = 1;
 		sum += (double)exec[i];
 		if (exec[i] > m->max)
 			m->max = exec[i];
@@ -215,6 +219,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 			continue;
 		wsum += (double)hs->weight * (double)exec[nr - arch->nr_base];
 		wtot += hs->weight;
+		hw[nr - arch->nr_base] += hs->weight;
 	}
 	m->insns = len;
 	m->mean = count ? sum / (double)count : 0;
@@ -223,30 +228,12 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 	m->coverage = uncond ? 100.0 * (double)cached / (double)uncond : 100.0;
 
 	/*
-	 * Bound: ranges of equal behaviour (signature) over the table's numbers, plus everything
-	 * above it as one range; the cheapest possible dispatch is an optimal tree over them,
-	 * after the fixed "ld arch; jeq; ld nr" and before a leaf's own code (1 for a RET).
+	 * Bound: the cheapest possible dispatch is an optimal tree over the ranges of equal
+	 * behaviour (tests/bench/bound.h), after the fixed "ld arch; jeq; ld nr" and before a
+	 * leaf's own code (1 for a RET).
 	 */
-	double *w = calloc(n + 1, sizeof(*w)), *hw = calloc(n + 1, sizeof(*hw));
-	size_t nr_ranges = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (i == 0 || sig[i] != sig[i - 1])
-			nr_ranges++;
-		w[nr_ranges - 1] += in_table[i];
-	}
-	for (const struct sg_hot_syscall *hs = sg_hot_syscalls; hs->name; hs++) {
-		int nr = sg_arch_syscall_nr(arch, hs->name);
-		if (nr < (int)arch->nr_base || (size_t)(nr - (int)arch->nr_base) >= n)
-			continue;
-		size_t r = 0;
-		for (size_t i = 1; i <= (size_t)(nr - (int)arch->nr_base); i++)
-			r += sig[i] != sig[i - 1];
-		hw[r] += hs->weight;
-	}
-	nr_ranges++; /* numbers above the table */
-	/* + 1: every leaf ends in at least a RET */
-	m->bound = 3 + optimal_tree_cost(w, nr_ranges) / (double)count + 1;
-	m->wbound = wtot ? 3 + optimal_tree_cost(hw, nr_ranges) / wtot + 1 : 0;
+	m->bound = 3 + range_bound(sig, w, n) / (double)count + 1;
+	m->wbound = wtot ? 3 + range_bound(sig, hw, n) / wtot + 1 : 0;
 	free(w);
 	free(hw);
 	free(sig);
@@ -392,7 +379,7 @@ static void run_policy(struct policy *p, int opt)
 	int st;
 	waitpid(pid, &st, 0);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		printf("BENCH lib=%s policy=%s opt=%d status=%s\n", BENCH_LIB, p->name, opt,
+		printf("BENCH lib=%s policy=%s opt=%d status=%s\n", lib_label, p->name, opt,
 		       WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM ? "timeout" : "failed");
 		fflush(stdout);
 		return;
@@ -406,7 +393,7 @@ static void run_policy(struct policy *p, int opt)
 	if (!prog) {
 		double t = build_once(&p->log, opt);
 		printf("BENCH lib=%s policy=%s opt=%d status=export-refused build_us=%.1f\n",
-		       BENCH_LIB, p->name, opt, t);
+		       lib_label, p->name, opt, t);
 		return;
 	}
 	measure(prog, len, arch, &p->log, &m);
@@ -420,7 +407,7 @@ static void run_policy(struct policy *p, int opt)
 	printf("BENCH lib=%s policy=%s opt=%d status=ok version=%u.%u.%u insns=%zu mean=%.2f "
 	       "max=%zu wmean=%.2f amean=%.2f "
 	       "cov=%.1f bound=%.2f wbound=%.2f build_us=%.1f peak_kb=%ld",
-	       BENCH_LIB, p->name, opt, ver->major, ver->minor, ver->micro, m.insns, m.mean, m.max,
+	       lib_label, p->name, opt, ver->major, ver->minor, ver->micro, m.insns, m.mean, m.max,
 	       m.wmean, m.amean, m.coverage, m.bound, m.wbound, times[runs / 2],
 	       peak_kb(&p->log, opt));
 	if (p->live && len <= 4096) {
@@ -469,6 +456,39 @@ static int load_profile_kv(struct policy *p, const char *name, const char *path,
 	    .type = REC_ATTR, .ctx = p->log.result, .attr = SCMP_FLTATR_CTL_KVERMAX, .value = kv};
 	rec_log_add(&p->log, &op);
 	return 0;
+}
+
+/*
+ * The same policy with the native ABI removed and `tokens` added in that order, as a client
+ * that builds a profile's ABI list does: every arch add or remove of the recorded log is
+ * replaced by these, right after each seccomp_init.
+ */
+static void arch_order_variant(struct policy *dst, const struct policy *src, const char *name,
+                               const uint32_t *tokens, size_t n)
+{
+	*dst = *src;
+	memset(&dst->log, 0, sizeof(dst->log));
+	dst->log.nctx = src->log.nctx;
+	dst->log.result = src->log.result;
+	snprintf(dst->name, sizeof(dst->name), "%s", name);
+	for (size_t i = 0; i < src->log.n; i++) {
+		const struct rec_op *op = &src->log.ops[i];
+		if (op->type == REC_ARCH_ADD || op->type == REC_ARCH_REMOVE)
+			continue;
+		rec_log_add(&dst->log, op);
+		if (op->type != REC_INIT)
+			continue;
+		struct rec_op a = {
+		    .type = REC_ARCH_REMOVE, .ctx = op->ctx, .value = seccomp_arch_native()};
+		rec_log_add(&dst->log, &a);
+		for (size_t k = 0; k < n; k++) {
+			a = (struct rec_op){
+			    .type = REC_ARCH_ADD, .ctx = op->ctx, .value = tokens[k]};
+			rec_log_add(&dst->log, &a);
+		}
+	}
+	dst->runs = 11;
+	dst->live = false;
 }
 
 /* synthetic: an allow-list of n syscalls (default ERRNO) */
@@ -522,6 +542,10 @@ int main(int argc, char **argv)
 	int np = 0;
 	char path[512];
 
+	if (!is_sysgate)
+		snprintf(lib_label, sizeof(lib_label), "libseccomp-%u.%u.%u", ver->major,
+		         ver->minor, ver->micro);
+
 	snprintf(path, sizeof(path), "%s/docker-default.json", profiles);
 	if (load_profile(&pol[np], "docker", path, true) == 0)
 		np++;
@@ -542,6 +566,23 @@ int main(int argc, char **argv)
 	memset(&pol[np], 0, sizeof(pol[np]));
 	if (load_profile(&pol[np], "podman-3arch", path, false) == 0)
 		np++;
+	/* Docker's x86 ABIs in every add order (issue 15: x32, x86, x86_64 cost x86_64 more) */
+	static const uint32_t x86s[] = {SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32};
+	static const size_t perms[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+	                                   {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+	for (int k = 0; k < 6 && np > 1 && strcmp(pol[1].name, "docker-3arch") == 0; k++) {
+		uint32_t tokens[3];
+		char name[64] = "docker-order";
+		for (int j = 0; j < 3; j++) {
+			tokens[j] = x86s[perms[k][j]];
+			strcat(name, j ? "," : ":");
+			strcat(name, perms[k][j] == 0   ? "x86_64"
+			             : perms[k][j] == 1 ? "x86"
+			                                : "x32");
+		}
+		memset(&pol[np], 0, sizeof(pol[np]));
+		arch_order_variant(&pol[np++], &pol[1], name, tokens, 3);
+	}
 	for (int n = 50; n <= 400; n *= 2)
 		synth_allowlist(&pol[np++], n);
 	for (int k = 1; k <= 8; k *= 2)

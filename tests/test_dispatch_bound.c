@@ -1,0 +1,187 @@
+/*
+ * test_dispatch_bound.c - the dispatch of Docker's and podman's profiles (x86_64) against the
+ * optimal search tree over their ranges (tests/bench/bound.h), and what the OPTIMIZE levels
+ * promise (sysgate(7)):
+ *  - OPTIMIZE=1 runs within 2% of the fewest instructions per call any tree with one compare
+ *    per node can run under the measured frequency profile (src/profile_weights.c). With
+ *    exceptions folded by a greedy pre-pass instead of inside the DP, Docker's was 14% above.
+ *  - OPTIMIZE=2 runs no more than level 1 averaged over every syscall number and on the
+ *    longest path, and level 1 no more than level 2 under the profile.
+ *  - x86_64's dispatch is the same (within 1%) with and without x86 and x32 (with x32's
+ *    ranges planned one by one in a DP window of 128, Docker's x86_64 mean was 9.96, not
+ *    10.45, and its weighted mean 6.82, not the bound 6.59).
+ * Instruction counts come from the interpreter (sg_bpf_run), arguments 0; a range is a run of
+ * numbers with the same verdicts on argument vectors that exercise every rule, as in
+ * `make bench`. Docker's and podman's OPTIMIZE=1 reach the bound exactly today.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <check.h>
+
+#include <seccomp.h>
+
+#include "bench/bound.h"
+#include "profile.h"
+#include "testcheck.h"
+
+struct dispatch {
+	double mean, wmean, bound, wbound;
+	size_t max;
+};
+
+enum { MAXVEC = 4096 };
+
+/* argument vectors that exercise every rule of the ABI: each rule's conditions all met, and
+ * each condition's datum and its neighbours alone (a range is a run of equal verdicts) */
+static size_t rule_vectors(const struct sg_filter *f, const struct sg_arch *a, uint64_t (*v)[6])
+{
+	size_t n = 2;
+
+	memset(v[0], 0, sizeof(v[0]));
+	memset(v[1], 0xff, sizeof(v[1]));
+	for (uint32_t i = 0; i < f->narch; i++) {
+		const struct sg_archdb *db = &f->arch[i];
+		for (uint32_t j = 0; db->arch == a && j < db->nsys; j++) {
+			const struct sg_sysrules *s = &db->sys[j];
+			for (uint32_t r = 0; r < s->nrules && n + 1 + 3 * SG_MAX_ARGS < MAXVEC;
+			     r++) {
+				const struct sg_rule *rule = &s->rules[r];
+				memset(v[n], 0, sizeof(v[n]));
+				for (uint8_t c = 0; c < rule->ncond; c++)
+					v[n][rule->cond[c].arg] = rule->cond[c].datum;
+				n++;
+				for (uint8_t c = 0; c < rule->ncond; c++)
+					for (int delta = -1; delta <= 1; delta++, n++) {
+						memset(v[n], 0, sizeof(v[n]));
+						v[n][rule->cond[c].arg] =
+						    rule->cond[c].datum + (uint64_t)(int64_t)delta;
+					}
+			}
+		}
+	}
+	return n;
+}
+
+static void measure(const struct sg_filter *f, const struct sg_program *p, const struct sg_arch *a,
+                    struct dispatch *m)
+{
+	static uint64_t vecs[MAXVEC][6];
+	size_t nvec = rule_vectors(f, a, vecs);
+	uint32_t top = 0;
+
+	for (uint32_t nr = 0; nr < 1024; nr++)
+		if (sg_arch_syscall_name(a, (int)nr))
+			top = nr;
+	size_t n = top + 1, count = 0;
+	uint32_t *sig = calloc(n, sizeof(*sig));
+	size_t *exec = calloc(n, sizeof(*exec));
+	double *w = calloc(n, sizeof(*w)), *hw = calloc(n, sizeof(*hw));
+	double sum = 0, wsum = 0, wtot = 0;
+	ck_assert(sig && exec && w && hw);
+
+	m->max = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct seccomp_data d = {.nr = (int)i, .arch = a->audit};
+		uint32_t h = 2166136261u;
+		for (size_t v = 0; v < nvec; v++) {
+			size_t ex;
+			memcpy(d.args, vecs[v], sizeof(d.args));
+			h = (h ^ sg_bpf_run(p->insns, p->len, &d, a->big_endian, &ex)) * 16777619u;
+			if (v == 0)
+				exec[i] = ex;
+		}
+		sig[i] = h;
+		if (!sg_arch_syscall_name(a, (int)i))
+			continue;
+		w[i] = 1;
+		count++;
+		sum += (double)exec[i];
+		if (exec[i] > m->max)
+			m->max = exec[i];
+	}
+	for (const struct sg_hot_syscall *hs = sg_hot_syscalls; hs->name; hs++) {
+		int nr = sg_arch_syscall_nr(a, hs->name);
+		if (nr < 0 || (size_t)nr >= n)
+			continue;
+		hw[nr] += hs->weight;
+		wsum += (double)hs->weight * (double)exec[nr];
+		wtot += hs->weight;
+	}
+	m->mean = sum / (double)count;
+	m->wmean = wsum / wtot;
+	/* + ld arch, jeq, ld nr before the tree and a RET after it */
+	m->bound = 3 + range_bound(sig, w, n) / (double)count + 1;
+	m->wbound = 3 + range_bound(sig, hw, n) / wtot + 1;
+	free(sig);
+	free(exec);
+	free(w);
+	free(hw);
+}
+
+static const char *const profiles[] = {"docker-default.json", "podman-seccomp.json"};
+
+START_TEST(levels_at_the_bound)
+{
+	const struct sg_arch *x86_64 = sg_arch_by_token(SCMP_ARCH_X86_64);
+	struct sg_profile_opts opts = {.native_arch = SCMP_ARCH_X86_64, .kernel_major = 6};
+	struct dispatch m[3];
+	scmp_filter_ctx ctx;
+	char path[4096], err[256];
+
+	snprintf(path, sizeof(path), "%s/doc/examples/profiles/%s", TOP_SRCDIR, profiles[_i]);
+	ck_assert_msg(sg_profile_compile_file(path, &opts, &ctx, err, sizeof(err)) == 0, "%s: %s",
+	              path, err);
+	for (uint32_t level = 1; level <= 2; level++) {
+		ck_assert_int_eq(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, level), 0);
+		struct sg_program *p = tu_compile((struct sg_filter *)ctx);
+		measure((struct sg_filter *)ctx, p, x86_64, &m[level]);
+		sg_program_free(p);
+		printf(
+		    "%s OPTIMIZE=%u: mean %.2f (bound %.2f) max %zu, weighted %.2f (bound %.2f)\n",
+		    profiles[_i], level, m[level].mean, m[level].bound, m[level].max,
+		    m[level].wmean, m[level].wbound);
+	}
+	/* the profile's archMap added x86 and x32: without them x86_64's dispatch is the same,
+	 * within 1% (x32's numbers do not shape the tree, and its many ranges do not crowd the
+	 * DP; the plan may differ a little where folds meet Knuth's bounds) */
+	ck_assert_int_eq(seccomp_arch_remove(ctx, SCMP_ARCH_X32), 0);
+	ck_assert_int_eq(seccomp_arch_remove(ctx, SCMP_ARCH_X86), 0);
+	for (uint32_t level = 1; level <= 2; level++) {
+		struct dispatch alone;
+		ck_assert_int_eq(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, level), 0);
+		struct sg_program *p = tu_compile((struct sg_filter *)ctx);
+		measure((struct sg_filter *)ctx, p, x86_64, &alone);
+		sg_program_free(p);
+		ck_assert_msg(m[level].mean <= 1.01 * alone.mean &&
+		                  m[level].wmean <= 1.01 * alone.wmean && m[level].max <= alone.max,
+		              "OPTIMIZE=%u: x86_64 alone mean %.2f weighted %.2f max %zu, with x86 "
+		              "and x32 %.2f %.2f %zu",
+		              level, alone.mean, alone.wmean, alone.max, m[level].mean,
+		              m[level].wmean, m[level].max);
+	}
+	seccomp_release(ctx);
+	ck_assert_msg(m[1].wmean <= 1.02 * m[1].wbound, "OPTIMIZE=1: %.3f x the bound",
+	              m[1].wmean / m[1].wbound);
+	ck_assert(m[1].wmean <= m[2].wmean);
+	ck_assert(m[2].mean <= m[1].mean);
+	ck_assert(m[2].max <= m[1].max);
+}
+END_TEST
+
+static Suite *bound_suite(void)
+{
+	Suite *s = suite_create("dispatch_bound");
+	TCase *tc = tcase_create("profiles");
+
+	tcase_add_loop_test(tc, levels_at_the_bound, 0, 2);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_run_suite(bound_suite());
+}
