@@ -2,8 +2,9 @@
  * pfc.c - seccomp_export_pfc(): the filter as readable pseudo code, in libseccomp's format
  * (arch blocks, `if ($syscall == N)`, `$aN.hi32` / `$aN.lo32` word tests, `action X;`).
  *
- * It prints the IR, in the order the compiled program evaluates it: per syscall, rules
- * strongest action first, each falling through to the next when it does not match.
+ * It prints the IR, in the order the compiled program evaluates it: per syscall, the rules in
+ * the order of sg_ir_rule_plan() (more specific first, otherwise strongest action first), each
+ * falling through to the next when it does not match.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -19,6 +20,7 @@
 #include "bpf.h"
 #include "export.h"
 #include "ir.h"
+#include "ir_order.h"
 
 /* action names, shared with the disassembler (bpf_format.c) */
 int sg_action_format(uint32_t action, char *buf, size_t size)
@@ -219,7 +221,8 @@ static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_
                          int depth)
 {
 	const char *name = sg_arch_syscall_name(db->arch, s->nr);
-	uint32_t *order;
+	struct sg_rule_plan plan;
+	int rc;
 
 	if (!s->has_uncond && s->nrules == 0)
 		return 0; /* only a priority hint: the default action applies */
@@ -232,22 +235,21 @@ static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_
 		print_action(out, depth + 1, s->uncond_action);
 		return 0;
 	}
-	order = sg_reallocarray(NULL, s->nrules, sizeof(*order));
-	if (!order)
-		return -ENOMEM;
-	sg_ir_rule_order(s, order);
-	for (uint32_t i = 0; i < s->nrules; i++) {
-		struct pfc_rule p = {&s->rules[order[i]], out};
-		if (p.r->unchecked) {
+	rc = sg_ir_rule_plan(s, &plan);
+	if (rc < 0)
+		return rc;
+	for (uint32_t i = 0; i < plan.n; i++) {
+		struct pfc_rule p = {&s->rules[plan.rule[i]], out};
+		/* a cycle of precedence (ir_order.h): the program tests the rule's dominators */
+		if (plan.dom_off[i + 1] > plan.dom_off[i]) {
 			indent(out, depth + 1);
-			fputs("# the call's own arguments cannot be tested here: this rule, which "
-			      "has "
-			      "conditions on them, applies to every such call\n",
+			fputs("# where a more specific rule of another action also matches, the "
+			      "next rule below decides\n",
 			      out);
 		}
 		print_conds(&p, 0, depth + 1);
 	}
-	sg_free(order);
+	sg_rule_plan_free(&plan);
 	return 0;
 }
 
