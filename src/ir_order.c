@@ -150,8 +150,8 @@ static bool next_match(uint64_t full, uint64_t a, uint64_t m, uint64_t d, uint64
 }
 
 /* {v : (v & w) in [a, b]} meets {v : (v & m) == d} (m != 0, d inside m) */
-static bool ivl_meets_mask(const struct sg_width *W, uint64_t w, uint64_t a, uint64_t b,
-                           uint64_t m, uint64_t d)
+static bool ivl_meets_mask(const struct sg_width *W, uint64_t w, uint64_t a, uint64_t b, uint64_t m,
+                           uint64_t d)
 {
 	uint64_t v;
 
@@ -238,7 +238,7 @@ bool sg_vset_subset(const struct sg_width *W, const struct sg_vset *a, const str
 
 struct rset {
 	bool empty;
-	uint8_t args; /* bit i: a condition on argument i */
+	uint8_t args;                   /* bit i: a condition on argument i */
 	struct sg_vset v[SG_MAX_ARGS];  /* the set on each argument (full where unconstrained) */
 	struct sg_vset nv[SG_MAX_ARGS]; /* its complement, on constrained arguments */
 };
@@ -334,11 +334,11 @@ bool sg_rule_overlap_w(const struct sg_width *W, const struct sg_rule *a, const 
  */
 
 struct planner {
-	uint32_t k;      /* satisfiable rules, in base order (strongest first, then insertion) */
-	size_t words;    /* 64-bit words per bit-matrix row */
-	uint64_t *edge;  /* edge[i][j]: position i must come before position j */
-	uint64_t *sub;   /* sub[i][j]: i is a strict subset of j (different actions) */
-	uint32_t *comp;  /* component of each position */
+	uint32_t k;     /* satisfiable rules, in base order (strongest first, then insertion) */
+	size_t words;   /* 64-bit words per bit-matrix row */
+	uint64_t *edge; /* edge[i][j]: position i must come before position j */
+	uint64_t *sub;  /* sub[i][j]: i is a strict subset of j (different actions) */
+	uint32_t *comp; /* component of each position */
 	uint32_t ncomp;
 };
 
@@ -440,7 +440,8 @@ static void order_components(const struct planner *P, uint32_t *out, uint32_t *s
 	for (uint32_t round = 0; round < nc; round++) {
 		uint32_t best = UINT32_MAX;
 		for (uint32_t c = 0; c < nc; c++)
-			if (!done[c] && indeg[c] == 0 && (best == UINT32_MAX || first[c] < first[best]))
+			if (!done[c] && indeg[c] == 0 &&
+			    (best == UINT32_MAX || first[c] < first[best]))
 				best = c;
 		/* a topological order of the condensation always has a ready component */
 		done[best] = 1;
@@ -521,7 +522,7 @@ static bool constrain(struct planner *P, const struct sg_rule *rules, const uint
 			bool ij = rset_subset(&sg_width64, &rs[i], &rs[j]);
 			bool ji = rset_subset(&sg_width64, &rs[j], &rs[i]);
 			if (ji && !ij) {
-				/* j is more specific though weaker (base order is strongest first) */
+				/* j: more specific, though weaker (base order: strongest first) */
 				bit_set(P, P->edge, j, i);
 				bit_set(P, P->sub, j, i);
 				backward = true;

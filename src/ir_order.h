@@ -49,8 +49,7 @@ bool sg_vset_subset(const struct sg_width *W, const struct sg_vset *a, const str
 /* rules (at most one condition per argument, as db.h guarantees) */
 bool sg_rule_empty_w(const struct sg_width *W, const struct sg_rule *r);
 bool sg_rule_subset_w(const struct sg_width *W, const struct sg_rule *a, const struct sg_rule *b);
-bool sg_rule_overlap_w(const struct sg_width *W, const struct sg_rule *a,
-                       const struct sg_rule *b);
+bool sg_rule_overlap_w(const struct sg_width *W, const struct sg_rule *a, const struct sg_rule *b);
 
 /*
  * How the compiler tests a syscall's conditional rules so that the first decision equals

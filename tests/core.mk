@@ -31,3 +31,12 @@ endif
 else
 EXTRA_DIST += tests/test_invariants.c
 endif
+
+# overlapping rules: the set algebra against brute force, libseccomp's errno ladders, cycles
+if HAVE_CHECK
+check_PROGRAMS += tests/test_ladder
+TESTS += tests/test_ladder
+tests_test_ladder_SOURCES = tests/test_ladder.c tests/ladders.h tests/testutil.h
+tests_test_ladder_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_ladder_LDADD = libsysgate.la $(CHECK_LIBS)
+endif

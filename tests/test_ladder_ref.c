@@ -125,28 +125,30 @@ START_TEST(ladders)
 				ladder_rules((enum ladder_kind)kind, 2, r);
 				for (int i = 0; i < LADDER_RUNGS; i++) {
 					int k = reverse ? LADDER_RUNGS - 1 - i : i;
-					ck_assert_int_eq(R.rule_add_array(
-					                     ctx, r[k].action,
+					ck_assert_int_eq(
+					    R.rule_add_array(ctx, r[k].action,
 					                     seccomp_syscall_resolve_name(call), 1,
 					                     &r[k].cmp),
-					                 0);
+					    0);
 				}
 				ref_export(ctx, &p);
 				R.release(ctx);
 				struct seccomp_data d = {
-				    .arch = arch, .nr = seccomp_syscall_resolve_name_arch(arch, call)};
+				    .arch = arch,
+				    .nr = seccomp_syscall_resolve_name_arch(arch, call)};
 				for (unsigned int i = 0; i < nv; i++) {
 					d.args[2] = vals[i];
 					uint64_t seen = abi32 ? vals[i] & 0xffffffffu : vals[i];
 					uint32_t want =
 					    ladder_expect((enum ladder_kind)kind, seen, def);
 					uint32_t got = sg_bpf_run(p.insns, p.len, &d, false, NULL);
-					ck_assert_msg(got == want,
-					              "libseccomp 2.6.1, arch 0x%x, %s ladder%s: A2 = "
-					              "0x%" PRIx64 ": 0x%08x, intended 0x%08x",
-					              arch, ladder_names[kind],
-					              reverse ? " (added in reverse)" : "", vals[i], got,
-					              want);
+					ck_assert_msg(
+					    got == want,
+					    "libseccomp 2.6.1, arch 0x%x, %s ladder%s: A2 = "
+					    "0x%" PRIx64 ": 0x%08x, intended 0x%08x",
+					    arch, ladder_names[kind],
+					    reverse ? " (added in reverse)" : "", vals[i], got,
+					    want);
 					checked++;
 				}
 			}
