@@ -187,6 +187,42 @@ START_TEST(cycle)
 }
 END_TEST
 
+START_TEST(nested_across_arguments)
+{
+	/* A0 == 1 && A1 == 2 (LOG) is inside A1 == 2 (KILL_PROCESS): sysgate gives LOG for
+	 * (1, 2), KILL_PROCESS for (0, 2) */
+	static const uint64_t vals[][2] = {{1, 2}, {0, 2}};
+	const struct scmp_arg_cmp outer = {1, SCMP_CMP_EQ, 2, 0},
+	                          inner[] = {{0, SCMP_CMP_EQ, 1, 0}, {1, SCMP_CMP_EQ, 2, 0}};
+	static struct ref_prog p;
+
+	for (int order = 0; order < 2; order++) {
+		scmp_filter_ctx ctx = ref_ctx(SCMP_ACT_ALLOW, 0);
+		int nr = seccomp_syscall_resolve_name("dup");
+		for (int i = 0; i < 2; i++) {
+			if (i == order)
+				ck_assert_int_eq(
+				    R.rule_add_array(ctx, SCMP_ACT_KILL_PROCESS, nr, 1, &outer), 0);
+			else
+				ck_assert_int_eq(R.rule_add_array(ctx, SCMP_ACT_LOG, nr, 2, inner),
+				                 0);
+		}
+		ref_export(ctx, &p);
+		R.release(ctx);
+		printf("nested across arguments (%s added first): libseccomp 2.6.1 gives",
+		       order ? "inner" : "outer");
+		for (size_t i = 0; i < 2; i++) {
+			struct seccomp_data d = {.arch = seccomp_arch_native(), .nr = nr};
+			d.args[0] = vals[i][0];
+			d.args[1] = vals[i][1];
+			printf(" (%" PRIu64 ", %" PRIu64 ") -> 0x%08x", vals[i][0], vals[i][1],
+			       sg_bpf_run(p.insns, p.len, &d, false, NULL));
+		}
+		printf("\n");
+	}
+}
+END_TEST
+
 int main(void)
 {
 	if (!ref_open())
@@ -195,6 +231,7 @@ int main(void)
 	TCase *tc = tcase_create("ladder_ref");
 	tcase_add_test(tc, ladders);
 	tcase_add_test(tc, cycle);
+	tcase_add_test(tc, nested_across_arguments);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }
