@@ -38,5 +38,5 @@ check_PROGRAMS += tests/test_ladder
 TESTS += tests/test_ladder
 tests_test_ladder_SOURCES = tests/test_ladder.c tests/ladders.h tests/testutil.h
 tests_test_ladder_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_ladder_LDADD = libsysgate.la $(CHECK_LIBS)
+tests_test_ladder_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif

@@ -61,5 +61,5 @@ check_PROGRAMS += tests/test_ladder_ref
 TESTS += tests/test_ladder_ref
 tests_test_ladder_ref_SOURCES = tests/test_ladder_ref.c tests/ladders.h tests/testutil.h
 tests_test_ladder_ref_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_ladder_ref_LDADD = libsysgate.la $(CHECK_LIBS) -ldl
+tests_test_ladder_ref_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -ldl
 endif
