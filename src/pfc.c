@@ -236,6 +236,18 @@ static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_
 		return 0;
 	}
 	rc = sg_ir_rule_plan(s, &plan);
+	if (rc == -E2BIG) {
+		/* no program can be compiled (export and load fail): the rules as they were added
+		 */
+		indent(out, 2);
+		fprintf(out, "# more than %u rules of several actions: cannot be compiled\n",
+		        SG_PLAN_MAX_RULES);
+		for (uint32_t i = 0; i < s->nrules; i++) {
+			struct pfc_rule p = {&s->rules[i], out};
+			print_conds(&p, 0, 2);
+		}
+		return 0;
+	}
 	if (rc < 0)
 		return rc;
 	for (uint32_t i = 0; i < plan.n; i++) {
