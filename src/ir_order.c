@@ -415,43 +415,81 @@ static void components(struct planner *P, uint32_t *scratch)
 	P->ncomp = nc;
 }
 
+/* a binary min-heap of positions */
+static void heap_push(uint32_t *h, uint32_t *n, uint32_t v)
+{
+	uint32_t i = (*n)++;
+	while (i > 0 && h[(i - 1) / 2] > v) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = v;
+}
+
+static uint32_t heap_pop(uint32_t *h, uint32_t *n)
+{
+	uint32_t top = h[0], v = h[--*n], i = 0;
+	for (;;) {
+		uint32_t c = 2 * i + 1;
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && h[c + 1] < h[c])
+			c++;
+		if (h[c] >= v)
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = v;
+	return top;
+}
+
 /*
  * Order the positions: components topologically, the ready component with the earliest
  * position first (so that without constraints the base order stays), members in base order.
- * Writes positions to out[k]; scratch has 3k entries.
+ * Writes positions to out[k]; scratch has 4 * ncomp + 1 + k entries. Time O(k^2 / 64 + edges).
  */
 static void order_components(const struct planner *P, uint32_t *out, uint32_t *scratch)
 {
 	const uint32_t k = P->k, nc = P->ncomp;
-	uint32_t *indeg = scratch, *first = indeg + nc, *done = first + nc, n = 0;
+	uint32_t *indeg = scratch, *first = indeg + nc, *heap = first + nc, *off = heap + nc;
+	uint32_t *memb = off + nc + 1, nheap = 0, n = 0;
 
+	for (uint32_t c = 0; c <= nc; c++)
+		off[c] = 0;
 	for (uint32_t c = 0; c < nc; c++) {
 		indeg[c] = 0;
 		first[c] = UINT32_MAX;
-		done[c] = 0;
 	}
+	/* members of each component in position order (a counting sort) */
+	for (uint32_t i = 0; i < k; i++)
+		off[P->comp[i] + 1]++;
+	for (uint32_t c = 0; c < nc; c++)
+		off[c + 1] += off[c];
 	for (uint32_t i = 0; i < k; i++) {
-		if (first[P->comp[i]] == UINT32_MAX)
-			first[P->comp[i]] = i;
+		uint32_t c = P->comp[i];
+		if (first[c] == UINT32_MAX)
+			first[c] = i;
+		memb[off[c]++] = i;
 		for (uint32_t j = next_edge(P, i, 0); j < k; j = next_edge(P, i, j + 1))
-			if (P->comp[j] != P->comp[i])
+			if (P->comp[j] != c)
 				indeg[P->comp[j]]++;
 	}
-	for (uint32_t round = 0; round < nc; round++) {
-		uint32_t best = UINT32_MAX;
-		for (uint32_t c = 0; c < nc; c++)
-			if (!done[c] && indeg[c] == 0 &&
-			    (best == UINT32_MAX || first[c] < first[best]))
-				best = c;
-		/* a topological order of the condensation always has a ready component */
-		done[best] = 1;
-		for (uint32_t i = first[best]; i < k; i++) {
-			if (P->comp[i] != best)
-				continue;
+	for (uint32_t c = nc; c > 0; c--)
+		off[c] = off[c - 1];
+	off[0] = 0;
+	for (uint32_t c = 0; c < nc; c++)
+		if (indeg[c] == 0)
+			heap_push(heap, &nheap, first[c]);
+	/* a topological order of the condensation: the heap is empty only when all are out */
+	while (nheap) {
+		uint32_t c = P->comp[heap_pop(heap, &nheap)];
+		for (uint32_t m = off[c]; m < off[c + 1]; m++) {
+			uint32_t i = memb[m];
 			out[n++] = i;
 			for (uint32_t j = next_edge(P, i, 0); j < k; j = next_edge(P, i, j + 1))
-				if (P->comp[j] != best)
-					indeg[P->comp[j]]--;
+				if (P->comp[j] != c && --indeg[P->comp[j]] == 0)
+					heap_push(heap, &nheap, first[P->comp[j]]);
 		}
 	}
 }
@@ -585,7 +623,7 @@ int sg_ir_rule_plan(const struct sg_sysrules *s, struct sg_rule_plan *p)
 	P.sub = sg_calloc((size_t)k * P.words, sizeof(*P.sub));
 	P.comp = sg_reallocarray(NULL, k, sizeof(*P.comp));
 	rs = sg_reallocarray(NULL, k, sizeof(*rs));
-	scratch = sg_reallocarray(NULL, 6 * (size_t)k, sizeof(*scratch));
+	scratch = sg_reallocarray(NULL, 7 * (size_t)k + 1, sizeof(*scratch));
 	if (!P.edge || !P.sub || !P.comp || !rs || !scratch)
 		goto out;
 	for (uint32_t i = 0; i < k; i++)
@@ -598,8 +636,8 @@ int sg_ir_rule_plan(const struct sg_sysrules *s, struct sg_rule_plan *p)
 		goto out;
 	}
 	components(&P, scratch);
-	order_components(&P, scratch + 3 * (size_t)k, scratch);
-	rc = plan_fill(&P, base, scratch + 3 * (size_t)k, p);
+	order_components(&P, scratch + 6 * (size_t)k, scratch);
+	rc = plan_fill(&P, base, scratch + 6 * (size_t)k, p);
 out:
 	sg_free(P.edge);
 	sg_free(P.sub);

@@ -67,7 +67,9 @@ struct sg_rule_plan {
 };
 
 /* the rule count above which ordering rules of several actions is refused (-E2BIG): a program
- * testing more rules than this cannot fit the kernel's 4096 instructions anyway */
+ * testing more rules than this cannot fit the kernel's 4096 instructions anyway. Ordering
+ * compares every pair of rules with different actions: at the bound, 4096 nested rules of two
+ * actions take about 0.6 s; one action, or few rules, cost nothing measurable. */
 #define SG_PLAN_MAX_RULES 4096
 
 /* 0, or -ENOMEM / -E2BIG; free the plan with sg_rule_plan_free() */
