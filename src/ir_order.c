@@ -321,9 +321,10 @@ bool sg_rule_overlap_w(const struct sg_width *W, const struct sg_rule *a, const 
  *
  * For such a pair r, s that can match together: r goes first if r is a strict subset of s, or
  * if neither is a strict subset of the other and r is more restrictive. In any order that
- * keeps these constraints, the first matching rule f decides correctly: a dominator of f would
- * be earlier; a stronger candidate c would be a subset, an equal or an incomparable
- * overlapping set of f, all of which put c before f.
+ * keeps these constraints, the first matching rule f decides correctly: a matching dominator
+ * of f would be earlier, so f is a candidate; a stronger candidate c is not a superset of f (f
+ * would dominate it), so it is a subset, an equal or an incomparable overlapping set of f, all
+ * of which put c before f.
  *
  * The constraints can form a cycle (r inside s, s overlapping t and stronger, t overlapping r
  * and stronger). Then the strongly connected components are ordered topologically and, in a
