@@ -81,9 +81,15 @@ static void print_action(FILE *out, int depth, uint32_t action)
 	fprintf(out, "action %s;\n", buf);
 }
 
+struct pfc_plan;
+
 struct pfc_rule {
 	const struct sg_rule *r;
 	FILE *out;
+	/* what is printed where all conditions hold: NULL, the rule's action; else this */
+	void (*body)(const struct pfc_rule *p, int depth);
+	const struct pfc_plan *plan; /* for body: the syscall's rule plan */
+	uint32_t pos;                /* for body: the rule's position in it */
 };
 
 static void print_conds(const struct pfc_rule *p, unsigned int i, int depth);
@@ -182,7 +188,10 @@ static void print_conds(const struct pfc_rule *p, unsigned int i, int depth)
 	const struct sg_cond *c;
 
 	if (i == p->r->ncond) {
-		print_action(p->out, depth, p->r->action);
+		if (p->body)
+			p->body(p, depth);
+		else
+			print_action(p->out, depth, p->r->action);
 		return;
 	}
 	c = &p->r->cond[i];
@@ -217,11 +226,67 @@ static unsigned int syscall_priority(const struct sg_sysrules *s)
 	return ((unsigned int)s->priority << 16) | (0xffffu - (nodes > 0xffff ? 0xffff : nodes));
 }
 
+/*
+ * A syscall's rules in the plan's order (ir_order.h). A rule with dominators (a precedence
+ * cycle) decides only where none of them matches: under it, each dominator's conditions lead
+ * to a copy of the rules after it and the default action, so that the text stays exact. The
+ * copies can multiply: past a budget of printed rules a comment says what is left out.
+ */
+struct pfc_plan {
+	const struct sg_sysrules *s;
+	const struct sg_rule_plan *plan;
+	uint32_t def;
+	FILE *out;
+	long *budget; /* rules that may still be printed */
+};
+
+#define PFC_RULE_BUDGET 4096
+
+static void print_rules_from(const struct pfc_plan *pp, uint32_t from, int depth);
+
+/* where a dominator of the rule at p->pos also matches: the rules after it decide */
+static void print_rest(const struct pfc_rule *p, int depth)
+{
+	print_rules_from(p->plan, p->pos + 1, depth);
+	print_action(p->out, depth, p->plan->def);
+}
+
+/* the end of a rule with dominators: hand over where one matches, else the rule's action */
+static void print_dominated(const struct pfc_rule *p, int depth)
+{
+	const struct sg_rule_plan *plan = p->plan->plan;
+
+	for (uint32_t j = plan->dom_off[p->pos]; j < plan->dom_off[p->pos + 1]; j++) {
+		struct pfc_rule d = {&p->plan->s->rules[plan->dom[j]], p->out, print_rest, p->plan,
+		                     p->pos};
+		print_conds(&d, 0, depth);
+	}
+	print_action(p->out, depth, p->r->action);
+}
+
+static void print_rules_from(const struct pfc_plan *pp, uint32_t from, int depth)
+{
+	const struct sg_rule_plan *plan = pp->plan;
+
+	for (uint32_t i = from; i < plan->n; i++) {
+		bool dominated = plan->dom_off[i + 1] > plan->dom_off[i];
+		struct pfc_rule p = {&pp->s->rules[plan->rule[i]], pp->out,
+		                     dominated ? print_dominated : NULL, pp, i};
+		if (--*pp->budget < 0) {
+			indent(pp->out, depth);
+			fputs("# (more rules: too many copies to print)\n", pp->out);
+			return;
+		}
+		print_conds(&p, 0, depth);
+	}
+}
+
 static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_sysrules *s,
-                         int depth)
+                         uint32_t def, int depth)
 {
 	const char *name = sg_arch_syscall_name(db->arch, s->nr);
 	struct sg_rule_plan plan;
+	long budget = PFC_RULE_BUDGET;
 	int rc;
 
 	if (!s->has_uncond && s->nrules == 0)
@@ -239,28 +304,19 @@ static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_
 	if (rc == -E2BIG) {
 		/* no program can be compiled (export and load fail): the rules as they were added
 		 */
-		indent(out, 2);
+		indent(out, depth + 1);
 		fprintf(out, "# more than %u rules of several actions: cannot be compiled\n",
 		        SG_PLAN_MAX_RULES);
 		for (uint32_t i = 0; i < s->nrules; i++) {
-			struct pfc_rule p = {&s->rules[i], out};
-			print_conds(&p, 0, 2);
+			struct pfc_rule p = {&s->rules[i], out, NULL, NULL, 0};
+			print_conds(&p, 0, depth + 1);
 		}
 		return 0;
 	}
 	if (rc < 0)
 		return rc;
-	for (uint32_t i = 0; i < plan.n; i++) {
-		struct pfc_rule p = {&s->rules[plan.rule[i]], out};
-		/* a cycle of precedence (ir_order.h): the program tests the rule's dominators */
-		if (plan.dom_off[i + 1] > plan.dom_off[i]) {
-			indent(out, depth + 1);
-			fputs("# where a more specific rule of another action also matches, the "
-			      "next rule below decides\n",
-			      out);
-		}
-		print_conds(&p, 0, depth + 1);
-	}
+	struct pfc_plan pp = {s, &plan, def, out, &budget};
+	print_rules_from(&pp, 0, depth + 1);
 	sg_rule_plan_free(&plan);
 	return 0;
 }
@@ -374,7 +430,7 @@ static int print_syscalls(FILE *out, const struct sg_filter *f, const struct sg_
 		qsort(sorted, db->nsys, sizeof(*sorted), cmp_sys_nr);
 	for (uint32_t j = 0; j < db->nsys && rc == 0; j++)
 		if ((uint32_t)sorted[j]->nr >= lo && (uint32_t)sorted[j]->nr <= hi)
-			rc = print_syscall(out, db, sorted[j], depth);
+			rc = print_syscall(out, db, sorted[j], f->act_default, depth);
 	if (rc == 0 && f->kvermax != SCMP_KV_UNDEF)
 		rc = print_kver_limit(out, f, db, depth);
 	indent(out, depth);
