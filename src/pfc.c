@@ -230,24 +230,25 @@ static unsigned int syscall_priority(const struct sg_sysrules *s)
  * A syscall's rules in the plan's order (ir_order.h). A rule with dominators (a precedence
  * cycle) decides only where none of them matches: under it, each dominator's conditions lead
  * to a copy of the rules after it and the default action, so that the text stays exact. The
- * copies can multiply: past a budget of printed rules a comment says what is left out.
+ * copies can multiply: past a budget of copied rules a comment says what is left out (every
+ * rule is still printed once).
  */
 struct pfc_plan {
 	const struct sg_sysrules *s;
 	const struct sg_rule_plan *plan;
 	uint32_t def;
 	FILE *out;
-	long *budget; /* rules that may still be printed */
+	long *budget; /* rules that may still be printed in copies */
 };
 
-#define PFC_RULE_BUDGET 4096
+#define PFC_COPY_BUDGET 1024
 
-static void print_rules_from(const struct pfc_plan *pp, uint32_t from, int depth);
+static void print_rules_from(const struct pfc_plan *pp, uint32_t from, bool copy, int depth);
 
 /* where a dominator of the rule at p->pos also matches: the rules after it decide */
 static void print_rest(const struct pfc_rule *p, int depth)
 {
-	print_rules_from(p->plan, p->pos + 1, depth);
+	print_rules_from(p->plan, p->pos + 1, true, depth);
 	print_action(p->out, depth, p->plan->def);
 }
 
@@ -264,7 +265,7 @@ static void print_dominated(const struct pfc_rule *p, int depth)
 	print_action(p->out, depth, p->r->action);
 }
 
-static void print_rules_from(const struct pfc_plan *pp, uint32_t from, int depth)
+static void print_rules_from(const struct pfc_plan *pp, uint32_t from, bool copy, int depth)
 {
 	const struct sg_rule_plan *plan = pp->plan;
 
@@ -272,7 +273,7 @@ static void print_rules_from(const struct pfc_plan *pp, uint32_t from, int depth
 		bool dominated = plan->dom_off[i + 1] > plan->dom_off[i];
 		struct pfc_rule p = {&pp->s->rules[plan->rule[i]], pp->out,
 		                     dominated ? print_dominated : NULL, pp, i};
-		if (--*pp->budget < 0) {
+		if (copy && --*pp->budget < 0) {
 			indent(pp->out, depth);
 			fputs("# (more rules: too many copies to print)\n", pp->out);
 			return;
@@ -286,7 +287,7 @@ static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_
 {
 	const char *name = sg_arch_syscall_name(db->arch, s->nr);
 	struct sg_rule_plan plan;
-	long budget = PFC_RULE_BUDGET;
+	long budget = PFC_COPY_BUDGET;
 	int rc;
 
 	if (!s->has_uncond && s->nrules == 0)
@@ -316,7 +317,7 @@ static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_
 	if (rc < 0)
 		return rc;
 	struct pfc_plan pp = {s, &plan, def, out, &budget};
-	print_rules_from(&pp, 0, depth + 1);
+	print_rules_from(&pp, 0, false, depth + 1);
 	sg_rule_plan_free(&plan);
 	return 0;
 }
