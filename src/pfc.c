@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -81,15 +82,13 @@ static void print_action(FILE *out, int depth, uint32_t action)
 	fprintf(out, "action %s;\n", buf);
 }
 
-struct pfc_plan;
-
+/* a chain of tests leading to an action: a rule's conditions, or (see print_chains) more */
 struct pfc_rule {
-	const struct sg_rule *r;
+	const struct sg_cond *cond;
+	unsigned int ncond;
+	const bool *negated; /* NULL, or per condition: tested for "does not hold" */
+	uint32_t action;
 	FILE *out;
-	/* what is printed where all conditions hold: NULL, the rule's action; else this */
-	void (*body)(const struct pfc_rule *p, int depth);
-	const struct pfc_plan *plan; /* for body: the syscall's rule plan */
-	uint32_t pos;                /* for body: the rule's position in it */
 };
 
 static void print_conds(const struct pfc_rule *p, unsigned int i, int depth);
@@ -186,34 +185,33 @@ static void print_greater(const struct pfc_rule *p, const struct sg_cond *c, boo
 static void print_conds(const struct pfc_rule *p, unsigned int i, int depth)
 {
 	const struct sg_cond *c;
+	bool neg;
 
-	if (i == p->r->ncond) {
-		if (p->body)
-			p->body(p, depth);
-		else
-			print_action(p->out, depth, p->r->action);
+	if (i == p->ncond) {
+		print_action(p->out, depth, p->action);
 		return;
 	}
-	c = &p->r->cond[i];
+	c = &p->cond[i];
+	neg = p->negated && p->negated[i];
 	switch (c->op) {
 	case SCMP_CMP_EQ:
 	case SCMP_CMP_MASKED_EQ:
-		print_masked(p, c, false, i + 1, depth);
+		print_masked(p, c, neg, i + 1, depth);
 		break;
 	case SCMP_CMP_NE:
-		print_masked(p, c, true, i + 1, depth);
+		print_masked(p, c, !neg, i + 1, depth);
 		break;
 	case SCMP_CMP_GT:
-		print_greater(p, c, false, false, i + 1, depth);
+		print_greater(p, c, false, neg, i + 1, depth);
 		break;
 	case SCMP_CMP_GE:
-		print_greater(p, c, true, false, i + 1, depth);
+		print_greater(p, c, true, neg, i + 1, depth);
 		break;
 	case SCMP_CMP_LE:
-		print_greater(p, c, false, true, i + 1, depth);
+		print_greater(p, c, false, !neg, i + 1, depth);
 		break;
 	case SCMP_CMP_LT:
-		print_greater(p, c, true, true, i + 1, depth);
+		print_greater(p, c, true, !neg, i + 1, depth);
 		break;
 	}
 }
@@ -228,66 +226,61 @@ static unsigned int syscall_priority(const struct sg_sysrules *s)
 
 /*
  * A syscall's rules in the plan's order (ir_order.h). A rule with dominators (a precedence
- * cycle) decides only where none of them matches: under it, each dominator's conditions lead
- * to a copy of the rules after it and the default action, so that the text stays exact. The
- * copies can multiply: past a budget of copied rules a comment says what is left out (every
- * rule is still printed once).
+ * cycle) decides only where none of them matches: r && !d1 && !d2 ... It is printed as
+ * chains that split that set: !(c1 && c2 && ...) is (!c1) or (c1 && !c2) or ..., one chain
+ * per choice in every dominator, each ending in the rule's action; where a dominator matches,
+ * no chain does and the text falls through to the next rule, as the program does. Past a
+ * budget (about 2^18 lines per syscall) a comment says what is left out.
  */
-struct pfc_plan {
+struct pfc_chains {
 	const struct sg_sysrules *s;
 	const struct sg_rule_plan *plan;
-	uint32_t def;
+	uint32_t pos; /* the dominated rule's position in the plan */
+	struct sg_cond *cond;
+	bool *neg;
+	long *budget;
 	FILE *out;
-	long *budget; /* rules that may still be printed in copies */
+	int depth;
 };
 
-#define PFC_COPY_BUDGET 1024
+#define PFC_CHAIN_BUDGET (1L << 18) /* lines, roughly */
 
-static void print_rules_from(const struct pfc_plan *pp, uint32_t from, bool copy, int depth);
-
-/* where a dominator of the rule at p->pos also matches: the rules after it decide */
-static void print_rest(const struct pfc_rule *p, int depth)
+static void print_chains(const struct pfc_chains *pc, unsigned int len, uint32_t dom)
 {
-	print_rules_from(p->plan, p->pos + 1, true, depth);
-	print_action(p->out, depth, p->plan->def);
-}
+	const struct sg_rule_plan *plan = pc->plan;
+	const struct sg_rule *r = &pc->s->rules[plan->rule[pc->pos]];
 
-/* the end of a rule with dominators: hand over where one matches, else the rule's action */
-static void print_dominated(const struct pfc_rule *p, int depth)
-{
-	const struct sg_rule_plan *plan = p->plan->plan;
-
-	for (uint32_t j = plan->dom_off[p->pos]; j < plan->dom_off[p->pos + 1]; j++) {
-		struct pfc_rule d = {&p->plan->s->rules[plan->dom[j]], p->out, print_rest, p->plan,
-		                     p->pos};
-		print_conds(&d, 0, depth);
-	}
-	print_action(p->out, depth, p->r->action);
-}
-
-static void print_rules_from(const struct pfc_plan *pp, uint32_t from, bool copy, int depth)
-{
-	const struct sg_rule_plan *plan = pp->plan;
-
-	for (uint32_t i = from; i < plan->n; i++) {
-		bool dominated = plan->dom_off[i + 1] > plan->dom_off[i];
-		struct pfc_rule p = {&pp->s->rules[plan->rule[i]], pp->out,
-		                     dominated ? print_dominated : NULL, pp, i};
-		if (copy && --*pp->budget < 0) {
-			indent(pp->out, depth);
-			fputs("# (more rules: too many copies to print)\n", pp->out);
-			return;
+	if (dom == plan->dom_off[pc->pos + 1]) {
+		struct pfc_rule p = {pc->cond, len, pc->neg, r->action, pc->out};
+		/* a chain of n tests can print up to 2^n lines (64-bit tests repeat what follows)
+		 */
+		long cost = len < 30 ? 1L << len : PFC_CHAIN_BUDGET + 1;
+		if (*pc->budget >= cost) {
+			*pc->budget -= cost;
+			print_conds(&p, 0, pc->depth);
+		} else if (*pc->budget >= 0) {
+			*pc->budget = -1;
+			indent(pc->out, pc->depth);
+			fputs("# (more tests of this rule: too many to print)\n", pc->out);
 		}
-		print_conds(&p, 0, depth);
+		return;
+	}
+	const struct sg_rule *d = &pc->s->rules[plan->dom[dom]];
+	for (unsigned int k = 0; k < d->ncond; k++) {
+		for (unsigned int j = 0; j <= k; j++) {
+			pc->cond[len + j] = d->cond[j];
+			pc->neg[len + j] = j == k;
+		}
+		print_chains(pc, len + k + 1, dom + 1);
 	}
 }
 
 static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_sysrules *s,
-                         uint32_t def, int depth)
+                         int depth)
 {
 	const char *name = sg_arch_syscall_name(db->arch, s->nr);
 	struct sg_rule_plan plan;
-	long budget = PFC_COPY_BUDGET;
+	long budget = PFC_CHAIN_BUDGET;
 	int rc;
 
 	if (!s->has_uncond && s->nrules == 0)
@@ -303,23 +296,48 @@ static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_
 	}
 	rc = sg_ir_rule_plan(s, &plan);
 	if (rc == -E2BIG) {
-		/* no program can be compiled (export and load fail): the rules as they were added
-		 */
+		/* no program can be compiled (export, load fail): the rules as they were added */
 		indent(out, depth + 1);
 		fprintf(out, "# more than %u rules of several actions: cannot be compiled\n",
 		        SG_PLAN_MAX_RULES);
 		for (uint32_t i = 0; i < s->nrules; i++) {
-			struct pfc_rule p = {&s->rules[i], out, NULL, NULL, 0};
+			struct pfc_rule p = {s->rules[i].cond, s->rules[i].ncond, NULL,
+			                     s->rules[i].action, out};
 			print_conds(&p, 0, depth + 1);
 		}
 		return 0;
 	}
 	if (rc < 0)
 		return rc;
-	struct pfc_plan pp = {s, &plan, def, out, &budget};
-	print_rules_from(&pp, 0, false, depth + 1);
+	for (uint32_t i = 0; i < plan.n && rc == 0; i++) {
+		const struct sg_rule *r = &s->rules[plan.rule[i]];
+		uint32_t ndom = plan.dom_off[i + 1] - plan.dom_off[i];
+		if (ndom == 0) {
+			struct pfc_rule p = {r->cond, r->ncond, NULL, r->action, out};
+			print_conds(&p, 0, depth + 1);
+			continue;
+		}
+		size_t max = r->ncond + (size_t)ndom * SG_MAX_ARGS;
+		struct pfc_chains pc = {s,
+		                        &plan,
+		                        i,
+		                        sg_reallocarray(NULL, max, sizeof(*pc.cond)),
+		                        sg_reallocarray(NULL, max, sizeof(*pc.neg)),
+		                        &budget,
+		                        out,
+		                        depth + 1};
+		if (pc.cond && pc.neg) {
+			memcpy(pc.cond, r->cond, r->ncond * sizeof(*pc.cond));
+			memset(pc.neg, 0, r->ncond * sizeof(*pc.neg));
+			print_chains(&pc, r->ncond, plan.dom_off[i]);
+		} else {
+			rc = -ENOMEM;
+		}
+		sg_free(pc.cond);
+		sg_free(pc.neg);
+	}
 	sg_rule_plan_free(&plan);
-	return 0;
+	return rc;
 }
 
 static int cmp_sys_nr(const void *a, const void *b)
@@ -431,7 +449,7 @@ static int print_syscalls(FILE *out, const struct sg_filter *f, const struct sg_
 		qsort(sorted, db->nsys, sizeof(*sorted), cmp_sys_nr);
 	for (uint32_t j = 0; j < db->nsys && rc == 0; j++)
 		if ((uint32_t)sorted[j]->nr >= lo && (uint32_t)sorted[j]->nr <= hi)
-			rc = print_syscall(out, db, sorted[j], f->act_default, depth);
+			rc = print_syscall(out, db, sorted[j], depth);
 	if (rc == 0 && f->kvermax != SCMP_KV_UNDEF)
 		rc = print_kver_limit(out, f, db, depth);
 	indent(out, depth);
