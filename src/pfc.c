@@ -312,6 +312,12 @@ static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_
 	for (uint32_t i = 0; i < plan.n && rc == 0; i++) {
 		const struct sg_rule *r = &s->rules[plan.rule[i]];
 		uint32_t ndom = plan.dom_off[i + 1] - plan.dom_off[i];
+		if (r->unchecked) {
+			indent(out, depth + 1);
+			fputs("# the call's own arguments cannot be tested here: this rule, which "
+			      "has conditions on them, applies to every such call\n",
+			      out);
+		}
 		if (ndom == 0) {
 			struct pfc_rule p = {r->cond, r->ncond, NULL, r->action, out};
 			print_conds(&p, 0, depth + 1);

@@ -602,7 +602,9 @@ START_TEST(plan_bound)
 	ck_assert_ptr_nonnull(s.rules);
 	for (uint32_t i = 0; i < s.nrules; i++)
 		s.rules[i] = (struct sg_rule){
-		    SCMP_ACT_ERRNO(1), 1, {{0, SCMP_CMP_EQ, false, UINT64_MAX, (uint64_t)i}}};
+		    .action = SCMP_ACT_ERRNO(1),
+		    .ncond = 1,
+		    .cond = {{.op = SCMP_CMP_EQ, .mask = UINT64_MAX, .datum = (uint64_t)i}}};
 	ck_assert_int_eq(sg_ir_rule_plan(&s, &plan), 0);
 	ck_assert_uint_eq(plan.n, s.nrules);
 	sg_rule_plan_free(&plan);
