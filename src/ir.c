@@ -9,6 +9,7 @@
 
 #include "arch/kvers.h"
 #include "ir.h"
+#include "ir_order.h"
 
 bool sg_cond_match(const struct sg_cond *c, uint64_t v)
 {
@@ -77,12 +78,26 @@ unsigned int sg_ir_newest_named_kver(const struct sg_filter *f)
 	return newest;
 }
 
+/* a rule of M (the matching rules) strictly contains another rule of M: it yields */
+static bool yields(const struct sg_sysrules *s, uint32_t i, const struct seccomp_data *d)
+{
+	const struct sg_rule *r = &s->rules[i];
+
+	for (uint32_t j = 0; j < s->nrules; j++) {
+		const struct sg_rule *q = &s->rules[j];
+		if (j != i && rule_match(q, d) && sg_rule_subset_w(&sg_width64, q, r) &&
+		    !sg_rule_subset_w(&sg_width64, r, q))
+			return true;
+	}
+	return false;
+}
+
 uint32_t sg_ir_eval(const struct sg_filter *f, const struct seccomp_data *d)
 {
 	const struct sg_archdb *db = sg_ir_select(f, d->arch, (uint32_t)d->nr);
 	const struct sg_sysrules *s;
-	uint32_t best;
-	bool matched = false;
+	uint32_t best = 0, first = 0;
+	bool matched = false, mixed = false, found = false;
 
 	if (!db)
 		return f->act_badarch;
@@ -93,27 +108,26 @@ uint32_t sg_ir_eval(const struct sg_filter *f, const struct seccomp_data *d)
 		return f->act_default;
 	if (s->has_uncond)
 		return s->uncond_action;
-	best = f->act_default;
+	for (uint32_t i = 0; i < s->nrules; i++) {
+		if (!rule_match(&s->rules[i], d))
+			continue;
+		mixed |= matched && s->rules[i].action != first;
+		if (!matched)
+			first = s->rules[i].action;
+		matched = true;
+	}
+	if (!matched)
+		return f->act_default;
+	if (!mixed)
+		return first; /* who yields to whom cannot change the action */
+	/* the most restrictive rule that does not yield (M has a minimal rule: one exists) */
 	for (uint32_t i = 0; i < s->nrules; i++) {
 		const struct sg_rule *r = &s->rules[i];
-		if (rule_match(r, d) && (!matched || sg_action_stronger(r->action, best))) {
-			best = r->action;
-			matched = true;
-		}
+		if (!rule_match(r, d) || (found && !sg_action_stronger(r->action, best)) ||
+		    yields(s, i, d))
+			continue;
+		best = r->action;
+		found = true;
 	}
 	return best;
-}
-
-void sg_ir_rule_order(const struct sg_sysrules *s, uint32_t *order)
-{
-	/* stable insertion sort: rule counts per syscall are small */
-	for (uint32_t i = 0; i < s->nrules; i++) {
-		uint32_t j = i;
-		while (j > 0 &&
-		       sg_action_stronger(s->rules[i].action, s->rules[order[j - 1]].action)) {
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = i;
-	}
 }

@@ -6,10 +6,14 @@
  * several rules match. The compiler must produce programs that agree with sg_ir_eval() on
  * every input; the tests check exactly that.
  *
- * Precedence: an unconditional rule decides alone. Otherwise, among the conditional rules
- * that match, the most restrictive action wins, in the kernel's own order for stacked filters
+ * Precedence: an unconditional rule decides alone. Otherwise, let M be the conditional rules
+ * that match. A rule of M whose set of matching inputs strictly contains the set of another
+ * rule of M yields to that more specific rule (so libseccomp's "errno ladders", A2 > 128 ->
+ * ERRNO(5), A2 > 256 -> ERRNO(6), ..., give the innermost rung). Among the rules of M that do
+ * not yield, the most restrictive action wins, in the kernel's own order for stacked filters
  * (lowest (int32_t)action first: KILL_PROCESS < KILL_THREAD < TRAP < ERRNO < NOTIFY < TRACE <
- * LOG < ALLOW; equal classes by data). No match: the default action.
+ * LOG < ALLOW; equal classes by data). No match: the default action. Containment is decided
+ * exactly on the rules' conditions (ir_order.h); a rule that can never match never counts.
  *
  * Kernel-version limit (SCMP_FLTATR_CTL_KVERMAX set to a release): on each ABI, a number that
  * no syscall of that release has (a newer syscall, or no syscall at all) gets the ENOSYS action
@@ -67,10 +71,6 @@ static inline bool sg_action_stronger(uint32_t a, uint32_t b)
  */
 const struct sg_archdb *sg_ir_select(const struct sg_filter *f, uint32_t arch, uint32_t nr);
 
-/*
- * The rules of a syscall in evaluation order (strongest action first, ties in insertion
- * order), for the compiler and the PFC printer: fills order[] with indexes into s->rules.
- */
-void sg_ir_rule_order(const struct sg_sysrules *s, uint32_t *order);
+/* the order in which the compiler tests a syscall's rules: sg_ir_rule_plan() in ir_order.h */
 
 #endif

@@ -11,7 +11,7 @@ libsysgate_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 libsysgate_la_SOURCES = \
 	src/api.c src/api.h src/api_resolve.c \
 	src/ctx.c src/ctx.h src/db.c src/db.h src/db_check.c src/db_check.h \
-	src/ir.c src/ir.h \
+	src/ir.c src/ir.h src/ir_order.c src/ir_order.h \
 	src/emit.c src/emit.h \
 	src/lower.c src/compile.h \
 	src/bpf.c src/bpf.h src/bpf_run.h src/bpf_format.h src/bpf_opt.c src/bpf_opt.h src/profile_weights.c \

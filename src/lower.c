@@ -12,8 +12,9 @@
  * decided syscalls thus reach their RET having loaded only arch and nr, through JEQ/JGE/JA
  * only: exactly what the kernel's constant-action cache can prove.
  *
- * Argument rules are tested strongest action first (ir.h); each comparison becomes tests on
- * the 32-bit words of the argument in the ABI's byte order.
+ * Argument rules are tested in the order of sg_ir_rule_plan() (ir_order.h): more specific
+ * rules before the rules containing them, otherwise strongest action first; each comparison
+ * becomes tests on the 32-bit words of the argument in the ABI's byte order.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -31,6 +32,7 @@
 #include "db_check.h"
 #include "emit.h"
 #include "ir.h"
+#include "ir_order.h"
 
 /* what happens for a range of syscall numbers */
 struct decision {
@@ -65,8 +67,6 @@ struct lowering {
 	uint8_t *dp_fold;      /* per window start i: ranges i..i+2 are one leaf with a JEQ */
 	size_t dp_stride;      /* the tables' row length: the largest window planned */
 	size_t win_lo, win_hi; /* the window they describe; win_hi < win_lo: none */
-	uint32_t order[256];   /* scratch for rule order, grown below when needed */
-	uint32_t *order_big;
 };
 
 /*
@@ -172,27 +172,28 @@ static sg_node lower_rule(struct lowering *L, const struct sg_rule *r, sg_node t
 static sg_node lower_decision(struct lowering *L, const struct decision *d)
 {
 	const struct sg_sysrules *s = d->rules;
-	uint32_t *order = L->order;
+	struct sg_rule_plan p;
 	sg_node next;
+	int rc;
 
 	if (!s)
 		return sg_emit_ret(&L->e, d->action);
-	if (s->nrules > sizeof(L->order) / sizeof(L->order[0])) {
-		sg_free(L->order_big);
-		L->order_big = sg_reallocarray(NULL, s->nrules, sizeof(*order));
-		if (!L->order_big) {
-			L->e.err = -ENOMEM;
-			return -1;
-		}
-		order = L->order_big;
+	rc = sg_ir_rule_plan(s, &p);
+	if (rc < 0) {
+		L->e.err = rc;
+		return -1;
 	}
-	sg_ir_rule_order(s, order);
-	/* strongest first: the first rule that matches decides */
+	/* the plan's order (ir_order.h): the first rule that matches while none of its
+	 * dominators does decides */
 	next = sg_emit_ret(&L->e, L->f->act_default);
-	for (int i = (int)s->nrules - 1; i >= 0; i--) {
-		const struct sg_rule *r = &s->rules[order[i]];
-		next = lower_rule(L, r, sg_emit_ret(&L->e, r->action), next);
+	for (uint32_t i = p.n; i-- > 0;) {
+		const struct sg_rule *r = &s->rules[p.rule[i]];
+		sg_node t = sg_emit_ret(&L->e, r->action);
+		for (uint32_t j = p.dom_off[i]; j < p.dom_off[i + 1]; j++)
+			t = lower_rule(L, &s->rules[p.dom[j]], next, t);
+		next = lower_rule(L, r, t, next);
 	}
+	sg_rule_plan_free(&p);
 	return next;
 }
 
@@ -204,9 +205,9 @@ static bool rules_equal(const struct sg_sysrules *a, const struct sg_sysrules *b
 {
 	if (a->nrules != b->nrules)
 		return false;
-	/* rule order matters only among equal actions, and there it does not change meaning;
-	 * comparing in stored order is conservative (may miss a merge, never merges wrongly).
-	 * Field by field: a rule's padding bytes are not initialised. */
+	/* the meaning of a rule set does not depend on its order; comparing in stored order
+	 * is conservative (may miss a merge, never merges wrongly). Field by field: a rule's
+	 * padding bytes are not initialised. */
 	for (uint32_t i = 0; i < a->nrules; i++)
 		if (a->rules[i].action != b->rules[i].action ||
 		    !sg_rule_same_conds(&a->rules[i], &b->rules[i]))
@@ -754,7 +755,6 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 	sg_free(L.dp_cost);
 	sg_free(L.dp_root);
 	sg_free(L.dp_fold);
-	sg_free(L.order_big);
 	sg_emit_fini(&L.e);
 
 	if (insns && opts->passes)

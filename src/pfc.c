@@ -2,8 +2,9 @@
  * pfc.c - seccomp_export_pfc(): the filter as readable pseudo code, in libseccomp's format
  * (arch blocks, `if ($syscall == N)`, `$aN.hi32` / `$aN.lo32` word tests, `action X;`).
  *
- * It prints the IR, in the order the compiled program evaluates it: per syscall, rules
- * strongest action first, each falling through to the next when it does not match.
+ * It prints the IR, in the order the compiled program evaluates it: per syscall, the rules in
+ * the order of sg_ir_rule_plan() (more specific first, otherwise strongest action first), each
+ * falling through to the next when it does not match.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -12,6 +13,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -19,6 +21,7 @@
 #include "bpf.h"
 #include "export.h"
 #include "ir.h"
+#include "ir_order.h"
 
 /* action names, shared with the disassembler (bpf_format.c) */
 int sg_action_format(uint32_t action, char *buf, size_t size)
@@ -79,8 +82,12 @@ static void print_action(FILE *out, int depth, uint32_t action)
 	fprintf(out, "action %s;\n", buf);
 }
 
+/* a chain of tests leading to an action: a rule's conditions, or (see print_chains) more */
 struct pfc_rule {
-	const struct sg_rule *r;
+	const struct sg_cond *cond;
+	unsigned int ncond;
+	const bool *negated; /* NULL, or per condition: tested for "does not hold" */
+	uint32_t action;
 	FILE *out;
 };
 
@@ -178,31 +185,33 @@ static void print_greater(const struct pfc_rule *p, const struct sg_cond *c, boo
 static void print_conds(const struct pfc_rule *p, unsigned int i, int depth)
 {
 	const struct sg_cond *c;
+	bool neg;
 
-	if (i == p->r->ncond) {
-		print_action(p->out, depth, p->r->action);
+	if (i == p->ncond) {
+		print_action(p->out, depth, p->action);
 		return;
 	}
-	c = &p->r->cond[i];
+	c = &p->cond[i];
+	neg = p->negated && p->negated[i];
 	switch (c->op) {
 	case SCMP_CMP_EQ:
 	case SCMP_CMP_MASKED_EQ:
-		print_masked(p, c, false, i + 1, depth);
+		print_masked(p, c, neg, i + 1, depth);
 		break;
 	case SCMP_CMP_NE:
-		print_masked(p, c, true, i + 1, depth);
+		print_masked(p, c, !neg, i + 1, depth);
 		break;
 	case SCMP_CMP_GT:
-		print_greater(p, c, false, false, i + 1, depth);
+		print_greater(p, c, false, neg, i + 1, depth);
 		break;
 	case SCMP_CMP_GE:
-		print_greater(p, c, true, false, i + 1, depth);
+		print_greater(p, c, true, neg, i + 1, depth);
 		break;
 	case SCMP_CMP_LE:
-		print_greater(p, c, false, true, i + 1, depth);
+		print_greater(p, c, false, !neg, i + 1, depth);
 		break;
 	case SCMP_CMP_LT:
-		print_greater(p, c, true, true, i + 1, depth);
+		print_greater(p, c, true, !neg, i + 1, depth);
 		break;
 	}
 }
@@ -215,11 +224,64 @@ static unsigned int syscall_priority(const struct sg_sysrules *s)
 	return ((unsigned int)s->priority << 16) | (0xffffu - (nodes > 0xffff ? 0xffff : nodes));
 }
 
+/*
+ * A syscall's rules in the plan's order (ir_order.h). A rule with dominators (a precedence
+ * cycle) decides only where none of them matches: r && !d1 && !d2 ... It is printed as
+ * chains that split that set: !(c1 && c2 && ...) is (!c1) or (c1 && !c2) or ..., one chain
+ * per choice in every dominator, each ending in the rule's action; where a dominator matches,
+ * no chain does and the text falls through to the next rule, as the program does. Past a
+ * budget (about 2^18 lines per syscall) a comment says what is left out.
+ */
+struct pfc_chains {
+	const struct sg_sysrules *s;
+	const struct sg_rule_plan *plan;
+	uint32_t pos; /* the dominated rule's position in the plan */
+	struct sg_cond *cond;
+	bool *neg;
+	long *budget;
+	FILE *out;
+	int depth;
+};
+
+#define PFC_CHAIN_BUDGET (1L << 18) /* lines, roughly */
+
+static void print_chains(const struct pfc_chains *pc, unsigned int len, uint32_t dom)
+{
+	const struct sg_rule_plan *plan = pc->plan;
+	const struct sg_rule *r = &pc->s->rules[plan->rule[pc->pos]];
+
+	if (dom == plan->dom_off[pc->pos + 1]) {
+		struct pfc_rule p = {pc->cond, len, pc->neg, r->action, pc->out};
+		/* a chain of n tests can print up to 2^n lines (64-bit tests repeat what follows)
+		 */
+		long cost = len < 30 ? 1L << len : PFC_CHAIN_BUDGET + 1;
+		if (*pc->budget >= cost) {
+			*pc->budget -= cost;
+			print_conds(&p, 0, pc->depth);
+		} else if (*pc->budget >= 0) {
+			*pc->budget = -1;
+			indent(pc->out, pc->depth);
+			fputs("# (more tests of this rule: too many to print)\n", pc->out);
+		}
+		return;
+	}
+	const struct sg_rule *d = &pc->s->rules[plan->dom[dom]];
+	for (unsigned int k = 0; k < d->ncond; k++) {
+		for (unsigned int j = 0; j <= k; j++) {
+			pc->cond[len + j] = d->cond[j];
+			pc->neg[len + j] = j == k;
+		}
+		print_chains(pc, len + k + 1, dom + 1);
+	}
+}
+
 static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_sysrules *s,
                          int depth)
 {
 	const char *name = sg_arch_syscall_name(db->arch, s->nr);
-	uint32_t *order;
+	struct sg_rule_plan plan;
+	long budget = PFC_CHAIN_BUDGET;
+	int rc;
 
 	if (!s->has_uncond && s->nrules == 0)
 		return 0; /* only a priority hint: the default action applies */
@@ -232,23 +294,56 @@ static int print_syscall(FILE *out, const struct sg_archdb *db, const struct sg_
 		print_action(out, depth + 1, s->uncond_action);
 		return 0;
 	}
-	order = sg_reallocarray(NULL, s->nrules, sizeof(*order));
-	if (!order)
-		return -ENOMEM;
-	sg_ir_rule_order(s, order);
-	for (uint32_t i = 0; i < s->nrules; i++) {
-		struct pfc_rule p = {&s->rules[order[i]], out};
-		if (p.r->unchecked) {
+	rc = sg_ir_rule_plan(s, &plan);
+	if (rc == -E2BIG) {
+		/* no program can be compiled (export, load fail): the rules as they were added */
+		indent(out, depth + 1);
+		fprintf(out, "# more than %u rules of several actions: cannot be compiled\n",
+		        SG_PLAN_MAX_RULES);
+		for (uint32_t i = 0; i < s->nrules; i++) {
+			struct pfc_rule p = {s->rules[i].cond, s->rules[i].ncond, NULL,
+			                     s->rules[i].action, out};
+			print_conds(&p, 0, depth + 1);
+		}
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	for (uint32_t i = 0; i < plan.n && rc == 0; i++) {
+		const struct sg_rule *r = &s->rules[plan.rule[i]];
+		uint32_t ndom = plan.dom_off[i + 1] - plan.dom_off[i];
+		if (r->unchecked) {
 			indent(out, depth + 1);
 			fputs("# the call's own arguments cannot be tested here: this rule, which "
-			      "has "
-			      "conditions on them, applies to every such call\n",
+			      "has conditions on them, applies to every such call\n",
 			      out);
 		}
-		print_conds(&p, 0, depth + 1);
+		if (ndom == 0) {
+			struct pfc_rule p = {r->cond, r->ncond, NULL, r->action, out};
+			print_conds(&p, 0, depth + 1);
+			continue;
+		}
+		size_t max = r->ncond + (size_t)ndom * SG_MAX_ARGS;
+		struct pfc_chains pc = {s,
+		                        &plan,
+		                        i,
+		                        sg_reallocarray(NULL, max, sizeof(*pc.cond)),
+		                        sg_reallocarray(NULL, max, sizeof(*pc.neg)),
+		                        &budget,
+		                        out,
+		                        depth + 1};
+		if (pc.cond && pc.neg) {
+			memcpy(pc.cond, r->cond, r->ncond * sizeof(*pc.cond));
+			memset(pc.neg, 0, r->ncond * sizeof(*pc.neg));
+			print_chains(&pc, r->ncond, plan.dom_off[i]);
+		} else {
+			rc = -ENOMEM;
+		}
+		sg_free(pc.cond);
+		sg_free(pc.neg);
 	}
-	sg_free(order);
-	return 0;
+	sg_rule_plan_free(&plan);
+	return rc;
 }
 
 static int cmp_sys_nr(const void *a, const void *b)

@@ -11,7 +11,7 @@ endif
 if HAVE_CHECK
 check_PROGRAMS += tests/test_live
 TESTS += tests/test_live
-tests_test_live_SOURCES = tests/test_live.c tests/testutil.h
+tests_test_live_SOURCES = tests/test_live.c tests/ladders.h tests/testutil.h
 tests_test_live_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_live_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -lpthread
 endif
@@ -30,4 +30,13 @@ EXTRA_DIST += tests/test_invariants.c
 endif
 else
 EXTRA_DIST += tests/test_invariants.c
+endif
+
+# overlapping rules: the set algebra against brute force, libseccomp's errno ladders, cycles
+if HAVE_CHECK
+check_PROGRAMS += tests/test_ladder
+TESTS += tests/test_ladder
+tests_test_ladder_SOURCES = tests/test_ladder.c tests/ladders.h tests/testutil.h
+tests_test_ladder_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_ladder_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif

@@ -431,17 +431,109 @@ static bool rule_holds(const struct o_rule *r, const struct seccomp_data *d)
 }
 
 /*
- * Which action wins among the conditional rules that match (n > 0): the most restrictive, in
- * the kernel's order for stacked filters, the lowest (int32_t) value (KILL_PROCESS <
- * KILL_THREAD < TRAP < ERRNO < NOTIFY < TRACE < LOG < ALLOW; same kind: the lower data).
+ * Containment of rules, decided by another method than sysgate's interval algebra
+ * (src/ir_order.c): a comparison is a small automaton reading the argument's 64 bits from the
+ * top (a low32 comparison reads zeros for the high word), and whether some value satisfies two
+ * comparisons (or their negations) is reachability in their product, 64 steps of at most 9
+ * states. Obviously right, and shares nothing with what it checks.
  */
-static uint32_t oracle_precedence(const uint32_t *matching, int n)
-{
-	uint32_t best = matching[0];
+enum { ST_EQ, ST_LT, ST_GT }; /* the value so far equals / is below / above the datum */
 
-	for (int i = 1; i < n; i++)
-		if ((int32_t)matching[i] < (int32_t)best)
-			best = matching[i];
+/* a MASKED_EQ automaton: ST_EQ while the masked bits agree, ST_LT once one differs */
+static int cond_step(const struct o_cond *c, int st, int bit, int b)
+{
+	uint64_t m = 1ull << bit;
+	int u = c->low32 && bit >= 32 ? 0 : b, e = (c->datum & m) != 0;
+
+	if (st != ST_EQ)
+		return st;
+	if (c->op == SCMP_CMP_MASKED_EQ)
+		return (c->mask & m) && u != e ? ST_LT : ST_EQ;
+	return u < e ? ST_LT : u > e ? ST_GT : ST_EQ;
+}
+
+static bool cond_accepts(const struct o_cond *c, int st)
+{
+	switch (c->op) {
+	case SCMP_CMP_NE:
+		return st != ST_EQ;
+	case SCMP_CMP_LT:
+		return st == ST_LT;
+	case SCMP_CMP_LE:
+		return st != ST_GT;
+	case SCMP_CMP_GE:
+		return st != ST_LT;
+	case SCMP_CMP_GT:
+		return st == ST_GT;
+	default: /* EQ, MASKED_EQ */
+		return st == ST_EQ;
+	}
+}
+
+/* is there a value for which a holds (a NULL: any value) and b holds (negated: fails)? */
+static bool some_value(const struct o_cond *a, const struct o_cond *b, bool negated)
+{
+	bool reach[9] = {true}; /* state pair sa + 3 * sb; both start equal */
+
+	for (int bit = 63; bit >= 0; bit--) {
+		bool next[9] = {false};
+		for (int st = 0; st < 9; st++)
+			for (int v = 0; reach[st] && v < 2; v++)
+				next[(a ? cond_step(a, st % 3, bit, v) : 0) +
+				     3 * cond_step(b, st / 3, bit, v)] = true;
+		memcpy(reach, next, sizeof(reach));
+	}
+	for (int st = 0; st < 9; st++)
+		if (reach[st] && (!a || cond_accepts(a, st % 3)) &&
+		    cond_accepts(b, st / 3) != negated)
+			return true;
+	return false;
+}
+
+static const struct o_cond *cond_on(const struct o_rule *r, unsigned int arg)
+{
+	for (unsigned int i = 0; i < r->ncond; i++)
+		if (r->cond[i].arg == arg)
+			return &r->cond[i];
+	return NULL;
+}
+
+/* every input a matches, b matches (rules compare each argument at most once) */
+static bool rule_inside(const struct o_rule *a, const struct o_rule *b)
+{
+	for (unsigned int i = 0; i < a->ncond; i++)
+		if (!some_value(NULL, &a->cond[i], false))
+			return true; /* a matches nothing */
+	for (unsigned int i = 0; i < b->ncond; i++)
+		if (some_value(cond_on(a, b->cond[i].arg), &b->cond[i], true))
+			return false;
+	return true;
+}
+
+/*
+ * Which action wins among the conditional rules that match (at least one): a rule whose set of
+ * inputs strictly contains another matching rule's yields to that more specific one; among the
+ * rules that do not yield, the most restrictive action, in the kernel's order for stacked
+ * filters, the lowest (int32_t) value (KILL_PROCESS < KILL_THREAD < TRAP < ERRNO < NOTIFY <
+ * TRACE < LOG < ALLOW; same kind: the lower data).
+ */
+static uint32_t oracle_precedence(const struct o_kept *k, const bool *matching)
+{
+	uint32_t best = 0;
+	bool found = false;
+
+	for (int i = 0; i < k->n; i++) {
+		bool yields = false;
+		if (!matching[i])
+			continue;
+		for (int j = 0; j < k->n && !yields; j++)
+			yields = j != i && matching[j] && rule_inside(&k->r[j], &k->r[i]) &&
+			         !rule_inside(&k->r[i], &k->r[j]);
+		if (!yields && (!found || (int32_t)k->r[i].action < (int32_t)best)) {
+			best = k->r[i].action;
+			found = true;
+		}
+	}
 	return best;
 }
 
@@ -460,7 +552,7 @@ uint32_t oracle_eval(const struct oracle *o, const struct oracle_meaning *m,
                      const struct seccomp_data *d)
 {
 	static struct o_kept k; /* large; the test is single-threaded */
-	uint32_t matching[ORACLE_MAX_RULES * 2];
+	bool matching[ORACLE_MAX_RULES * 2];
 	int n = 0;
 
 	if (!kept_for(o, m, d, &k))
@@ -468,9 +560,8 @@ uint32_t oracle_eval(const struct oracle *o, const struct oracle_meaning *m,
 	if (k.uncond)
 		return k.uncond_action;
 	for (int i = 0; i < k.n; i++)
-		if (rule_holds(&k.r[i], d))
-			matching[n++] = k.r[i].action;
-	return n ? oracle_precedence(matching, n) : o->def;
+		n += matching[i] = rule_holds(&k.r[i], d);
+	return n ? oracle_precedence(&k, matching) : o->def;
 }
 
 int oracle_overlap_actions(const struct oracle *o, const struct oracle_meaning *m,

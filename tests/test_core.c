@@ -234,7 +234,8 @@ START_TEST(rule_add_semantics)
 	    ctx, seccomp_rule_add(ctx, SCMP_ACT_ERRNO(9), 1004, 1, SCMP_A0(SCMP_CMP_EQ, 1)),
 	    -EEXIST);
 
-	/* overlapping rules: the most restrictive action wins, whatever the order */
+	/* overlapping rules, none inside another: the most restrictive action wins, whatever the
+	 * order (a rule inside another wins over it: test_ladder) */
 	ck_assert_int_eq(
 	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(20), 1005, 1, SCMP_A1(SCMP_CMP_EQ, 2)), 0);
 	ck_assert_int_eq(

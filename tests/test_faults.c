@@ -66,6 +66,15 @@ static scmp_filter_ctx build_full(void)
 	ck_assert_int_eq(
 	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(20), SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, 1)),
 	    0);
+	/* rules whose precedence has a cycle: compiling them takes every allocation of the
+	 * rule plan (ir_order.c) */
+	ck_assert_int_eq(
+	    seccomp_rule_add(ctx, SCMP_ACT_LOG, SCMP_SYS(dup), 1, SCMP_A0(SCMP_CMP_LE, 10)), 0);
+	ck_assert_int_eq(
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), SCMP_SYS(dup), 1, SCMP_A0(SCMP_CMP_LE, 100)),
+	    0);
+	ck_assert_int_eq(
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(2), SCMP_SYS(dup), 1, SCMP_A0(SCMP_CMP_GE, 5)), 0);
 	/* more syscalls until the native table holds exactly 16 (its first capacity) */
 	for (int nr = 0; f->arch[0].nsys < 16 && nr < 400; nr++) {
 		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);

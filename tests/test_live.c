@@ -2,7 +2,8 @@
  * test_live.c - real filters in the running kernel, in forked children.
  *
  * Verdicts are observed without side effects through syscall numbers no ABI assigns (1000+):
- * an allowed call returns ENOSYS, ERRNO(n) returns n, so any argument pattern can be probed.
+ * an allowed call returns ENOSYS, ERRNO(n) returns n, so any argument pattern can be probed
+ * (and through read/write on fd -1 for libseccomp's errno ladders).
  * Skips (exit 77 for the whole program) when the kernel has no seccomp filter support.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -21,6 +22,7 @@
 
 #include <seccomp.h>
 
+#include "ladders.h"
 #include "testcheck.h"
 
 #define NR_BASE 1000
@@ -138,6 +140,137 @@ START_TEST(kernel_oracle)
 	}
 	printf("kernel_oracle: %d policies x 400 calls, %d rounds diverged\n", rounds, failed);
 	ck_assert_int_eq(failed, 0);
+}
+END_TEST
+
+/*
+ * libseccomp's errno ladders (ladders.h) in the kernel, on the real read(2) and write(2): fd
+ * -1 makes an allowed call fail with EBADF and do nothing; the default action is ERRNO(99).
+ */
+struct ladder_arg {
+	enum ladder_kind kind;
+	bool reverse;
+};
+
+static void ladder_child(void *p)
+{
+	const struct ladder_arg *la = p;
+	const uint32_t def = SCMP_ACT_ERRNO(99);
+	const char *call = la->kind < LADDER_LT ? "read" : "write";
+	int nr = seccomp_syscall_resolve_name(call);
+	struct ladder_rule r[LADDER_RUNGS];
+	static uint64_t vals[64];
+	static long want[64];
+	unsigned int nv = ladder_values(vals, 64), bad = 0;
+	scmp_filter_ctx ctx = seccomp_init(def);
+
+	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0) ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0) ||
+	    tu_allow_sanitizer_runtime(ctx))
+		_exit(2);
+	ladder_rules(la->kind, 2, r);
+	for (int i = 0; i < LADDER_RUNGS; i++) {
+		int k = la->reverse ? LADDER_RUNGS - 1 - i : i;
+		if (seccomp_rule_add_array(ctx, r[k].action, nr, 1, &r[k].cmp))
+			_exit(3);
+	}
+	for (unsigned int i = 0; i < nv; i++) {
+		uint32_t a = ladder_expect(la->kind, vals[i], def);
+		want[i] = a == SCMP_ACT_ALLOW ? -EBADF : -(long)(a & SECCOMP_RET_DATA);
+	}
+	if (seccomp_load(ctx) != 0)
+		_exit(4);
+	for (unsigned int i = 0; i < nv; i++)
+		bad += probe(nr, (uint64_t[6]){(uint64_t)-1, 0, vals[i]}) != want[i];
+	_exit(bad ? 1 : 0);
+}
+
+START_TEST(errno_ladders)
+{
+	for (int kind = 0; kind < LADDER_KINDS; kind++)
+		for (int reverse = 0; reverse < 2; reverse++) {
+			struct ladder_arg la = {(enum ladder_kind)kind, reverse};
+			int st = tu_in_child(ladder_child, &la);
+			ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+			              "%s ladder%s: child status 0x%x", ladder_names[kind],
+			              reverse ? " (added in reverse)" : "", st);
+		}
+}
+END_TEST
+
+#if defined(__x86_64__) && !defined(__ILP32__)
+/* an i386 system call from this 64-bit process (the kernel reports AUDIT_ARCH_I386) */
+static long int80(long nr, long a, long b, long c)
+{
+	long ret;
+	__asm__ volatile("int $0x80"
+	                 : "=a"(ret)
+	                 : "a"(nr), "b"(a), "c"(b), "d"(c)
+	                 : "memory", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15");
+	return ret;
+}
+
+static void int80_probe_child(void *p)
+{
+	(void)p;
+	_exit(int80(20, 0, 0, 0) == syscall(SYS_getpid) ? 0 : 1); /* i386 getpid */
+}
+
+/* the same ladders on the x86 ABI: read is 3, write 4; registers carry the low 32 bits */
+static void ladder32_child(void *p)
+{
+	const struct ladder_arg *la = p;
+	const uint32_t def = SCMP_ACT_ERRNO(99);
+	const char *call = la->kind < LADDER_LT ? "read" : "write";
+	struct ladder_rule r[LADDER_RUNGS];
+	static uint64_t vals[64];
+	static long want[64];
+	unsigned int nv = ladder_values(vals, 64), bad = 0;
+	scmp_filter_ctx ctx = seccomp_init(def);
+
+	/* x86_64 calls (this child's own, exit included) get the bad-arch action: allow */
+	if (seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE) || seccomp_arch_add(ctx, SCMP_ARCH_X86) ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW))
+		_exit(2);
+	ladder_rules(la->kind, 2, r);
+	for (int i = 0; i < LADDER_RUNGS; i++) {
+		int k = la->reverse ? LADDER_RUNGS - 1 - i : i;
+		if (seccomp_rule_add_array(ctx, r[k].action, seccomp_syscall_resolve_name(call), 1,
+		                           &r[k].cmp))
+			_exit(3);
+	}
+	for (unsigned int i = 0; i < nv; i++) {
+		uint32_t a = ladder_expect(la->kind, vals[i] & 0xffffffffu, def);
+		want[i] = a == SCMP_ACT_ALLOW ? -EBADF : -(long)(a & SECCOMP_RET_DATA);
+	}
+	if (seccomp_load(ctx) != 0)
+		_exit(4);
+	for (unsigned int i = 0; i < nv; i++)
+		bad +=
+		    int80(la->kind < LADDER_LT ? 3 : 4, -1, 0, (long)(uint32_t)vals[i]) != want[i];
+	_exit(bad ? 1 : 0);
+}
+#endif
+
+START_TEST(errno_ladders_x86)
+{
+#if defined(__x86_64__) && !defined(__ILP32__)
+	int st = tu_in_child(int80_probe_child, NULL);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		tu_skip_part("errno_ladders_x86: this kernel does not run i386 system calls");
+		return;
+	}
+	for (int kind = 0; kind < LADDER_KINDS; kind++)
+		for (int reverse = 0; reverse < 2; reverse++) {
+			struct ladder_arg la = {(enum ladder_kind)kind, reverse};
+			st = tu_in_child(ladder32_child, &la);
+			ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+			              "x86 %s ladder%s: child status 0x%x", ladder_names[kind],
+			              reverse ? " (added in reverse)" : "", st);
+		}
+#else
+	tu_skip_part("errno_ladders_x86: not an x86_64 build");
+#endif
 }
 END_TEST
 
@@ -416,6 +549,8 @@ static Suite *live_suite(void)
 	tcase_add_test(tc, x32_on_x86_64);
 	tcase_add_test(tc, wide_data_x86_64);
 	tcase_add_test(tc, kernel_oracle);
+	tcase_add_test(tc, errno_ladders);
+	tcase_add_test(tc, errno_ladders_x86);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -53,3 +53,13 @@ tests_test_pfc_SOURCES = tests/test_pfc.c tests/testutil.h
 tests_test_pfc_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_pfc_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
+
+if HAVE_CHECK
+# libseccomp 2.6.1 (../shared/ref, dlopen()ed) on its errno ladders: the intended verdicts,
+# the ones sysgate gives; skips (77) without the reference build
+check_PROGRAMS += tests/test_ladder_ref
+TESTS += tests/test_ladder_ref
+tests_test_ladder_ref_SOURCES = tests/test_ladder_ref.c tests/ladders.h tests/testutil.h
+tests_test_ladder_ref_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_ladder_ref_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -ldl
+endif
