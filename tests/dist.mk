@@ -11,8 +11,8 @@ tests_test_tiny_daemon_LDADD = libseccomp.la
 # release files the top-level Makefile.am does not list
 EXTRA_DIST += CHANGELOG CONTRIBUTING.md tests/run-all.sh
 
-TESTS += tests/install.sh tests/manlint.sh
-dist_check_SCRIPTS += tests/install.sh tests/manlint.sh
+TESTS += tests/install.sh tests/manlint.sh tests/static.sh
+dist_check_SCRIPTS += tests/install.sh tests/manlint.sh tests/static.sh
 EXTRA_DIST += tests/dist/installed.c tests/dist/static-init.c tests/dist/header.cpp
 
 # what tests/install.sh needs to know about this build (shell assignments)
@@ -36,6 +36,8 @@ sysgate-build-vars:
 	@echo "bin_programs='$(bin_PROGRAMS)'"
 	@echo "man_pages='$(dist_man_MANS)'"
 	@echo "have_jsonc='$(SYSGATE_HAVE_JSONC)'"
+	@echo "static_libs='$(lib_LIBRARIES)'"
+	@echo "NM='$(NM)'"
 .PHONY: sysgate-build-vars
 
 # distcheck installs with a multiarch-style libdir, as Debian does (/usr/lib/<triplet>)
