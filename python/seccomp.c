@@ -216,7 +216,7 @@ static PyMethodDef module_methods[] = {
 
 PyDoc_STRVAR(module_doc,
              "Python bindings for the libseccomp library (sysgate)\n\n"
-             "The libseccomp API over sysgate's libseccomp.so.2; see seccomp-python(3).\n\n"
+             "The libseccomp API over sysgate's libseccomp.so.2 (sysgate: python/README.md).\n\n"
              "Filter action values:\n"
              "    KILL_PROCESS - kill the process\n"
              "    KILL - kill the thread\n"
