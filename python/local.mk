@@ -21,7 +21,8 @@ install-exec-hook: python-drop-la
 python-drop-la:
 	test -z '$(PYTHON_EXT_SUFFIX)' || rm -f '$(DESTDIR)$(pyexecdir)/seccomp.la'
 uninstall-hook: python-uninstall-module
+.PHONY: python-drop-la python-uninstall-module
 python-uninstall-module:
 	test -z '$(PYTHON_EXT_SUFFIX)' || rm -f '$(DESTDIR)$(pyexecdir)/seccomp$(PYTHON_EXT_SUFFIX)'
-.PHONY: python-drop-la python-uninstall-module
+
 

@@ -32,3 +32,15 @@ src/libseccomp-static.o: $(libseccomp_la_LIBADD)
 	$(OBJCOPY) --localize-hidden $@.tmp $@; \
 	rm -f $@.tmp
 ARFLAGS = cr
+
+# Debian's packages ship no libtool archive (clients link with pkg-config or -lseccomp), and
+# neither does `make install`; libtool's uninstall reads the .la to find the library's files,
+# so without it they are named here
+install-exec-hook: sysgate-drop-libseccomp-la
+sysgate-drop-libseccomp-la:
+	rm -f '$(DESTDIR)$(libdir)/libseccomp.la'
+uninstall-hook: sysgate-uninstall-libseccomp
+sysgate-uninstall-libseccomp:
+	rm -f '$(DESTDIR)$(libdir)/libseccomp.so' '$(DESTDIR)$(libdir)/libseccomp.so.$(VERSION_MAJOR)' \
+		'$(DESTDIR)$(libdir)/libseccomp.so.$(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_MICRO)'
+.PHONY: sysgate-drop-libseccomp-la sysgate-uninstall-libseccomp

@@ -13,7 +13,8 @@ EXTRA_DIST += CHANGELOG CONTRIBUTING.md tests/run-all.sh
 
 TESTS += tests/install.sh tests/manlint.sh tests/static.sh
 dist_check_SCRIPTS += tests/install.sh tests/manlint.sh tests/static.sh
-EXTRA_DIST += tests/dist/installed.c tests/dist/static-init.c tests/dist/header.cpp
+EXTRA_DIST += tests/dist/installed.c tests/dist/static-init.c tests/dist/header.cpp \
+	tests/dist/debian-files.txt
 
 # what tests/install.sh needs to know about this build (shell assignments)
 if HAVE_JSONC
@@ -38,6 +39,8 @@ sysgate-build-vars:
 	@echo "have_jsonc='$(SYSGATE_HAVE_JSONC)'"
 	@echo "static_libs='$(lib_LIBRARIES)'"
 	@echo "NM='$(NM)'"
+	@echo "pyexecdir='$(pyexecdir)'"
+	@echo "python_ext_suffix='$(PYTHON_EXT_SUFFIX)'"
 .PHONY: sysgate-build-vars
 
 # distcheck installs with a multiarch-style libdir, as Debian does (/usr/lib/<triplet>)
