@@ -25,9 +25,9 @@ static scmp_filter_ctx ctx_of(PyObject *self)
 	return ctx;
 }
 
-#define CTX_OR_NULL(self)                                                                      \
-	scmp_filter_ctx ctx = ctx_of(self);                                                    \
-	if (!ctx)                                                                              \
+#define CTX_OR_NULL(self)                                                                          \
+	scmp_filter_ctx ctx = ctx_of(self);                                                        \
+	if (!ctx)                                                                                  \
 	return NULL
 
 static PyObject *none_or_error(int rc)
@@ -94,7 +94,8 @@ static PyObject *filter_merge(PyObject *self, PyObject *other)
 	CTX_OR_NULL(self);
 
 	if (!PyObject_TypeCheck(other, &sgpy_filter_type)) {
-		PyErr_SetString(PyExc_TypeError, "Argument 'filter' must be a seccomp.SyscallFilter");
+		PyErr_SetString(PyExc_TypeError,
+		                "Argument 'filter' must be a seccomp.SyscallFilter");
 		return NULL;
 	}
 	if (!ctx_of(other))
@@ -129,8 +130,8 @@ static PyObject *filter_exist_arch(PyObject *self, PyObject *arch_o)
 	return PyErr_Format(PyExc_ValueError, "Invalid architecture");
 }
 
-static PyObject *filter_arch_op(PyObject *self, PyObject *arch_o, int (*op)(scmp_filter_ctx,
-                                                                          uint32_t))
+static PyObject *filter_arch_op(PyObject *self, PyObject *arch_o,
+                                int (*op)(scmp_filter_ctx, uint32_t))
 {
 	uint32_t arch;
 	CTX_OR_NULL(self);
@@ -246,41 +247,46 @@ static PyObject *filter_add_rule_exactly(PyObject *self, PyObject *args)
 	return rule_add(self, args, 1);
 }
 
-static PyObject *filter_notify_fd(PyObject *self)
+/* the notification descriptor of the loaded filter, or -1 with the exception set */
+static int notify_fd(PyObject *self)
 {
 	int fd;
-	CTX_OR_NULL(self);
+	scmp_filter_ctx ctx = ctx_of(self);
 
+	if (!ctx)
+		return -1;
 	fd = seccomp_notify_fd(ctx);
 	if (fd < 0)
-		return PyErr_Format(PyExc_RuntimeError, "Notifications not enabled/active");
-	return PyLong_FromLong(fd);
+		PyErr_SetString(PyExc_RuntimeError, "Notifications not enabled/active");
+	return fd < 0 ? -1 : fd;
 }
 
 static PyObject *filter_get_notify_fd(PyObject *self, PyObject *unused)
 {
+	int fd = notify_fd(self);
+
 	(void)unused;
-	return filter_notify_fd(self);
+	return fd < 0 ? NULL : PyLong_FromLong(fd);
 }
 
 static PyObject *filter_receive_notify(PyObject *self, PyObject *unused)
 {
 	struct seccomp_notif *req = NULL;
-	PyObject *fd_o = filter_notify_fd(self), *ret;
-	int fd, rc;
+	PyObject *ret;
+	PyThreadState *ts;
+	int fd = notify_fd(self), rc;
 
 	(void)unused;
-	if (!fd_o)
+	if (fd < 0)
 		return NULL;
-	fd = (int)PyLong_AsLong(fd_o);
-	Py_DECREF(fd_o);
 	rc = seccomp_notify_alloc(&req, NULL);
 	if (rc < 0)
 		return sgpy_lib_error(rc);
 	/* it blocks until a filtered thread makes the call: other Python threads run meanwhile */
-	Py_BEGIN_ALLOW_THREADS rc = seccomp_notify_receive(fd, req);
-	Py_END_ALLOW_THREADS if (rc < 0) ret = sgpy_lib_error(rc);
-	else ret = sgpy_notification_new(req);
+	ts = PyEval_SaveThread();
+	rc = seccomp_notify_receive(fd, req);
+	PyEval_RestoreThread(ts);
+	ret = rc < 0 ? sgpy_lib_error(rc) : sgpy_notification_new(req);
 	seccomp_notify_free(req, NULL);
 	return ret;
 }
@@ -289,18 +295,15 @@ static PyObject *filter_respond_notify(PyObject *self, PyObject *resp_o)
 {
 	struct seccomp_notif_resp *resp = NULL;
 	const sgpy_response *r = (const sgpy_response *)resp_o;
-	PyObject *fd_o;
 	int fd, rc;
 
 	if (!PyObject_TypeCheck(resp_o, &sgpy_response_type)) {
 		PyErr_SetString(PyExc_TypeError, "response must be a seccomp.NotificationResponse");
 		return NULL;
 	}
-	fd_o = filter_notify_fd(self);
-	if (!fd_o)
+	fd = notify_fd(self);
+	if (fd < 0)
 		return NULL;
-	fd = (int)PyLong_AsLong(fd_o);
-	Py_DECREF(fd_o);
 	rc = seccomp_notify_alloc(NULL, &resp);
 	if (rc < 0)
 		return sgpy_lib_error(rc);
@@ -318,7 +321,7 @@ static PyObject *filter_notify_addfd(PyObject *self, PyObject *args, PyObject *k
 {
 	static char *kwlist[] = {"notify", "srcfd", "newfd", "flags", "newfd_flags", NULL};
 	struct seccomp_notif_addfd addfd = {0};
-	PyObject *notify, *id, *fd_o;
+	PyObject *notify, *id;
 	unsigned int srcfd, newfd = 0, flags = 0, newfd_flags = 0;
 	int fd, rc;
 
@@ -338,11 +341,9 @@ static PyObject *filter_notify_addfd(PyObject *self, PyObject *args, PyObject *k
 	addfd.newfd = newfd;
 	addfd.flags = flags;
 	addfd.newfd_flags = newfd_flags;
-	fd_o = filter_notify_fd(self);
-	if (!fd_o)
+	fd = notify_fd(self);
+	if (fd < 0)
 		return NULL;
-	fd = (int)PyLong_AsLong(fd_o);
-	Py_DECREF(fd_o);
 	rc = seccomp_notify_addfd(fd, &addfd);
 	if (rc < 0)
 		return sgpy_lib_error(rc);
@@ -479,8 +480,7 @@ static PyMethodDef filter_methods[] = {
     {"get_notify_fd", filter_get_notify_fd, METH_NOARGS,
      "Get the seccomp notification file descriptor\n\nDescription:\nValid after load() of a "
      "filter that uses the NOTIFY action."},
-    {"notify_addfd", (PyCFunction)(void (*)(void))filter_notify_addfd,
-     METH_VARARGS | METH_KEYWORDS,
+    {"notify_addfd", (PyCFunction)(void (*)(void))filter_notify_addfd, METH_VARARGS | METH_KEYWORDS,
      "Install a file descriptor in the notifying process (seccomp_notify_addfd).\n\n"
      "Arguments:\nnotify - the Notification (or its id)\nsrcfd - our file descriptor\n"
      "newfd - its number in the target (with flags=ADDFD_FLAG_SETFD)\nflags - "

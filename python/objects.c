@@ -22,18 +22,30 @@ static const struct {
 	const char *name;
 	uint32_t token;
 } arches[] = {
-    {"NATIVE", SCMP_ARCH_NATIVE},       {"X86", SCMP_ARCH_X86},
-    {"X86_64", SCMP_ARCH_X86_64},       {"X32", SCMP_ARCH_X32},
-    {"ARM", SCMP_ARCH_ARM},             {"AARCH64", SCMP_ARCH_AARCH64},
-    {"LOONGARCH64", SCMP_ARCH_LOONGARCH64}, {"M68K", SCMP_ARCH_M68K},
-    {"MIPS", SCMP_ARCH_MIPS},           {"MIPS64", SCMP_ARCH_MIPS64},
-    {"MIPS64N32", SCMP_ARCH_MIPS64N32}, {"MIPSEL", SCMP_ARCH_MIPSEL},
-    {"MIPSEL64", SCMP_ARCH_MIPSEL64},   {"MIPSEL64N32", SCMP_ARCH_MIPSEL64N32},
-    {"PARISC", SCMP_ARCH_PARISC},       {"PARISC64", SCMP_ARCH_PARISC64},
-    {"PPC", SCMP_ARCH_PPC},             {"PPC64", SCMP_ARCH_PPC64},
-    {"PPC64LE", SCMP_ARCH_PPC64LE},     {"S390", SCMP_ARCH_S390},
-    {"S390X", SCMP_ARCH_S390X},         {"RISCV64", SCMP_ARCH_RISCV64},
-    {"SHEB", SCMP_ARCH_SHEB},           {"SH", SCMP_ARCH_SH},
+    {"NATIVE", SCMP_ARCH_NATIVE},
+    {"X86", SCMP_ARCH_X86},
+    {"X86_64", SCMP_ARCH_X86_64},
+    {"X32", SCMP_ARCH_X32},
+    {"ARM", SCMP_ARCH_ARM},
+    {"AARCH64", SCMP_ARCH_AARCH64},
+    {"LOONGARCH64", SCMP_ARCH_LOONGARCH64},
+    {"M68K", SCMP_ARCH_M68K},
+    {"MIPS", SCMP_ARCH_MIPS},
+    {"MIPS64", SCMP_ARCH_MIPS64},
+    {"MIPS64N32", SCMP_ARCH_MIPS64N32},
+    {"MIPSEL", SCMP_ARCH_MIPSEL},
+    {"MIPSEL64", SCMP_ARCH_MIPSEL64},
+    {"MIPSEL64N32", SCMP_ARCH_MIPSEL64N32},
+    {"PARISC", SCMP_ARCH_PARISC},
+    {"PARISC64", SCMP_ARCH_PARISC64},
+    {"PPC", SCMP_ARCH_PPC},
+    {"PPC64", SCMP_ARCH_PPC64},
+    {"PPC64LE", SCMP_ARCH_PPC64LE},
+    {"S390", SCMP_ARCH_S390},
+    {"S390X", SCMP_ARCH_S390X},
+    {"RISCV64", SCMP_ARCH_RISCV64},
+    {"SHEB", SCMP_ARCH_SHEB},
+    {"SH", SCMP_ARCH_SH},
 };
 
 int sgpy_arch_token(PyObject *o, uint32_t *token)
@@ -130,10 +142,10 @@ static const struct {
 	const char *name;
 	int value;
 } attrs[] = {
-    {"ACT_DEFAULT", SCMP_FLTATR_ACT_DEFAULT}, {"ACT_BADARCH", SCMP_FLTATR_ACT_BADARCH},
-    {"CTL_NNP", SCMP_FLTATR_CTL_NNP},         {"CTL_TSYNC", SCMP_FLTATR_CTL_TSYNC},
-    {"API_TSKIP", SCMP_FLTATR_API_TSKIP},     {"CTL_LOG", SCMP_FLTATR_CTL_LOG},
-    {"CTL_SSB", SCMP_FLTATR_CTL_SSB},         {"CTL_OPTIMIZE", SCMP_FLTATR_CTL_OPTIMIZE},
+    {"ACT_DEFAULT", SCMP_FLTATR_ACT_DEFAULT},   {"ACT_BADARCH", SCMP_FLTATR_ACT_BADARCH},
+    {"CTL_NNP", SCMP_FLTATR_CTL_NNP},           {"CTL_TSYNC", SCMP_FLTATR_CTL_TSYNC},
+    {"API_TSKIP", SCMP_FLTATR_API_TSKIP},       {"CTL_LOG", SCMP_FLTATR_CTL_LOG},
+    {"CTL_SSB", SCMP_FLTATR_CTL_SSB},           {"CTL_OPTIMIZE", SCMP_FLTATR_CTL_OPTIMIZE},
     {"API_SYSRAWRC", SCMP_FLTATR_API_SYSRAWRC}, {"CTL_WAITKILL", SCMP_FLTATR_CTL_WAITKILL},
 };
 
@@ -191,8 +203,7 @@ static PyObject *arg_repr(PyObject *self)
 {
 	const struct scmp_arg_cmp *c = &((sgpy_arg *)self)->cmp;
 	return PyUnicode_FromFormat("Arg(%u, %d, %llu, %llu)", c->arg, (int)c->op,
-	                            (unsigned long long)c->datum_a,
-	                            (unsigned long long)c->datum_b);
+	                            (unsigned long long)c->datum_a, (unsigned long long)c->datum_b);
 }
 
 static PyMemberDef arg_members[] = {
@@ -275,8 +286,10 @@ static void notification_dealloc(PyObject *self)
 	Py_TYPE(self)->tp_free(self);
 }
 
-#define NOTIF_MEMBER(name, type, doc)                                                          \
-	{#name, type, offsetof(sgpy_notification, name), READONLY, doc}
+#define NOTIF_MEMBER(name, type, doc)                                                              \
+	{                                                                                          \
+#name, type, offsetof(sgpy_notification, name), READONLY, doc                      \
+	}
 static PyMemberDef notification_members[] = {
     NOTIF_MEMBER(id, T_ULONGLONG, "Get the seccomp notification ID."),
     NOTIF_MEMBER(pid, T_UINT, "Get the seccomp notification process ID."),

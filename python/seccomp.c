@@ -27,8 +27,8 @@
 /* RuntimeError("Library error (errno = -N)") with .errno = N; returns NULL for the caller */
 PyObject *sgpy_lib_error(int rc)
 {
-	PyObject *exc = PyObject_CallFunction(PyExc_RuntimeError, "N",
-	                                      PyUnicode_FromFormat("Library error (errno = %d)", rc));
+	PyObject *exc = PyObject_CallFunction(
+	    PyExc_RuntimeError, "N", PyUnicode_FromFormat("Library error (errno = %d)", rc));
 	PyObject *no = PyLong_FromLong(-rc);
 
 	if (exc && no && PyObject_SetAttrString(exc, "errno", no) == 0)
@@ -75,7 +75,8 @@ int sgpy_syscall(PyObject *o, int *nr)
 		if (v == -1 && PyErr_Occurred())
 			return -1;
 		if (v < INT32_MIN || v > INT32_MAX) {
-			PyErr_SetString(PyExc_OverflowError, "syscall number does not fit in an int");
+			PyErr_SetString(PyExc_OverflowError,
+			                "syscall number does not fit in an int");
 			return -1;
 		}
 		*nr = (int)v;

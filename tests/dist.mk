@@ -39,6 +39,8 @@ sysgate-build-vars:
 	@echo "have_jsonc='$(SYSGATE_HAVE_JSONC)'"
 	@echo "static_libs='$(lib_LIBRARIES)'"
 	@echo "NM='$(NM)'"
+	@echo "CFLAGS='$(CFLAGS)'"
+	@echo "LDFLAGS='$(LDFLAGS)'"
 	@echo "pyexecdir='$(pyexecdir)'"
 	@echo "python_ext_suffix='$(PYTHON_EXT_SUFFIX)'"
 .PHONY: sysgate-build-vars

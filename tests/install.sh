@@ -37,7 +37,7 @@ fi
 # the build's configured directories, compiler and lists (tests/dist.mk)
 prefix='' bindir='' libdir='' includedir='' mandir='' pkgconfigdir='' CC=''
 PACKAGE_VERSION='' VERSION_MAJOR='' VERSION_MINOR='' VERSION_MICRO=''
-bin_programs='' man_pages='' have_jsonc='' static_libs='' pyexecdir='' python_ext_suffix=''
+bin_programs='' man_pages='' have_jsonc='' CFLAGS='' LDFLAGS='' static_libs='' pyexecdir='' python_ext_suffix=''
 $MAKE -s --no-print-directory -C "$top_builddir" sysgate-build-vars >"$T/vars"
 # shellcheck source=/dev/null
 . "$T/vars"
@@ -178,38 +178,6 @@ if [ -s "$T/debian.list" ]; then
 	echo "checked against the installed Debian packages: $(wc -l <"$T/debian.list") files"
 fi
 
-# --- the static library ---
-case " $static_libs " in
-*" libseccomp.a "*)
-	# Libs.private: what a static link needs besides the archive
-	pkg-config --static --libs libseccomp >/dev/null 2>&1 || fail "pkg-config --static --libs libseccomp"
-	echo 'int main(void) { return 0; }' >"$T/empty.c"
-	if $CC -static -o "$T/empty" "$T/empty.c" 2>/dev/null; then
-		# the README tutorial's tiny daemon, linked statically, runs under its own filter
-		# shellcheck disable=SC2046 # word splitting of the flags is intended
-		if $CC -static -o "$T/tiny-daemon-static" "$top_srcdir/doc/examples/tiny-daemon.c" \
-			$(PKG_CONFIG_SYSROOT_DIR=$DEST PKG_CONFIG_LIBDIR=$DEST$pkgconfigdir \
-				pkg-config --static --cflags --libs libseccomp) 2>"$T/cc.log"; then
-			if readelf -d "$T/tiny-daemon-static" 2>/dev/null | grep -q NEEDED; then
-				fail "tiny-daemon -static has dynamic dependencies"
-			fi
-			"$T/tiny-daemon-static" >"$T/tiny.out" 2>&1
-			rc=$?
-			case $rc in
-			0) echo "tiny-daemon linked statically: $(tail -n 1 "$T/tiny.out")" ;;
-			77) echo "(tiny-daemon linked statically; the kernel does not filter: not run)" ;;
-			*) cat "$T/tiny.out"; fail "the statically linked tiny-daemon exited $rc" ;;
-			esac
-		else
-			cat "$T/cc.log"
-			fail "tiny-daemon.c does not link statically with pkg-config --static"
-		fi
-	else
-		echo "(no static C library: the static tiny-daemon is not built)"
-	fi
-	;;
-esac
-
 # --- the Python module ---
 if [ -n "$python_ext_suffix" ]; then
 	mod=$DEST$pyexecdir/seccomp$python_ext_suffix
@@ -249,6 +217,41 @@ libs=$(pkg-config --libs libseccomp)
 echo "pkg-config: $cflags $libs"
 case " $cflags " in *" -I$DEST$includedir "*) ;; *) fail "cflags do not point into DESTDIR: $cflags" ;; esac
 case " $libs " in *" -L$DEST$libdir "*) ;; *) fail "libs do not point into DESTDIR: $libs" ;; esac
+
+# --- the static library ---
+case " $static_libs " in
+*" libseccomp.a "*)
+	# Libs.private: what a static link needs besides the archive
+	static_libs_pc=$(pkg-config --static --libs libseccomp) || fail "pkg-config --static --libs libseccomp"
+	case " $static_libs_pc " in *" -L$DEST$libdir "*) ;; *) fail "static libs do not point into DESTDIR: $static_libs_pc" ;; esac
+	echo 'int main(void) { return 0; }' >"$T/empty.c"
+	# the build's flags: a sanitizer build's archive needs its runtime (and cannot be -static)
+	# shellcheck disable=SC2086 # word lists
+	if $CC $CFLAGS $LDFLAGS -static -o "$T/empty" "$T/empty.c" 2>/dev/null; then
+		# the README tutorial's tiny daemon, linked statically, runs under its own filter
+		# shellcheck disable=SC2046,SC2086 # word splitting of the flags is intended
+		if $CC $CFLAGS -static -o "$T/tiny-daemon-static" "$top_srcdir/doc/examples/tiny-daemon.c" \
+			$(pkg-config --static --cflags --libs libseccomp) $LDFLAGS 2>"$T/cc.log"; then
+			if readelf -d "$T/tiny-daemon-static" 2>/dev/null | grep -q NEEDED; then
+				fail "tiny-daemon -static has dynamic dependencies"
+			fi
+			"$T/tiny-daemon-static" >"$T/tiny.out" 2>&1
+			rc=$?
+			case $rc in
+			0) echo "tiny-daemon linked statically: $(tail -n 1 "$T/tiny.out")" ;;
+			77) echo "(tiny-daemon linked statically; the kernel does not filter: not run)" ;;
+			*) cat "$T/tiny.out"; fail "the statically linked tiny-daemon exited $rc" ;;
+			esac
+		else
+			cat "$T/cc.log"
+			fail "tiny-daemon.c does not link statically with pkg-config --static"
+		fi
+	else
+		echo "(no static link possible with this C library and these flags: the static tiny-daemon is not built)"
+	fi
+	;;
+esac
+
 
 # shellcheck disable=SC2086 # word splitting of the flags is intended
 if $CC -std=c99 -pedantic -Werror -Wall $cflags -o "$T/installed" \

@@ -19,7 +19,7 @@ make_tmp
 
 MAKE=${MAKE:-make}
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES || true
-CC='' static_libs='' NM=''
+CC='' CFLAGS='' LDFLAGS='' static_libs='' NM=''
 $MAKE -s --no-print-directory -C "$top_builddir" sysgate-build-vars >"$tmp/vars" || exit 99
 # shellcheck source=/dev/null
 . "$tmp/vars"
@@ -93,13 +93,15 @@ int main(void)
 PROG
 } >"$tmp/clash.c"
 
-# fully static when the C library can be linked statically
+# the build's flags (a sanitizer build's objects need its runtime); fully static when the C
+# library can be linked statically with them (not under AddressSanitizer)
 mode=-static
 echo 'int main(void) { return 0; }' >"$tmp/empty.c"
-$CC -static -o "$tmp/empty" "$tmp/empty.c" 2>/dev/null || mode=
-# shellcheck disable=SC2086 # $CC may carry flags; $mode is empty or one flag
-if $CC $mode -I"$top_builddir/include" -I"$top_srcdir/include" -o "$tmp/clash" "$tmp/clash.c" \
-	"$archive" >"$tmp/cc.log" 2>&1; then
+# shellcheck disable=SC2086 # $CC and the flags are word lists
+$CC $CFLAGS $LDFLAGS -static -o "$tmp/empty" "$tmp/empty.c" 2>/dev/null || mode=
+# shellcheck disable=SC2086 # $mode is empty or one flag
+if $CC $CFLAGS $mode -I"$top_builddir/include" -I"$top_srcdir/include" -o "$tmp/clash" \
+	"$tmp/clash.c" "$archive" $LDFLAGS >"$tmp/cc.log" 2>&1; then
 	ok
 	"$tmp/clash"
 	rc=$?
@@ -115,8 +117,8 @@ fi
 
 # negative control: the plain archive clashes
 # shellcheck disable=SC2086
-if $CC -I"$top_builddir/include" -I"$top_srcdir/include" -o "$tmp/clash-plain" "$tmp/clash.c" \
-	"$plain" >"$tmp/cc-plain.log" 2>&1; then
+if $CC $CFLAGS -I"$top_builddir/include" -I"$top_srcdir/include" -o "$tmp/clash-plain" \
+	"$tmp/clash.c" "$plain" $LDFLAGS >"$tmp/cc-plain.log" 2>&1; then
 	fail "negative control: the program linked against the plain archive too (no clash to detect)"
 elif grep -q 'multiple definition' "$tmp/cc-plain.log"; then
 	ok
