@@ -100,10 +100,6 @@ static PyObject *filter_merge(PyObject *self, PyObject *other)
 	}
 	if (!ctx_of(other))
 		return NULL;
-	if (other == self) {
-		/* the C call would release the context it merges into */
-		return sgpy_lib_error(-EINVAL);
-	}
 	rc = seccomp_merge(ctx, src->ctx);
 	if (rc < 0)
 		return sgpy_lib_error(rc);

@@ -385,8 +385,9 @@ class TestFilter(unittest.TestCase):
             a.merge(SyscallFilter(ALLOW))  # both have the native architecture
         with lib_error(self, errno.EINVAL):
             a.merge(SyscallFilter(KILL))  # different default actions
-        with lib_error(self, errno.EINVAL):
-            a.merge(a)
+        with lib_error(self, errno.EEXIST):
+            a.merge(a)  # the library's answer: the same architectures
+        self.assertTrue(a.exist_arch(other))  # and the filter is intact
         with self.assertRaisesRegex(TypeError, "SyscallFilter"):
             a.merge(5)
 
