@@ -126,9 +126,11 @@ done)
 # every installed file as "AREA NAME"; then each line of the list that applies to this build
 # must be installed, and nothing may be installed that the list does not name
 real_version=$VERSION_MAJOR.$VERSION_MINOR.$VERSION_MICRO
+# (without the Python module pyexecdir is empty: its pattern must then match nothing)
+pydir=${pyexecdir:-/nonexistent/python}
 find "$DEST" ! -type d | while read -r f; do
 	case $f in
-	"$DEST$pyexecdir"/*) n=${f#"$DEST$pyexecdir"/}
+	"$DEST$pydir"/*) n=${f#"$DEST$pydir"/}
 		[ "$n" = "seccomp$python_ext_suffix" ] && n=seccomp.so
 		echo "python $n" ;;
 	"$DEST$libdir"/*) echo "lib ${f#"$DEST$libdir"/}" ;;
