@@ -146,6 +146,7 @@ while read -r tag area name; do
 	static) case " $static_libs " in *" libseccomp.a "*) ;; *) continue ;; esac ;;
 	python) [ -n "$python_ext_suffix" ] || continue ;;
 	jsonc) [ -n "$have_jsonc" ] || continue ;;
+	kvers) ls "$top_srcdir/include/$name"* >/dev/null 2>&1 || continue ;;
 	esac
 	echo "$area $name" | sed "s/@REAL@/$real_version/"
 done <"$top_srcdir/tests/dist/debian-files.txt" | sort >"$T/expected.list"
