@@ -147,6 +147,7 @@ static const struct {
     {"API_TSKIP", SCMP_FLTATR_API_TSKIP},       {"CTL_LOG", SCMP_FLTATR_CTL_LOG},
     {"CTL_SSB", SCMP_FLTATR_CTL_SSB},           {"CTL_OPTIMIZE", SCMP_FLTATR_CTL_OPTIMIZE},
     {"API_SYSRAWRC", SCMP_FLTATR_API_SYSRAWRC}, {"CTL_WAITKILL", SCMP_FLTATR_CTL_WAITKILL},
+    {"ACT_ENOSYS", SCMP_FLTATR_ACT_ENOSYS},     {"CTL_KVERMAX", SCMP_FLTATR_CTL_KVERMAX},
 };
 
 PyTypeObject sgpy_attr_type = {
@@ -164,7 +165,10 @@ PyTypeObject sgpy_attr_type = {
               "CTL_SSB - disable SSB mitigations\n"
               "CTL_OPTIMIZE - the filter's optimization level (1 or 2)\n"
               "API_SYSRAWRC - return the raw syscall codes\n"
-              "CTL_WAITKILL - wait-killable notifications",
+              "CTL_WAITKILL - wait-killable notifications\n"
+              "ACT_ENOSYS - the action for syscalls newer than CTL_KVERMAX\n"
+              "CTL_KVERMAX - the newest kernel release the policy knows (an SCMP_KV_*\n"
+              "              value of <seccomp-kvers.h>, e.g. 64 for Linux 6.1)",
     .tp_new = PyType_GenericNew,
 };
 

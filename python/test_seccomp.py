@@ -135,7 +135,8 @@ class TestClasses(unittest.TestCase):
     def test_attr(self):
         self.assertEqual((Attr.ACT_DEFAULT, Attr.ACT_BADARCH, Attr.CTL_NNP, Attr.CTL_TSYNC,
                           Attr.API_TSKIP, Attr.CTL_LOG, Attr.CTL_SSB, Attr.CTL_OPTIMIZE,
-                          Attr.API_SYSRAWRC, Attr.CTL_WAITKILL), tuple(range(1, 11)))
+                          Attr.API_SYSRAWRC, Attr.CTL_WAITKILL, Attr.ACT_ENOSYS,
+                          Attr.CTL_KVERMAX), tuple(range(1, 13)))
 
     def test_arg(self):
         a = Arg(1, MASKED_EQ, 0xf0, 0x10)
@@ -319,6 +320,16 @@ class TestFilter(unittest.TestCase):
             f.set_attr(Attr.CTL_NNP)
         # API_TSKIP: a rule for syscall -1 is then accepted
         f.add_rule(ERRNO(1), -1)
+        # the kernel-version limit: SCMP_KV_UNDEF (1, off) by default; 64 is SCMP_KV_6_1
+        self.assertEqual(f.get_attr(Attr.CTL_KVERMAX), 1)
+        f.set_attr(Attr.CTL_KVERMAX, 64)
+        self.assertEqual(f.get_attr(Attr.CTL_KVERMAX), 64)
+        f.set_attr(Attr.ACT_ENOSYS, ERRNO(errno.ENOSYS))
+        self.assertEqual(f.get_attr(Attr.ACT_ENOSYS), ERRNO(errno.ENOSYS))
+        with self.assertRaisesRegex(ValueError, "^Invalid attribute$"):
+            f.set_attr(Attr.ACT_ENOSYS, NOTIFY)
+        with self.assertRaisesRegex(ValueError, "^Invalid attribute$"):
+            f.set_attr(Attr.CTL_KVERMAX, 100000)
 
     def test_syscall_priority(self):
         f = SyscallFilter(ALLOW)
@@ -557,6 +568,22 @@ class TestLive(unittest.TestCase):
                 return 0 if e.errno == errno.EROFS else 2
             return 3
         self.assert_exit(in_child(body))
+
+    def test_kvermax(self):
+        # a policy that knows Linux 3.0 (SCMP_KV_3_0 = 2): getrandom() (3.17) gets ENOSYS
+        def body(limit):
+            f = SyscallFilter(ALLOW)
+            if limit:
+                f.set_attr(Attr.CTL_KVERMAX, 2)
+                f.set_attr(Attr.ACT_ENOSYS, ERRNO(errno.ENOSYS))
+            f.load()
+            try:
+                os.getrandom(1)
+            except OSError as e:
+                return 0 if e.errno == errno.ENOSYS else 2
+            return 3
+        self.assert_exit(in_child(lambda: body(True)))
+        self.assert_exit(in_child(lambda: body(False)), 3)  # negative control: it runs
 
     def test_merged_filter(self):
         def body():
