@@ -7,7 +7,7 @@
 # target is configured with --host (Debian's cross compilers) in its own build directory
 # from a `make distdir` copy of the sources, built with CFLAGS="-O2 -Werror", and the result
 # checked: libseccomp.so.2 and libseccomp.a for the target's machine and ELF class (readelf),
-# the tools.
+# the tools. Negative control: on the MIPS targets a file with a variable named mips must fail.
 #
 #   target     Debian arch  compiler
 #   aarch64    arm64        aarch64-linux-gnu-gcc
@@ -163,6 +163,17 @@ for t in $runnable; do
 done
 wait
 fails=0
+# negative control: the compilers do catch a host-only name (GNU C on MIPS predefines "mips",
+# the slip the builds above would show as an error)
+echo 'int mips = 1; int main(void) { return mips - 1; }' >"$work/mips-name.c"
+for t in $runnable; do
+	case $t in mips*) ;; *) continue ;; esac
+	target_vars "$t"
+	if "$triplet-gcc" -Werror -c -o "$work/mips-name.o" "$work/mips-name.c" 2>/dev/null; then
+		say "FAIL $t: negative control: a variable named mips compiled"
+		fails=$((fails + 1))
+	fi
+done
 for t in $runnable; do
 	IFS='|' read -r verdict secs tools <"$work/$t.result"
 	if [ "$verdict" = ok ]; then
