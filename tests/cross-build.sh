@@ -122,6 +122,8 @@ if ! $MAKE -s --no-print-directory -C "$top_builddir" distdir distdir="$work/src
 fi
 
 # build_target T: configure, build, check the result; the verdict in $work/T.result
+# (called through parallel(), which shellcheck cannot follow)
+# shellcheck disable=SC2317
 build_target() {
 	t=$1
 	target_vars "$t"
@@ -152,16 +154,10 @@ build_target() {
 }
 
 t0=$(now)
-running=0
-for t in $runnable; do
-	build_target "$t" &
-	running=$((running + 1))
-	if [ "$running" -ge "$jobs" ]; then
-		wait
-		running=0
-	fi
-done
-wait
+# shellcheck source=tests/parallel.sh
+. "$here/parallel.sh"
+# shellcheck disable=SC2086 # one target a word
+parallel build_target $runnable
 fails=0
 # negative control: the compilers do catch a host-only name (GNU C on MIPS predefines "mips",
 # the slip the builds above would show as an error)

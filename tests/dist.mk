@@ -55,7 +55,7 @@ endif
 # `make check-cross`: the library and the tools cross-built with -Werror for the nine Debian
 # libseccomp architectures (tests/cross-build.sh; tests/run-all.sh runs it). Not part of
 # `make check`: it needs the cross compilers (installed when root) and takes about two minutes.
-EXTRA_DIST += tests/cross-build.sh
+EXTRA_DIST += tests/cross-build.sh tests/parallel.sh
 .PHONY: check-cross
 check-cross:
 	@rc=0; top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
