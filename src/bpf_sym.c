@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,13 +146,15 @@ static bool accepts(const struct sg_sym_atom *at, unsigned char st)
 	return true;
 }
 
+/* 64-bit FNV-1a in a uint64_t on every ABI (a size_t is 32 bits on i386, armhf, mipsel, x32:
+ * the constants did not fit); the table index takes the low bits */
 static size_t key_hash(const unsigned char *key, size_t n)
 {
-	size_t h = 1469598103934665603u;
+	uint64_t h = 1469598103934665603u;
 
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ key[i]) * 1099511628211u;
-	return h;
+	return (size_t)h;
 }
 
 static bool memo_has(const struct solver *s, const unsigned char *key)

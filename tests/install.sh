@@ -37,7 +37,7 @@ fi
 # the build's configured directories, compiler and lists (tests/dist.mk)
 prefix='' bindir='' libdir='' includedir='' mandir='' pkgconfigdir='' CC=''
 PACKAGE_VERSION='' VERSION_MAJOR='' VERSION_MINOR='' VERSION_MICRO=''
-bin_programs='' man_pages='' have_jsonc=''
+bin_programs='' man_pages='' have_jsonc='' CFLAGS='' LDFLAGS='' static_libs='' pyexecdir='' python_ext_suffix=''
 $MAKE -s --no-print-directory -C "$top_builddir" sysgate-build-vars >"$T/vars"
 # shellcheck source=/dev/null
 . "$T/vars"
@@ -122,6 +122,87 @@ outside=$(find "$DEST" ! -type d | while read -r f; do
 done)
 [ -z "$outside" ] || fail "installed outside $prefix: $outside"
 
+# --- the files of Debian's packages (tests/dist/debian-files.txt) ---
+# every installed file as "AREA NAME"; then each line of the list that applies to this build
+# must be installed, and nothing may be installed that the list does not name
+real_version=$VERSION_MAJOR.$VERSION_MINOR.$VERSION_MICRO
+# (without the Python module pyexecdir is empty: its pattern must then match nothing)
+pydir=${pyexecdir:-/nonexistent/python}
+find "$DEST" ! -type d | while read -r f; do
+	case $f in
+	"$DEST$pydir"/*) n=${f#"$DEST$pydir"/}
+		[ "$n" = "seccomp$python_ext_suffix" ] && n=seccomp.so
+		echo "python $n" ;;
+	"$DEST$libdir"/*) echo "lib ${f#"$DEST$libdir"/}" ;;
+	"$DEST$includedir"/*) echo "include ${f#"$DEST$includedir"/}" ;;
+	"$DEST$bindir"/*) echo "bin ${f#"$DEST$bindir"/}" ;;
+	"$DEST$mandir"/man*/*) n=${f#"$DEST$mandir"/}; echo "${n%%/*} ${n#*/}" ;;
+	*) echo "other ${f#"$DEST"}" ;;
+	esac
+done | sort >"$T/installed.list"
+while read -r tag area name; do
+	case $tag in
+	'' | '#'*) continue ;;
+	static) case " $static_libs " in *" libseccomp.a "*) ;; *) continue ;; esac ;;
+	python) [ -n "$python_ext_suffix" ] || continue ;;
+	jsonc) [ -n "$have_jsonc" ] || continue ;;
+	kvers) ls "$top_srcdir/include/$name"* >/dev/null 2>&1 || continue ;;
+	esac
+	echo "$area $name" | sed "s/@REAL@/$real_version/"
+done <"$top_srcdir/tests/dist/debian-files.txt" | sort >"$T/expected.list"
+missing=$(comm -13 "$T/installed.list" "$T/expected.list")
+extra=$(comm -23 "$T/installed.list" "$T/expected.list")
+[ -z "$missing" ] || fail "not installed (tests/dist/debian-files.txt): $missing"
+[ -z "$extra" ] || fail "installed but in no package list (tests/dist/debian-files.txt): $extra"
+echo "layout: $(wc -l <"$T/installed.list") files, as tests/dist/debian-files.txt lists them"
+# the list against Debian's own packages, where they are installed: each file of theirs is in
+# the list (2.5.4 lacks 2.6's additions; a file Debian has and the list lacks is a finding)
+for pkg in libseccomp2 libseccomp-dev seccomp python3-seccomp; do
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || continue
+	dpkg -L "$pkg" | while read -r f; do
+		[ -d "$f" ] && continue
+		case $f in
+		/usr/share/doc/*) ;;
+		*/libseccomp.so.2.*.*) echo "lib libseccomp.so.@REAL@" ;;
+		/usr/lib/python3/dist-packages/seccomp*.so) echo "python seccomp.so" ;;
+		/usr/lib/*/pkgconfig/*) echo "lib pkgconfig/${f##*/}" ;;
+		/usr/lib/*) echo "lib ${f##*/}" ;;
+		/usr/include/*) echo "include ${f##*/}" ;;
+		/usr/bin/*) echo "bin ${f##*/}" ;;
+		/usr/share/man/man*) n=${f#/usr/share/man/}; n=${n%.gz}; echo "${n%%/*} ${n#*/}" ;;
+		*) echo "other $f" ;;
+		esac
+	done
+done | sort -u >"$T/debian.list"
+if [ -s "$T/debian.list" ]; then
+	sed -n 's/^[a-z0-9.]* //p' "$top_srcdir/tests/dist/debian-files.txt" | sort >"$T/listed"
+	unlisted=$(comm -23 "$T/debian.list" "$T/listed")
+	[ -z "$unlisted" ] || fail "Debian's packages have files tests/dist/debian-files.txt lacks: $unlisted"
+	echo "checked against the installed Debian packages: $(wc -l <"$T/debian.list") files"
+fi
+
+# --- the Python module ---
+if [ -n "$python_ext_suffix" ]; then
+	mod=$DEST$pyexecdir/seccomp$python_ext_suffix
+	if [ -f "$mod" ]; then
+		if ! PYTHONPATH=$DEST$pyexecdir LD_LIBRARY_PATH=$lib python3 -c '
+import seccomp, sys
+assert seccomp.__file__ == sys.argv[1], seccomp.__file__
+assert seccomp.SYSGATE_VERSION == sys.argv[2]
+f = seccomp.SyscallFilter(seccomp.ALLOW)
+f.add_rule(seccomp.ERRNO(1), "read", seccomp.Arg(0, seccomp.EQ, 99))
+assert len(f.export_bpf_mem()) > 0
+' "$mod" "$PACKAGE_VERSION" >"$T/py.log" 2>&1; then
+			cat "$T/py.log"
+			fail "the installed Python module does not work"
+		else
+			echo "python module: $pyexecdir/seccomp$python_ext_suffix"
+		fi
+	else
+		fail "the Python module $pyexecdir/seccomp$python_ext_suffix is missing"
+	fi
+fi
+
 # --- a client built against the installed tree ---
 PKG_CONFIG_SYSROOT_DIR=$DEST
 PKG_CONFIG_LIBDIR=$DEST$pkgconfigdir
@@ -139,6 +220,41 @@ libs=$(pkg-config --libs libseccomp)
 echo "pkg-config: $cflags $libs"
 case " $cflags " in *" -I$DEST$includedir "*) ;; *) fail "cflags do not point into DESTDIR: $cflags" ;; esac
 case " $libs " in *" -L$DEST$libdir "*) ;; *) fail "libs do not point into DESTDIR: $libs" ;; esac
+
+# --- the static library ---
+case " $static_libs " in
+*" libseccomp.a "*)
+	# Libs.private: what a static link needs besides the archive
+	static_libs_pc=$(pkg-config --static --libs libseccomp) || fail "pkg-config --static --libs libseccomp"
+	case " $static_libs_pc " in *" -L$DEST$libdir "*) ;; *) fail "static libs do not point into DESTDIR: $static_libs_pc" ;; esac
+	echo 'int main(void) { return 0; }' >"$T/empty.c"
+	# the build's flags: a sanitizer build's archive needs its runtime (and cannot be -static)
+	# shellcheck disable=SC2086 # word lists
+	if $CC $CFLAGS $LDFLAGS -static -o "$T/empty" "$T/empty.c" 2>/dev/null; then
+		# the README tutorial's tiny daemon, linked statically, runs under its own filter
+		# shellcheck disable=SC2046,SC2086 # word splitting of the flags is intended
+		if $CC $CFLAGS -static -o "$T/tiny-daemon-static" "$top_srcdir/doc/examples/tiny-daemon.c" \
+			$(pkg-config --static --cflags --libs libseccomp) $LDFLAGS 2>"$T/cc.log"; then
+			if readelf -d "$T/tiny-daemon-static" 2>/dev/null | grep -q NEEDED; then
+				fail "tiny-daemon -static has dynamic dependencies"
+			fi
+			"$T/tiny-daemon-static" >"$T/tiny.out" 2>&1
+			rc=$?
+			case $rc in
+			0) echo "tiny-daemon linked statically: $(tail -n 1 "$T/tiny.out")" ;;
+			77) echo "(tiny-daemon linked statically; the kernel does not filter: not run)" ;;
+			*) cat "$T/tiny.out"; fail "the statically linked tiny-daemon exited $rc" ;;
+			esac
+		else
+			cat "$T/cc.log"
+			fail "tiny-daemon.c does not link statically with pkg-config --static"
+		fi
+	else
+		echo "(no static link possible with this C library and these flags: the static tiny-daemon is not built)"
+	fi
+	;;
+esac
+
 
 # shellcheck disable=SC2086 # word splitting of the flags is intended
 if $CC -std=c99 -pedantic -Werror -Wall $cflags -o "$T/installed" \

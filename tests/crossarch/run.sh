@@ -307,21 +307,9 @@ build_abi() {
 	echo $(($(now) - t0)) >"$work/bin/$1.secs"
 }
 
-# run "$1 arg" for each remaining argument, $jobs at a time (batches: POSIX sh has no wait -n)
-parallel() {
-	fn=$1
-	shift
-	n=0
-	for x in "$@"; do
-		"$fn" "$x" &
-		n=$((n + 1))
-		if [ "$n" -ge "$jobs" ]; then
-			wait
-			n=0
-		fi
-	done
-	wait
-}
+# parallel FN ARG...: "FN ARG" for each ARG, $jobs at a time
+# shellcheck source=tests/parallel.sh
+. "$here/../parallel.sh"
 
 # only for targets that can boot: no qemu, nothing to build
 all_abis=""
