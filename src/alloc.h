@@ -21,6 +21,9 @@ void sg_free(void *ptr);
  * Fault injection (only with SG_FAULT_INJECTION): after sg_fault_arm(n), the n-th following
  * allocation on this thread fails (n >= 1); sg_fault_arm(0) disarms. sg_fault_fired() tells
  * whether the armed failure happened. Thread-local, so tests on different threads don't mix.
+ * Only tests call these: with SG_FAULT_INJECTION they are in alloc.c (the library's allocator
+ * is what they arm), without it they are do-nothing stubs in fault_stub.c, in
+ * libsysgate_tools.la, so that an ordinary libseccomp.so does not contain them.
  */
 void sg_fault_arm(long n);
 int sg_fault_fired(void);

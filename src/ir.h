@@ -40,24 +40,29 @@
 bool sg_ir_kver_enosys(const struct sg_filter *f, const struct sg_archdb *db,
                        const struct sg_sysrules *s, uint32_t nr);
 
-/*
- * The newest first release (enum scmp_kver) of the syscalls the filter's rules name, over all
- * its ABIs: runc's heuristic for a profile's kernel-version limit ("the policy knows every
- * call up to its newest one"). SCMP_KV_UNDEF when every named call is older than 3.0.
- */
-unsigned int sg_ir_newest_named_kver(const struct sg_filter *f);
-
 /* does s name its syscall with a rule (a priority hint alone does not)? */
 static inline bool sg_ir_named(const struct sg_sysrules *s)
 {
 	return s && (s->has_uncond || s->nrules > 0);
 }
 
+/*
+ * The reference evaluator and what only tools use: src/ir_eval.c, in libsysgate_tools.la (the
+ * library compiles filters, it never evaluates one; libseccomp.so does not contain these).
+ */
+
 /* the verdict of the filter for one syscall */
 uint32_t sg_ir_eval(const struct sg_filter *f, const struct seccomp_data *d);
 
 /* does a condition hold for an argument value? */
 bool sg_cond_match(const struct sg_cond *c, uint64_t value);
+
+/*
+ * The newest first release (enum scmp_kver) of the syscalls the filter's rules name, over all
+ * its ABIs: runc's heuristic for a profile's kernel-version limit ("the policy knows every
+ * call up to its newest one"). SCMP_KV_UNDEF when every named call is older than 3.0.
+ */
+unsigned int sg_ir_newest_named_kver(const struct sg_filter *f);
 
 /* does rule a take precedence over rule b when both match? */
 static inline bool sg_action_stronger(uint32_t a, uint32_t b)

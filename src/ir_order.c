@@ -104,7 +104,7 @@ void sg_vset_of_cond(const struct sg_width *W, const struct sg_cond *c, struct s
 	}
 }
 
-static void vset_complement(const struct sg_width *W, const struct sg_vset *a, struct sg_vset *s)
+void sg_vset_complement(const struct sg_width *W, const struct sg_vset *a, struct sg_vset *s)
 {
 	if (a->kind != SG_VSET_IVL) {
 		*s = *a;
@@ -224,26 +224,11 @@ bool sg_vset_overlap(const struct sg_width *W, const struct sg_vset *a, const st
 	}
 }
 
-bool sg_vset_subset(const struct sg_width *W, const struct sg_vset *a, const struct sg_vset *b)
-{
-	struct sg_vset nb;
-
-	vset_complement(W, b, &nb);
-	return !sg_vset_overlap(W, a, &nb);
-}
-
 /*
  * rules: products of their arguments' sets
  */
 
-struct rset {
-	bool empty;
-	uint8_t args;                   /* bit i: a condition on argument i */
-	struct sg_vset v[SG_MAX_ARGS];  /* the set on each argument (full where unconstrained) */
-	struct sg_vset nv[SG_MAX_ARGS]; /* its complement, on constrained arguments */
-};
-
-static void rset_build(const struct sg_width *W, const struct sg_rule *r, struct rset *rs)
+void sg_rset_build(const struct sg_width *W, const struct sg_rule *r, struct sg_rset *rs)
 {
 	rs->empty = false;
 	rs->args = 0;
@@ -252,7 +237,7 @@ static void rset_build(const struct sg_width *W, const struct sg_rule *r, struct
 	for (unsigned int i = 0; i < r->ncond; i++) {
 		unsigned int arg = r->cond[i].arg;
 		sg_vset_of_cond(W, &r->cond[i], &rs->v[arg]);
-		vset_complement(W, &rs->v[arg], &rs->nv[arg]);
+		sg_vset_complement(W, &rs->v[arg], &rs->nv[arg]);
 		rs->args |= (uint8_t)(1u << arg);
 		if (rs->v[arg].kind == SG_VSET_IVL && rs->v[arg].n == 0)
 			rs->empty = true;
@@ -260,7 +245,7 @@ static void rset_build(const struct sg_width *W, const struct sg_rule *r, struct
 }
 
 /* a's set lies inside b's: empty, or inside on every argument b constrains */
-static bool rset_subset(const struct sg_width *W, const struct rset *a, const struct rset *b)
+bool sg_rset_subset(const struct sg_width *W, const struct sg_rset *a, const struct sg_rset *b)
 {
 	if (a->empty)
 		return true;
@@ -270,7 +255,7 @@ static bool rset_subset(const struct sg_width *W, const struct rset *a, const st
 	return true;
 }
 
-static bool rset_overlap(const struct sg_width *W, const struct rset *a, const struct rset *b)
+bool sg_rset_overlap(const struct sg_width *W, const struct sg_rset *a, const struct sg_rset *b)
 {
 	if (a->empty || b->empty)
 		return false;
@@ -290,24 +275,6 @@ bool sg_rule_empty_w(const struct sg_width *W, const struct sg_rule *r)
 			return true;
 	}
 	return false;
-}
-
-bool sg_rule_subset_w(const struct sg_width *W, const struct sg_rule *a, const struct sg_rule *b)
-{
-	struct rset ra, rb;
-
-	rset_build(W, a, &ra);
-	rset_build(W, b, &rb);
-	return rset_subset(W, &ra, &rb);
-}
-
-bool sg_rule_overlap_w(const struct sg_width *W, const struct sg_rule *a, const struct sg_rule *b)
-{
-	struct rset ra, rb;
-
-	rset_build(W, a, &ra);
-	rset_build(W, b, &rb);
-	return rset_overlap(W, &ra, &rb);
 }
 
 /*
@@ -549,17 +516,17 @@ static int plan_fill(const struct planner *P, const uint32_t *base, const uint32
 
 /* the constraints between rules of different actions; false if all point forward */
 static bool constrain(struct planner *P, const struct sg_rule *rules, const uint32_t *base,
-                      const struct rset *rs)
+                      const struct sg_rset *rs)
 {
 	bool backward = false;
 
 	for (uint32_t i = 0; i < P->k; i++) {
 		for (uint32_t j = i + 1; j < P->k; j++) {
 			if (rules[base[i]].action == rules[base[j]].action ||
-			    !rset_overlap(&sg_width64, &rs[i], &rs[j]))
+			    !sg_rset_overlap(&sg_width64, &rs[i], &rs[j]))
 				continue;
-			bool ij = rset_subset(&sg_width64, &rs[i], &rs[j]);
-			bool ji = rset_subset(&sg_width64, &rs[j], &rs[i]);
+			bool ij = sg_rset_subset(&sg_width64, &rs[i], &rs[j]);
+			bool ji = sg_rset_subset(&sg_width64, &rs[j], &rs[i]);
 			if (ji && !ij) {
 				/* j: more specific, though weaker (base order: strongest first) */
 				bit_set(P, P->edge, j, i);
@@ -579,7 +546,7 @@ int sg_ir_rule_plan(const struct sg_sysrules *s, struct sg_rule_plan *p)
 {
 	const struct sg_rule *rules = s->rules;
 	struct planner P = {0};
-	struct rset *rs = NULL;
+	struct sg_rset *rs = NULL;
 	uint32_t *base = NULL, *scratch = NULL, k = 0;
 	bool mixed = false;
 	int rc = -ENOMEM;
@@ -628,7 +595,7 @@ int sg_ir_rule_plan(const struct sg_sysrules *s, struct sg_rule_plan *p)
 	if (!P.edge || !P.sub || !P.comp || !rs || !scratch)
 		goto out;
 	for (uint32_t i = 0; i < k; i++)
-		rset_build(&sg_width64, &rules[base[i]], &rs[i]);
+		sg_rset_build(&sg_width64, &rules[base[i]], &rs[i]);
 
 	if (!constrain(&P, rules, base, rs)) {
 		/* every constraint agrees with the base order */

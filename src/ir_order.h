@@ -43,11 +43,32 @@ struct sg_vset {
 
 void sg_vset_of_cond(const struct sg_width *W, const struct sg_cond *c, struct sg_vset *out);
 bool sg_vset_overlap(const struct sg_width *W, const struct sg_vset *a, const struct sg_vset *b);
+/* s = the values of [0, W->full] not in a */
+void sg_vset_complement(const struct sg_width *W, const struct sg_vset *a, struct sg_vset *s);
+
+/*
+ * Rules (at most one condition per argument, as db.h guarantees): a rule's set is the product
+ * of its arguments' sets. The compiler builds each rule's product once (sg_rset_build) and
+ * compares products.
+ */
+struct sg_rset {
+	bool empty;
+	uint8_t args;                   /* bit i: a condition on argument i */
+	struct sg_vset v[SG_MAX_ARGS];  /* the set on each argument (full where unconstrained) */
+	struct sg_vset nv[SG_MAX_ARGS]; /* its complement, on constrained arguments */
+};
+void sg_rset_build(const struct sg_width *W, const struct sg_rule *r, struct sg_rset *rs);
+/* a's set lies inside b's */
+bool sg_rset_subset(const struct sg_width *W, const struct sg_rset *a, const struct sg_rset *b);
+bool sg_rset_overlap(const struct sg_width *W, const struct sg_rset *a, const struct sg_rset *b);
+bool sg_rule_empty_w(const struct sg_width *W, const struct sg_rule *r);
+
+/*
+ * The same questions on single sets and rules, for the reference evaluator and the tests (they
+ * are in src/ir_eval.c, in libsysgate_tools.la: the library never asks them one at a time).
+ */
 /* a is inside b */
 bool sg_vset_subset(const struct sg_width *W, const struct sg_vset *a, const struct sg_vset *b);
-
-/* rules (at most one condition per argument, as db.h guarantees) */
-bool sg_rule_empty_w(const struct sg_width *W, const struct sg_rule *r);
 bool sg_rule_subset_w(const struct sg_width *W, const struct sg_rule *a, const struct sg_rule *b);
 bool sg_rule_overlap_w(const struct sg_width *W, const struct sg_rule *a, const struct sg_rule *b);
 

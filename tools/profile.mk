@@ -10,8 +10,9 @@ libsysgate_profile_la_LIBADD = $(JSONC_LIBS)
 
 bin_PROGRAMS += tools/scmp_compile
 tools_scmp_compile_SOURCES = tools/scmp_compile.c
-# libsysgate.la: --enosys-after reads the first-release data and the filter's rules
-tools_scmp_compile_LDADD = libsysgate_profile.la libsysgate.la
+# libsysgate.la: --enosys-after reads the first-release data and the filter's rules (the
+# question it asks of them, sg_ir_newest_named_kver, is in libsysgate_tools.la)
+tools_scmp_compile_LDADD = libsysgate_profile.la libsysgate_tools.la libsysgate.la
 
 dist_man_MANS += doc/man/scmp_compile.1
 endif
