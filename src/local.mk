@@ -1,10 +1,10 @@
 # The library. What the API needs is compiled once into an internal convenience library
 # (tests and tools link it to reach internal interfaces); libseccomp.la is made of it alone and
 # exports only the public API. What only tools and tests use (the BPF interpreter, the kernel
-# action-cache emulation, the disassembler, the reference evaluator sg_ir_eval, the fault-
-# injection entry points of an ordinary build) is in libsysgate_tools.la, which they link before
-# libsysgate.la; tests/compat/abi.sh checks that none of it reaches libseccomp.so.2, and -z defs
-# makes the link fail if library code calls any of it.
+# action-cache emulation, the disassembler, the reference evaluator sg_ir_eval, the syscall-table
+# lookups only tools make, the fault-injection entry points of an ordinary build) is in
+# libsysgate_tools.la, which they link before libsysgate.la; tests/compat/abi.sh checks that none
+# of it reaches libseccomp.so.2, and -z defs makes the link fail if library code calls any of it.
 include_HEADERS = include/seccomp-syscalls.h include/seccomp-kvers.h
 nodist_include_HEADERS = include/seccomp.h
 
@@ -31,4 +31,4 @@ libseccomp_la_LDFLAGS = -version-number 2:6:1 -no-undefined -Wl,-z,defs
 noinst_LTLIBRARIES += libsysgate_tools.la
 libsysgate_tools_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 libsysgate_tools_la_SOURCES = src/bpf_run.c src/bpf_format.c src/bpf_sym.c src/bpf_sym.h \
-	src/ir_eval.c src/fault_stub.c
+	src/ir_eval.c src/fault_stub.c src/arch/arch_tools.c

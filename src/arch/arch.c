@@ -205,25 +205,24 @@ const struct sg_arch *sg_arch_by_name(const char *name)
 	return NULL;
 }
 
-static const char *sys_name(size_t idx)
+const char *sg_sys_name(size_t idx)
 {
 	return sg_sys_pool + sg_sys[idx].name;
 }
 
 static bool name_below(const void *name, size_t i)
 {
-	return strcmp(sys_name(i), name) < 0;
+	return strcmp(sg_sys_name(i), name) < 0;
 }
 
-/* index of name in sg_sys (sorted by name), or -1 */
-static int sys_find(const char *name)
+int sg_sys_by_name(const char *name)
 {
 	size_t pos;
 
 	if (name == NULL)
 		return -1;
 	pos = sg_lower_bound(0, SG_SYS_COUNT, name_below, name);
-	return pos < SG_SYS_COUNT && strcmp(sys_name(pos), name) == 0 ? (int)pos : -1;
+	return pos < SG_SYS_COUNT && strcmp(sg_sys_name(pos), name) == 0 ? (int)pos : -1;
 }
 
 static bool pnr_below(const void *pnr, size_t i)
@@ -251,13 +250,6 @@ static int enc_find(unsigned t, int enc)
 	return pos < end && sg_nr_sorted[pos].nr == enc ? (int)sg_nr_sorted[pos].sys : -1;
 }
 
-int sg_syscall_pnr(const char *name)
-{
-	int idx = sys_find(name);
-
-	return idx < 0 ? 0 : sg_sys[idx].pnr;
-}
-
 const char *sg_syscall_pnr_name(int pnr)
 {
 	size_t pos;
@@ -266,13 +258,8 @@ const char *sg_syscall_pnr_name(int pnr)
 		return NULL;
 	pos = pnr_lower_bound(pnr);
 	if (pos < SG_SYS_COUNT && sg_sys[sg_sys_by_pnr[pos]].pnr == pnr)
-		return sys_name(sg_sys_by_pnr[pos]);
+		return sg_sys_name(sg_sys_by_pnr[pos]);
 	return NULL;
-}
-
-const char *sg_syscall_name_at(size_t idx)
-{
-	return idx < SG_SYS_COUNT ? sys_name(idx) : NULL;
 }
 
 /* the real number of sg_sys[idx] on the ABI, or -1 if the ABI lacks it */
@@ -286,7 +273,7 @@ static int column_nr(const struct sg_arch *arch, size_t idx)
 
 int sg_arch_syscall_nr(const struct sg_arch *arch, const char *name)
 {
-	int idx = sys_find(name);
+	int idx = sg_sys_by_name(name);
 	int nr;
 
 	if (arch == NULL || idx < 0)
@@ -307,7 +294,7 @@ static uint8_t pnr_family(int pnr)
 
 int sg_arch_resolve_name(const struct sg_arch *arch, const char *name)
 {
-	int idx = sys_find(name);
+	int idx = sg_sys_by_name(name);
 
 	if (arch == NULL || idx < 0)
 		return __NR_SCMP_ERROR;
@@ -340,7 +327,7 @@ const char *sg_arch_syscall_name(const struct sg_arch *arch, int nr)
 	if (nr < 0)
 		return sg_syscall_pnr_name(nr);
 	sys = sg_sys_by_nr(arch, nr);
-	return sys < 0 ? NULL : sys_name((size_t)sys);
+	return sys < 0 ? NULL : sg_sys_name((size_t)sys);
 }
 
 const char *sg_arch_pnr_name(const struct sg_arch *arch, int pnr)
@@ -351,7 +338,7 @@ const char *sg_arch_pnr_name(const struct sg_arch *arch, int pnr)
 	 * in preference order, that this ABI really resolves to it */
 	for (size_t pos = pnr_lower_bound(pnr);
 	     pos < SG_SYS_COUNT && sg_sys[sg_sys_by_pnr[pos]].pnr == pnr; pos++) {
-		const char *name = sys_name(sg_sys_by_pnr[pos]);
+		const char *name = sg_sys_name(sg_sys_by_pnr[pos]);
 
 		if (sg_arch_resolve_name(arch, name) == pnr)
 			return name;
@@ -397,15 +384,6 @@ int sg_mux_call(int pnr, uint8_t *family)
 	if (family != NULL)
 		*family = fam;
 	return fam == SG_MUX_SOCKET ? -pnr - 100 : -pnr - 200;
-}
-
-int sg_arch_translate(const struct sg_arch *from, const struct sg_arch *to, int nr)
-{
-	const char *name = sg_arch_syscall_name(from, nr);
-
-	if (name == NULL || to == NULL)
-		return __NR_SCMP_ERROR;
-	return sg_arch_syscall_nr(to, name);
 }
 
 bool sg_arch_owns(const struct sg_arch *arch, uint32_t nr)

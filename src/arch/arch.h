@@ -75,13 +75,8 @@ uint32_t sg_arch_claim_end(uint32_t audit, uint32_t nr);
  * do not exist on an ABI, and for the multiplexed socket (-101..-120) / ipc (-201..-224) calls.
  */
 
-/* the pseudo number of a known syscall name (every name has one), or 0 if the name is unknown */
-int sg_syscall_pnr(const char *name);
 /* the name of a pseudo number, or NULL */
 const char *sg_syscall_pnr_name(int pnr);
-/* the idx-th known syscall name in strcmp order (kernel names and libseccomp's old aliases), or
- * NULL past the end: for iterating over every name */
-const char *sg_syscall_name_at(size_t idx);
 
 /* the ABI's real number for name, the name's pseudo number when the ABI lacks it, or
  * __NR_SCMP_ERROR (-1) for an unknown or NULL name; no multiplexer logic */
@@ -99,10 +94,6 @@ const char *sg_arch_pnr_name(const struct sg_arch *arch, int pnr);
  * the family (SG_MUX_SOCKET / SG_MUX_IPC); returns 0 for any other number. */
 int sg_mux_call(int pnr, uint8_t *family);
 
-/* Translate a number valid on `from` (real or pseudo) to `to`, by name: returns the number on
- * `to` (real or pseudo). Returns __NR_SCMP_ERROR if `nr` has no name on `from`. */
-int sg_arch_translate(const struct sg_arch *from, const struct sg_arch *to, int nr);
-
 /*
  * Syscall identities without names, for hot paths (no string compares): a syscall is an
  * index into the generated name table. sg_sys_by_nr: the syscall a real or pseudo number
@@ -112,6 +103,23 @@ int sg_arch_translate(const struct sg_arch *from, const struct sg_arch *to, int 
 int sg_sys_by_nr(const struct sg_arch *arch, int nr);
 int sg_sys_pnr(int sys);
 int sg_sys_arch_nr(const struct sg_arch *arch, int sys);
+/* the syscall a name means (kernel names and libseccomp's old aliases), or -1; its name */
+int sg_sys_by_name(const char *name);
+const char *sg_sys_name(size_t sys);
+
+/*
+ * For tools and tests only: these are in arch_tools.c, in libsysgate_tools.la (the library
+ * never asks these questions, and libseccomp.so does not contain them).
+ */
+
+/* the pseudo number of a known syscall name (every name has one), or 0 if the name is unknown */
+int sg_syscall_pnr(const char *name);
+/* the idx-th known syscall name in strcmp order (kernel names and libseccomp's old aliases), or
+ * NULL past the end: for iterating over every name */
+const char *sg_syscall_name_at(size_t idx);
+/* Translate a number valid on `from` (real or pseudo) to `to`, by name: returns the number on
+ * `to` (real or pseudo). Returns __NR_SCMP_ERROR if `nr` has no name on `from`. */
+int sg_arch_translate(const struct sg_arch *from, const struct sg_arch *to, int nr);
 
 /* how many numbers of the ABI's table lie in [lo, hi] (O(log n)) */
 size_t sg_arch_count_nrs(const struct sg_arch *arch, uint32_t lo, uint32_t hi);

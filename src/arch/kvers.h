@@ -52,7 +52,8 @@ bool sg_arch_nr_in_kver(const struct sg_arch *arch, uint32_t nr, unsigned int kv
 uint32_t sg_arch_kver_run(const struct sg_arch *arch, uint32_t nr, unsigned int kvmax,
                           bool *present);
 
-/* "5.4" -> SCMP_KV_5_4; -EINVAL for text that names no release of the enum */
+/* "5.4" -> SCMP_KV_5_4; -EINVAL for text that names no release of the enum (tools only:
+ * arch_tools.c, in libsysgate_tools.la) */
 int sg_kver_parse(const char *text);
 
 /* the release name of a value ("5.4", "any"), or NULL out of range */

@@ -5,8 +5,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <string.h>
 
 #include "arch/kvers.h"
 #include "arch/sorted.h"
@@ -72,16 +70,6 @@ uint32_t sg_arch_kver_run(const struct sg_arch *arch, uint32_t nr, unsigned int 
 		if (sg_kver_ents[i].kv <= kvmax && ent_nr(t, i) > nr)
 			return ent_nr(t, i) - 1;
 	return UINT32_MAX;
-}
-
-int sg_kver_parse(const char *text)
-{
-	if (!text)
-		return -EINVAL;
-	for (unsigned int kv = SCMP_KV_UNDEF + 1; kv < SG_KV_COUNT; kv++)
-		if (strcmp(text, sg_kver_names[kv]) == 0)
-			return (int)kv;
-	return -EINVAL;
 }
 
 const char *sg_kver_name(unsigned int kv)
