@@ -1,7 +1,7 @@
 /*
  * db.h - the filter context: attributes, the architectures it targets, and per architecture
  * the rules as the user gave them (after libseccomp's rule-add semantics and per-ABI
- * translation). This is also sysgate's IR: ir.c evaluates it directly on a seccomp_data, and
+ * translation). This is also sysgate's IR: ir_eval.c evaluates it directly on a seccomp_data, and
  * the compiler lowers it to BPF.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later

@@ -397,7 +397,7 @@ static void rules_on(const struct oracle *o, const struct oracle_meaning *m,
 	}
 }
 
-/* written again on purpose (src/ir.c has its own): the evaluator shares no code with the IR */
+/* written again on purpose (src/ir_eval.c has its own): the evaluator shares no code with the IR */
 static bool cond_holds(const struct o_cond *c, uint64_t v)
 {
 	if (c->low32)
