@@ -24,6 +24,7 @@
 
 #include "bpf.h"
 #include "refdiff.h"
+#include "testutil.h"
 
 /*
  * The reference library
@@ -52,18 +53,7 @@ char ref_version[24] = "?";
 #define MULTIARCH "unknown"
 #endif
 
-/* RTLD_DEEPBIND is refused by the sanitizer runtimes; the symbols are found through dlsym()
- * anyway, and the test binary does not export its own seccomp_* functions */
-#if defined(__SANITIZE_ADDRESS__)
-#define REF_DLFLAGS (RTLD_NOW | RTLD_LOCAL)
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-#define REF_DLFLAGS (RTLD_NOW | RTLD_LOCAL)
-#endif
-#endif
-#ifndef REF_DLFLAGS
-#define REF_DLFLAGS (RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND)
-#endif
+#define REF_DLFLAGS TU_REF_DLFLAGS /* testutil.h */
 
 static void *ref_sym(const char *name, bool *ok)
 {

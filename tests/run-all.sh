@@ -58,6 +58,13 @@ fi
 # build (--enable-debug): every Check program also runs with the rule database's
 # invariants asserted (src/db_check.h), and test_invariants checks the checker.
 if [ "$rc" = 0 ]; then
+	# the copies have no ../shared beside them: point them at ours (libseccomp 2.6.1, the
+	# reference of test_refdiff_261.sh and test_ladder_ref)
+	ref261=../shared/ref/libseccomp-2.6.1/lib/libseccomp.so.2.6.1
+	if [ -z "${SYSGATE_REF_LIBSECCOMP_261:-}" ] && [ -e "$ref261" ]; then
+		SYSGATE_REF_LIBSECCOMP_261=$(cd "${ref261%/*}" && pwd)/${ref261##*/}
+		export SYSGATE_REF_LIBSECCOMP_261
+	fi
 	cp -a . "$faults/src"
 	(cd "$faults/src" && make distclean >/dev/null)
 	# the whole suite again under AddressSanitizer + UBSan (out of tree, in the clean copy);

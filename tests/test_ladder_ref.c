@@ -6,7 +6,7 @@
  * checked: libseccomp's verdicts where the precedence between rules has a cycle (sysgate's
  * answer is defined by ir.h; libseccomp's follows its internal tree).
  *
- * The reference is $SYSGATE_REF261, or $(top_srcdir)/../shared/ref/libseccomp-2.6.1/lib/
+ * The reference is $SYSGATE_REF_LIBSECCOMP_261, or $(top_srcdir)/../shared/ref/libseccomp-2.6.1/lib/
  * libseccomp.so.2[.6.1] (see ../shared/README.md); without it the test is skipped (exit 77).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -37,7 +37,7 @@ static struct {
 
 static bool ref_open(void)
 {
-	const char *env = getenv("SYSGATE_REF261"), *top = getenv("top_srcdir");
+	const char *env = getenv("SYSGATE_REF_LIBSECCOMP_261"), *top = getenv("top_srcdir");
 	char path[4096];
 
 	/* the shared copy may hold the symlinks as small text files: try the real file too */
@@ -48,8 +48,7 @@ static bool ref_open(void)
 			snprintf(path, sizeof(path),
 			         "%s/../shared/ref/libseccomp-2.6.1/lib/libseccomp.so.2%s",
 			         top ? top : ".", i ? ".6.1" : "");
-		/* RTLD_DEEPBIND: the reference's own calls bind to itself, not to sysgate's */
-		R.handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+		R.handle = dlopen(path, TU_REF_DLFLAGS); /* testutil.h */
 	}
 	if (!R.handle) {
 		printf("SKIP: no libseccomp 2.6.1 reference at %s (%s)\n", path, dlerror());

@@ -233,4 +233,21 @@ static inline uint32_t tu_run(const struct sg_filter *f, const struct sg_program
 	return sg_bpf_run(p->insns, p->len, d, f->arch[0].arch->big_endian, NULL);
 }
 
+/*
+ * dlopen() flags for a reference libseccomp loaded beside sysgate's: RTLD_DEEPBIND makes its
+ * own internal calls bind to itself, but the sanitizer runtimes refuse it; without it the
+ * symbols are still found through dlsym(), and the test binaries export no seccomp_* of
+ * their own for the reference to bind to.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define TU_REF_DLFLAGS (RTLD_NOW | RTLD_LOCAL)
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define TU_REF_DLFLAGS (RTLD_NOW | RTLD_LOCAL)
+#endif
+#endif
+#ifndef TU_REF_DLFLAGS
+#define TU_REF_DLFLAGS (RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND)
+#endif
+
 #endif
