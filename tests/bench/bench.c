@@ -238,7 +238,8 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 				continue;
 			h = (h ^ op->value) * 16777619u;
 			for (unsigned int c = 0; c < op->cnt && c < 6; c++) {
-				h = (h ^ op->args[c].arg ^ (uint32_t)op->args[c].op << 8) * 16777619u;
+				h = (h ^ op->args[c].arg ^ (uint32_t)op->args[c].op << 8) *
+				    16777619u;
 				h = (h ^ (uint32_t)op->args[c].datum_a) * 16777619u;
 				h = (h ^ (uint32_t)(op->args[c].datum_a >> 32)) * 16777619u;
 				h = (h ^ (uint32_t)op->args[c].datum_b) * 16777619u;
