@@ -5,7 +5,7 @@
  *  - OPTIMIZE=1 runs within 1% of the fewest instructions per call any tree with one compare
  *    per node can run under the measured frequency profile (src/profile_weights.c). With
  *    exceptions folded by a greedy pre-pass instead of inside the DP, Docker's was 14% above.
- *  - OPTIMIZE=2 runs within 2% of the fewest instructions averaged over every syscall number
+ *  - OPTIMIZE=2 runs within 1% of the fewest instructions averaged over every syscall number
  *    (the bound with uniform weights), with a shorter longest path than level 1.
  *  - OPTIMIZE=2 runs no more than level 1 averaged over every syscall number and on the
  *    longest path, and level 1 no more than level 2 under the profile.
@@ -167,11 +167,11 @@ START_TEST(levels_at_the_bound)
 	seccomp_release(ctx);
 	/* level 1 within 1% of the weighted bound (its weight on numbers and argument conditions
 	 * keeps rare calls from sinking deep: Docker's longest path 16, not 18); level 2 within
-	 * 2% of the uniform bound (with numbers weighing 4 per mille, not 8, Docker's was 1.029x)
-	 * and shorter on the longest path */
+	 * 1% of the uniform bound (with numbers weighing 4 per mille, not 8, Docker's was 1.020x
+	 * here, 1.029x for x86_64 alone) and shorter on the longest path */
 	ck_assert_msg(m[1].wmean <= 1.01 * m[1].wbound, "OPTIMIZE=1: %.3f x the bound",
 	              m[1].wmean / m[1].wbound);
-	ck_assert_msg(m[2].mean <= 1.02 * m[2].bound, "OPTIMIZE=2: %.3f x the bound",
+	ck_assert_msg(m[2].mean <= 1.01 * m[2].bound, "OPTIMIZE=2: %.3f x the bound",
 	              m[2].mean / m[2].bound);
 	ck_assert(m[2].max < m[1].max);
 	ck_assert(m[1].wmean <= m[2].wmean);
