@@ -360,13 +360,22 @@ static int build_ranges(struct lowering *L, uint32_t audit)
  * measured frequency profile (profile_weights.c, tools/weights/), the user's priority hints
  * and the syscall numbers each range holds, mixed per OPTIMIZE level:
  *  1: the least expected cost under the profile: it dominates (a table number weighs as much
- *     as a syscall made 1/16 times per mille), so the syscalls it does not name still sit in
- *     a sensible place but do not push the frequent ones down.
+ *     as a syscall made 3/16 times per mille, an argument condition as 1/2 per mille), so the
+ *     syscalls it does not name still sit in a sensible place, and rare ones with long
+ *     argument tests not too deep, but do not push the frequent ones down: 0.3% more than
+ *     the optimum under the profile on Docker (6.61 against 6.59) for a longest path of 16,
+ *     not 18 (with 1/16 per mille and no condition weight; 1 per mille per condition made it
+ *     15 but cost 4.7% on args362x4 of `make bench`).
  *  2: the same, with the worst path bounded: every table number weighs as much as a syscall
- *     made 4 times per mille of calls, which keeps rare syscalls from sinking deep (the
- *     mean over all numbers stays close to a tree over the numbers), and each argument
- *     condition of a range's rules as much as 4 numbers: a leaf with long argument tests
- *     sits high, so that depth + tests, the longest path, stays short (Docker: 14, not 17).
+ *     made 8 times per mille of calls, which keeps rare syscalls from sinking deep (the
+ *     mean over all numbers within 1% of the optimal tree over the numbers: Docker 9.30
+ *     against 9.22, podman 8.94 against 8.94; at 4 per mille Docker's was 9.49, 1.029x), and
+ *     each argument condition of a range's rules as much as 4 numbers: a leaf with long
+ *     argument tests sits high, so that depth + tests, the longest path, stays short
+ *     (Docker: 13, not 16 at level 1; podman: 14, as its socket rules' own tests leave no
+ *     shorter path). The profile then costs a little (Docker's weighted mean 7.39 against
+ *     level 1's 6.61):
+ *     level 1 is the level for the least expected cost, level 2 for a bounded worst path.
  * A priority step weighs as much as 1024 per mille at both levels: a hint beats the profile.
  * The base weight of 1 per range is negligible beside all of these.
  * A secondary ABI beside its main one (x32 beside x86_64, arch/arch.c) counts 1 per range:
@@ -378,7 +387,7 @@ static const struct {
 	uint32_t hot;      /* weight of one per mille of the frequency profile */
 	uint32_t priority; /* weight of one step of seccomp_syscall_priority() */
 	uint32_t cond;     /* weight of one argument condition of a range's rules */
-} units[3] = {[1] = {16, 256, 262144, 0}, [2] = {16, 4, 4096, 64}};
+} units[3] = {[1] = {48, 256, 262144, 128}, [2] = {16, 2, 4096, 64}};
 #define SG_DP_WINDOW  128   /* subtrees of at most this many ranges are planned by DP */
 
 static size_t range_of(const struct lowering *L, uint32_t nr)

@@ -2,7 +2,7 @@
 # libseccomp and prints them side by side (tests/bench/run.sh). Not part of `make check`.
 BENCH_COMMON = tests/bench/bench.c tests/bench/record.c tests/bench/record.h \
 	tests/bench/profile_rec.c tests/bench/bound.h tools/profile_json.c tools/profile_cond.c \
-	src/bpf_run.c src/profile_weights.c src/arch/arch.c \
+	src/bpf_run.c src/bpf.c src/profile_weights.c src/arch/arch.c \
 	src/arch/syscalls.c src/arch/range.c
 EXTRA_DIST += tests/bench/run.sh tests/bench/table.py
 if HAVE_JSONC

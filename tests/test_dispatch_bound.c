@@ -2,9 +2,11 @@
  * test_dispatch_bound.c - the dispatch of Docker's and podman's profiles (x86_64) against the
  * optimal search tree over their ranges (tests/bench/bound.h), and what the OPTIMIZE levels
  * promise (sysgate(7)):
- *  - OPTIMIZE=1 runs within 2% of the fewest instructions per call any tree with one compare
+ *  - OPTIMIZE=1 runs within 1% of the fewest instructions per call any tree with one compare
  *    per node can run under the measured frequency profile (src/profile_weights.c). With
  *    exceptions folded by a greedy pre-pass instead of inside the DP, Docker's was 14% above.
+ *  - OPTIMIZE=2 runs within 1% of the fewest instructions averaged over every syscall number
+ *    (the bound with uniform weights), with a shorter longest path than level 1.
  *  - OPTIMIZE=2 runs no more than level 1 averaged over every syscall number and on the
  *    longest path, and level 1 no more than level 2 under the profile.
  *  - x86_64's dispatch is the same (within 1%) with and without x86 and x32 (with x32's
@@ -12,7 +14,8 @@
  *    10.45, and its weighted mean 6.82, not the bound 6.59).
  * Instruction counts come from the interpreter (sg_bpf_run), arguments 0; a range is a run of
  * numbers with the same verdicts on argument vectors that exercise every rule, as in
- * `make bench`. Docker's and podman's OPTIMIZE=1 reach the bound exactly today.
+ * `make bench`. Docker's OPTIMIZE=1 is 0.3% above its weighted bound, podman's 0.0%;
+ * OPTIMIZE=2 0.9% and 0.0% above the uniform one.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -162,8 +165,15 @@ START_TEST(levels_at_the_bound)
 		              m[level].wmean, m[level].max);
 	}
 	seccomp_release(ctx);
-	ck_assert_msg(m[1].wmean <= 1.02 * m[1].wbound, "OPTIMIZE=1: %.3f x the bound",
+	/* level 1 within 1% of the weighted bound (its weight on numbers and argument conditions
+	 * keeps rare calls from sinking deep: Docker's longest path 16, not 18); level 2 within
+	 * 1% of the uniform bound (with numbers weighing 4 per mille, not 8, Docker's was 1.020x
+	 * here, 1.029x for x86_64 alone) and shorter on the longest path */
+	ck_assert_msg(m[1].wmean <= 1.01 * m[1].wbound, "OPTIMIZE=1: %.3f x the bound",
 	              m[1].wmean / m[1].wbound);
+	ck_assert_msg(m[2].mean <= 1.01 * m[2].bound, "OPTIMIZE=2: %.3f x the bound",
+	              m[2].mean / m[2].bound);
+	ck_assert(m[2].max < m[1].max);
 	ck_assert(m[1].wmean <= m[2].wmean);
 	ck_assert(m[2].mean <= m[1].mean);
 	ck_assert(m[2].max <= m[1].max);
