@@ -15,6 +15,7 @@
 #include "alloc.h"
 #include "db.h"
 #include "db_check.h"
+#include "db_index.h"
 #include "ir.h"
 
 bool sg_filter_valid(const struct sg_filter *f)
@@ -54,6 +55,7 @@ static void archdb_clear(struct sg_archdb *db)
 	for (uint32_t i = 0; i < db->nsys; i++) {
 		sg_free(db->sys[i].rules);
 		sg_free(db->sys[i].first_key);
+		sg_rule_index_free(&db->sys[i]);
 	}
 	sg_free(db->sys);
 	sg_free(db->index);
@@ -161,6 +163,10 @@ static int archdb_copy(struct sg_archdb *dst, const struct sg_archdb *src)
 		dst->sys[i].first_key = NULL;
 		dst->sys[i].cap = 0;
 		dst->nsys = i + 1; /* from here archdb_clear() frees what entry i owns */
+		if (sg_rule_index_copy(&dst->sys[i], &src->sys[i]) < 0) {
+			archdb_clear(dst);
+			return -ENOMEM;
+		}
 		uint32_t n = src->sys[i].nrules;
 		if (n) {
 			dst->sys[i].rules = sg_reallocarray(NULL, n, sizeof(struct sg_rule));
@@ -552,17 +558,69 @@ struct plan {
 	bool new_entry;        /* the syscall has no entry on this ABI yet */
 	struct sg_rule *fresh; /* PLAN_ADD on a new entry: its rules array (owned until applied) */
 	uint64_t *fresh_keys;  /* ... and its first_key array (owned until applied) */
+	struct sg_rule_slot *fresh_idx; /* ... and its index (owned until applied) */
 	struct sg_rule rule;
 	uint64_t key;      /* rule_first_key(&rule) for PLAN_ADD */
 	bool drops_longer; /* PLAN_ADD: existing rules have this one as a prefix */
 	uint32_t index;    /* PLAN_ACTION: the rule whose action becomes rule.action */
 	uint8_t priority;
+	uint64_t compares; /* existing rules looked at (sg_filter.rule_compares) */
 };
 
-/* decide what adding p->rule means for the existing entry; -EEXIST on a conflict */
+/* p->rule has the same conditions as rule i (e) of the entry, or e's are a proper prefix */
+static int plan_against(struct plan *p, const struct sg_rule *e, uint32_t i)
+{
+	if (sg_rule_same_conds(e, &p->rule)) {
+		if (e->action != p->rule.action && e->unchecked && p->rule.unchecked) {
+			/* both stand for conditions the filter cannot test, and both apply to
+			 * every call: only the stronger action can decide */
+			bool stronger = sg_action_stronger(p->rule.action, e->action);
+			p->kind = stronger ? PLAN_ACTION : PLAN_NOP;
+			p->index = i;
+			return 0;
+		}
+		if (e->action != p->rule.action)
+			return -EEXIST;
+	}
+	/* equal with the same action, or a shorter rule already decides everything this one
+	 * would match */
+	p->kind = PLAN_NOP;
+	return 0;
+}
+
+/* the rule-add checks against every rule of the entry (the index cannot tell) */
+static int plan_scan(struct plan *p, const struct sg_sysrules *s)
+{
+	for (uint32_t i = 0; i < s->nrules; i++) {
+		p->compares++;
+		if (s->first_key[i] != p->key)
+			continue; /* different first conditions: neither rule bears on the other */
+		const struct sg_rule *e = &s->rules[i];
+		if (sg_rule_same_conds(e, &p->rule) || rule_prefix_of(e, &p->rule))
+			return plan_against(p, e, i);
+		if (rule_prefix_of(&p->rule, e)) {
+			if (e->action != p->rule.action)
+				return -EEXIST;
+			p->drops_longer = true;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Decide what adding p->rule means for the existing entry; -EEXIST on a conflict.
+ *
+ * No rule of an entry equals another or is a proper prefix of another (a shorter rule makes
+ * a longer one redundant, or conflicts with it). So at most one existing rule equals the new
+ * one or is a prefix of it, and then none has the new one as a proper prefix: the index finds
+ * it under the hash of one of the new rule's prefixes. Only when the index says that some
+ * rule has the new one as a proper prefix (the add then drops rules or conflicts), or two
+ * rules share a hash, are all rules scanned.
+ */
 static int plan_rule(struct plan *p)
 {
 	const struct sg_sysrules *s = sg_archdb_find(p->db, p->nr);
+	uint64_t keys[SG_MAX_ARGS];
 
 	p->new_entry = s == NULL;
 	if (s && s->has_uncond) {
@@ -577,33 +635,20 @@ static int plan_rule(struct plan *p)
 	p->kind = PLAN_ADD;
 	p->key = rule_first_key(&p->rule);
 	p->drops_longer = false;
-	for (uint32_t i = 0; s && i < s->nrules; i++) {
-		if (s->first_key[i] != p->key)
-			continue; /* different first conditions: neither rule bears on the other */
-		const struct sg_rule *e = &s->rules[i];
-		if (sg_rule_same_conds(e, &p->rule)) {
-			if (e->action != p->rule.action && e->unchecked && p->rule.unchecked) {
-				/* both stand for conditions the filter cannot test, and both
-				 * apply to every call: only the stronger action can decide */
-				bool stronger = sg_action_stronger(p->rule.action, e->action);
-				p->kind = stronger ? PLAN_ACTION : PLAN_NOP;
-				p->index = i;
-				return 0;
-			}
-			if (e->action != p->rule.action)
-				return -EEXIST;
-			p->kind = PLAN_NOP;
-			return 0;
-		}
-		if (rule_prefix_of(e, &p->rule)) {
-			/* a shorter rule already decides everything this one would match */
-			p->kind = PLAN_NOP;
-			return 0;
-		}
-		if (rule_prefix_of(&p->rule, e)) {
-			if (e->action != p->rule.action)
-				return -EEXIST;
-			p->drops_longer = true;
+	if (!s || s->nrules == 0)
+		return 0;
+	sg_rule_chain_keys(&p->rule, keys);
+	for (unsigned int k = 1; k <= p->rule.ncond; k++) {
+		const struct sg_rule_slot *e = sg_rule_index_find(s, keys[k - 1]);
+		if (!e)
+			continue;
+		if (e->nfull > 1 || (k == p->rule.ncond && e->nprefix > 0))
+			return plan_scan(p, s);
+		if (e->nfull == 1) {
+			const struct sg_rule *r = &s->rules[e->full];
+			p->compares++;
+			if (r->ncond == k && conds_equal(r, &p->rule, k))
+				return plan_against(p, r, e->full);
 		}
 	}
 	return 0;
@@ -624,9 +669,11 @@ static int plans_reserve(struct plan *plans, int n)
 			if (archdb_reserve(p->db, extra) < 0)
 				return -ENOMEM;
 			if (p->kind == PLAN_ADD) {
+				/* 16 slots index a rule of up to 6 conditions */
 				p->fresh = sg_reallocarray(NULL, 4, sizeof(struct sg_rule));
 				p->fresh_keys = sg_reallocarray(NULL, 4, sizeof(uint64_t));
-				if (!p->fresh || !p->fresh_keys)
+				p->fresh_idx = sg_calloc(16, sizeof(struct sg_rule_slot));
+				if (!p->fresh || !p->fresh_keys || !p->fresh_idx)
 					return -ENOMEM;
 			}
 		} else if (p->kind == PLAN_ADD) {
@@ -645,6 +692,8 @@ static int plans_reserve(struct plan *plans, int n)
 				s->first_key = k;
 				s->cap = cap;
 			}
+			if (sg_rule_index_reserve(s, p->rule.ncond) < 0)
+				return -ENOMEM;
 		}
 	}
 	return 0;
@@ -655,8 +704,10 @@ static void plans_release(struct plan *plans, int n)
 	for (int i = 0; i < n; i++) {
 		sg_free(plans[i].fresh);
 		sg_free(plans[i].fresh_keys);
+		sg_free(plans[i].fresh_idx);
 		plans[i].fresh = NULL;
 		plans[i].fresh_keys = NULL;
+		plans[i].fresh_idx = NULL;
 	}
 }
 
@@ -685,6 +736,7 @@ static void plans_apply(struct plan *plans, int n)
 			s->rules = NULL;
 			s->first_key = NULL;
 			s->nrules = s->cap = 0;
+			sg_rule_index_free(s);
 			break;
 		case PLAN_ADD: {
 			uint32_t kept = 0;
@@ -692,8 +744,12 @@ static void plans_apply(struct plan *plans, int n)
 				s->rules = p->fresh;
 				s->first_key = p->fresh_keys;
 				s->cap = 4;
+				s->idx = p->fresh_idx;
+				s->idx_cap = 16;
+				s->idx_used = 0;
 				p->fresh = NULL;
 				p->fresh_keys = NULL;
+				p->fresh_idx = NULL;
 			}
 			/* longer rules this one is a prefix of are now decided by it (same action)
 			 */
@@ -705,9 +761,12 @@ static void plans_apply(struct plan *plans, int n)
 						s->rules[kept++] = s->rules[j];
 					}
 				s->nrules = kept;
+				/* positions moved: the index is entered again in its own slots */
+				sg_rule_index_rebuild(s);
 			}
 			s->first_key[s->nrules] = p->key;
-			s->rules[s->nrules++] = p->rule;
+			s->rules[s->nrules] = p->rule;
+			sg_rule_index_add(s, s->nrules++);
 			break;
 		}
 		case PLAN_NOP:
@@ -771,11 +830,14 @@ int sg_filter_rule_add(struct sg_filter *f, uint32_t action, int syscall, unsign
 			p->nr = tg[t].nr;
 			p->fresh = NULL;
 			p->fresh_keys = NULL;
+			p->fresh_idx = NULL;
+			p->compares = 0;
 			if (!rule_build(&p->rule, p->db->arch, action, f->act_default, arg_cnt,
 			                args, &tg[t]))
 				continue; /* never matches on this ABI: nothing to keep */
 			nplan++;
 			rc = plan_rule(p);
+			f->rule_compares += p->compares;
 			if (rc < 0)
 				return rc;
 		}

@@ -41,6 +41,20 @@ struct sg_rule {
 	struct sg_cond cond[SG_MAX_ARGS];
 };
 
+/*
+ * One slot of a syscall's rule index (sg_sysrules.idx): how many rules have a condition list,
+ * or a proper prefix of it, whose chain hash (sg_rule_chain_keys) is `key`. By libseccomp's
+ * rule-add semantics no rule of a syscall equals another or is a prefix of another, so a rule
+ * add finds the rules that bear on it by looking up the hashes of its own prefixes instead of
+ * scanning every rule. A slot with both counts 0 is empty.
+ */
+struct sg_rule_slot {
+	uint64_t key;
+	uint32_t nfull;   /* rules whose whole condition list hashes to key */
+	uint32_t full;    /* with nfull == 1: that rule's position in rules */
+	uint32_t nprefix; /* rules with a proper prefix (shorter, not empty) hashing to key */
+};
+
 /* everything about one syscall number on one ABI */
 struct sg_sysrules {
 	int32_t nr;       /* real number on the ABI (may be -1 with API_TSKIP) */
@@ -53,6 +67,10 @@ struct sg_sysrules {
 	 * be equal or prefixes of each other when these are equal, so the rule-add checks
 	 * scan this dense array instead of the rules themselves. */
 	uint64_t *first_key;
+	/* owned: open-addressing index of the rules' prefixes (NULL while there are no rules) */
+	struct sg_rule_slot *idx;
+	uint32_t idx_cap;  /* a power of two, at least twice idx_used plus room for one rule */
+	uint32_t idx_used; /* slots in use */
 };
 
 /* the rules of one ABI */
@@ -88,6 +106,9 @@ struct sg_filter {
 	/* counts the changes that affect the compiled program; whoever caches a program (ctx.c)
 	 * compares it, so the rules never depend on the compiler */
 	uint64_t generation;
+	/* work counter: existing rules the rule-add checks compared a new rule with. Only
+	 * tests/test_limits.c reads it, to see how rule adds scale without a clock. */
+	uint64_t rule_compares;
 };
 
 /* validation */
@@ -126,6 +147,11 @@ void sg_filter_invalidate(struct sg_filter *f);
 
 /* the two rules test the same conditions (field by field: padding never counts) */
 bool sg_rule_same_conds(const struct sg_rule *a, const struct sg_rule *b);
+
+/* the chain hashes of r's condition prefixes: keys[k - 1] for the first k conditions */
+void sg_rule_chain_keys(const struct sg_rule *r, uint64_t keys[SG_MAX_ARGS]);
+/* the index slot of `key` in s->idx, or NULL */
+const struct sg_rule_slot *sg_rule_index_find(const struct sg_sysrules *s, uint64_t key);
 
 /* lookup of a syscall's rules on an ABI, or NULL */
 const struct sg_sysrules *sg_archdb_find(const struct sg_archdb *db, int32_t nr);

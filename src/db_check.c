@@ -35,6 +35,32 @@ static const char *check_cond(const struct sg_cond *c)
 	return NULL;
 }
 
+/* rule i is in the index under each of its prefixes, and no other rule is one of them */
+static const char *check_indexed(const struct sg_sysrules *s, uint32_t i)
+{
+	const struct sg_rule *r = &s->rules[i];
+	uint64_t keys[SG_MAX_ARGS];
+
+	sg_rule_chain_keys(r, keys);
+	for (unsigned int k = 1; k <= r->ncond; k++) {
+		const struct sg_rule_slot *e = sg_rule_index_find(s, keys[k - 1]);
+		if (!e)
+			return "a rule the index does not hold under one of its prefixes";
+		if (k < r->ncond) {
+			if (e->nprefix == 0)
+				return "a rule the index does not count under a proper prefix";
+			struct sg_rule head = *r;
+			head.ncond = (uint8_t)k;
+			if (e->nfull == 1 && e->full < s->nrules &&
+			    sg_rule_same_conds(&s->rules[e->full], &head))
+				return "a rule whose conditions are a prefix of another rule's";
+		} else if (e->nfull == 0 || (e->nfull == 1 && e->full != i)) {
+			return "a rule the index does not find at its position";
+		}
+	}
+	return NULL;
+}
+
 static const char *check_rule(const struct sg_filter *f, const struct sg_sysrules *s, uint32_t i)
 {
 	const struct sg_rule *r = &s->rules[i];
@@ -58,6 +84,30 @@ static const char *check_rule(const struct sg_filter *f, const struct sg_sysrule
 	}
 	if (s->first_key[i] != sg_rule_first_key(r))
 		return "a rule whose first_key is not the hash of its first condition";
+	return check_indexed(s, i);
+}
+
+/* the index as a whole: sizes, and counts that add up to the rules' */
+static const char *check_index(const struct sg_sysrules *s)
+{
+	uint64_t nfull = 0, nprefix = 0, used = 0;
+
+	if (s->idx_cap & (s->idx_cap - 1))
+		return "a rule index size that is not a power of two";
+	if (s->nrules && (!s->idx || s->idx_cap < 2 * s->idx_used))
+		return "a rule index less than twice the size of its keys";
+	for (uint32_t h = 0; h < s->idx_cap; h++) {
+		const struct sg_rule_slot *e = &s->idx[h];
+		used += e->nfull || e->nprefix;
+		nfull += e->nfull;
+		nprefix += e->nprefix;
+		if (e->nfull == 1 && e->full >= s->nrules)
+			return "a rule index slot past the rules";
+	}
+	for (uint32_t i = 0; i < s->nrules; i++)
+		nprefix -= s->rules[i].ncond - 1u;
+	if (used != s->idx_used || nfull != s->nrules || nprefix != 0)
+		return "a rule index whose counts do not add up to the rules";
 	return NULL;
 }
 
@@ -80,6 +130,8 @@ static const char *check_entry(const struct sg_filter *f, const struct sg_archdb
 	}
 	if (s->nrules > s->cap || (s->nrules && (!s->rules || !s->first_key)))
 		return "more conditional rules than their arrays hold";
+	if (all_rules && (w = check_index(s)) != NULL)
+		return w;
 	for (uint32_t i = all_rules ? 0 : (s->nrules ? s->nrules - 1 : 0); i < s->nrules; i++)
 		if ((w = check_rule(f, s, i)) != NULL)
 			return w;

@@ -25,6 +25,8 @@
  *    unconditional action means no conditional rules; counts within capacities;
  *  - an ABI's database: the open-addressing index holds exactly its entries and finds each
  *    at its position; capacities (a power of two, at least twice the entries);
+ *  - a syscall's rule index: each rule under each of its prefixes, counts that add up to the
+ *    rules, no rule a proper prefix of another (found through the index);
  *  - the context: live, at most SG_MAX_ARCHES distinct ABIs of one byte order, valid default
  *    and bad-arch actions, OPTIMIZE 1 or 2, notify_used when an action is NOTIFY.
  * sg_check_sys() checks one entry, and with `all_rules` false only its newest rule (what a

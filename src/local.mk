@@ -13,6 +13,7 @@ libsysgate_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 libsysgate_la_SOURCES = \
 	src/api.c src/api.h src/api_resolve.c \
 	src/ctx.c src/ctx.h src/db.c src/db.h src/db_check.c src/db_check.h \
+	src/db_index.c src/db_index.h \
 	src/ir.c src/ir.h src/ir_order.c src/ir_order.h \
 	src/emit.c src/emit.h \
 	src/lower.c src/compile.h \
