@@ -11,7 +11,8 @@
  * "Quickly" is asserted by counting, never by the clock (time is `make bench`'s business): the
  * library's allocations (calls and bytes, counted through the linker's --wrap of sg_malloc,
  * sg_calloc and sg_reallocarray) are its work, and doubling an input may at most about double
- * that work (linear or n log n growth passes, quadratic growth fails).
+ * that work (linear or n log n growth passes, quadratic growth fails). Rule adds are also
+ * counted by the rules they compare a new rule with (sg_filter.rule_compares).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -25,6 +26,7 @@
 
 #include <seccomp.h>
 
+#include "db.h"
 #include "testcheck.h"
 
 /* the library's work: allocation calls and bytes asked for */
@@ -272,6 +274,95 @@ START_TEST(ten_thousand_rules)
 }
 END_TEST
 
+static uint64_t rule_compares(scmp_filter_ctx ctx)
+{
+	return ((const struct sg_filter *)ctx)->rule_compares;
+}
+
+/*
+ * n conditional rules on one syscall, sharing first conditions, and among them adds that
+ * repeat a rule, add a longer one (already decided by a shorter one) and conflict: the
+ * rule-add checks compare a new rule with at most one existing rule per condition. The
+ * first_key scan before the index compared it with every earlier rule (n^2 / 2).
+ */
+static uint64_t many_on_one_syscall(int n, int *adds)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	uint64_t c0 = rule_compares(ctx);
+
+	*adds = 0;
+	for (int i = 0; i < n; i++) {
+		struct scmp_arg_cmp c[3] = {SCMP_A0(SCMP_CMP_EQ, (uint64_t)(i % 97)),
+		                            SCMP_A1(SCMP_CMP_EQ, (uint64_t)i),
+		                            SCMP_A2(SCMP_CMP_MASKED_EQ, 0xf0, 0x10)};
+		ck_assert_int_eq(seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(1), 1000, 2, c), 0);
+		++*adds;
+		if (i % 10 == 0) /* the same rule again: nothing changes */
+			ck_assert_int_eq(seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(1), 1000, 2, c),
+			                 0);
+		if (i % 10 == 1) /* a longer rule: the shorter one decides it */
+			ck_assert_int_eq(seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(1), 1000, 3, c),
+			                 0);
+		if (i % 10 == 2) /* the same conditions, another action */
+			ck_assert_int_eq(seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(2), 1000, 2, c),
+			                 -EEXIST);
+		*adds += i % 10 <= 2;
+	}
+	c0 = rule_compares(ctx) - c0;
+	seccomp_release(ctx);
+	return c0;
+}
+
+/*
+ * The negative control: n rules with two conditions, then for each a rule with its first
+ * condition alone, which drops it (a shorter rule with the same action decides it). A drop
+ * compacts the syscall's rules, so these adds look at every rule: the count must see that.
+ */
+static uint64_t drops(int n)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	uint64_t c0 = rule_compares(ctx);
+
+	for (int i = 0; i < n; i++)
+		ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), 1000, 2,
+		                                  SCMP_A0(SCMP_CMP_EQ, (uint64_t)i),
+		                                  SCMP_A1(SCMP_CMP_EQ, 7)),
+		                 0);
+	for (int i = 0; i < n; i++)
+		ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), 1000, 1,
+		                                  SCMP_A0(SCMP_CMP_EQ, (uint64_t)i)),
+		                 0);
+	c0 = rule_compares(ctx) - c0;
+	seccomp_release(ctx);
+	return c0;
+}
+
+/* doubling the input at most about doubles the count (as scales()) */
+static bool count_scales(uint64_t small, uint64_t big)
+{
+	return big * 10 <= small * 26 + 100;
+}
+
+START_TEST(rule_add_compares)
+{
+	int adds;
+	uint64_t a = many_on_one_syscall(50000, &adds);
+	uint64_t b = many_on_one_syscall(100000, &adds);
+
+	printf("rule_add_compares: %d adds on one syscall: %llu rules compared (%llu for half)\n",
+	       adds, (unsigned long long)b, (unsigned long long)a);
+	ck_assert_msg(count_scales(a, b), "rule adds compare more rules than the input grows");
+	/* at most one existing rule per condition of the new one */
+	ck_assert_uint_le(b, 3ull * (uint64_t)adds);
+	/* negative control: adds that must look at every rule grow quadratically */
+	a = drops(500);
+	b = drops(1000);
+	printf("rule_add_compares: negative control, drops: %llu, %llu\n", (unsigned long long)a,
+	       (unsigned long long)b);
+	ck_assert(!count_scales(a, b));
+}
+END_TEST
+
 /* n rules with 6 conditions each on 50 syscalls, refused; the context stays usable */
 static struct work six_conditions(int n)
 {
@@ -395,6 +486,7 @@ int main(void)
 	tcase_add_test(tc, over_4096_instructions);
 	tcase_add_test(tc, just_under_and_over);
 	tcase_add_test(tc, ten_thousand_rules);
+	tcase_add_test(tc, rule_add_compares);
 	tcase_add_test(tc, over_65535_nodes);
 	tcase_add_test(tc, deep_argument_trees);
 	tcase_add_test(tc, every_abi_at_once);
