@@ -21,6 +21,7 @@
 #include <seccomp.h>
 
 #include "db_check.h"
+#include "db_index.h"
 #include "testcheck.h"
 
 /* a context with rules of every kind on syscall 1 (x86_64 write, or whatever 1 is) */
@@ -111,6 +112,24 @@ START_TEST(each_invariant)
 		if (f->arch[0].index[h] == 2)
 			f->arch[0].index[h] = 0; /* syscall 3 is no longer found */
 	expect_broken(ctx, "index");
+	seccomp_release(ctx);
+
+	ctx = sample();
+	s = entry(ctx, 1);
+	for (uint32_t h = 0; h < s->idx_cap; h++)
+		s->idx[h].nfull = s->idx[h].nprefix = 0; /* no rule is found any more */
+	expect_broken(ctx, "rule index");
+	seccomp_release(ctx);
+
+	/* a rule whose conditions are a prefix of another's, index and hashes kept right */
+	ctx = sample();
+	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(1), 1, 1, SCMP_A0(SCMP_CMP_EQ, 6)),
+	                 0);
+	s = entry(ctx, 1);
+	s->rules[2].cond[0].datum = 5;
+	s->first_key[2] = sg_rule_first_key(&s->rules[2]);
+	sg_rule_index_rebuild(s);
+	expect_broken(ctx, "prefix of another rule's");
 	seccomp_release(ctx);
 
 	ctx = sample();
