@@ -634,7 +634,6 @@ static int plan_rule(struct plan *p)
 	}
 	p->kind = PLAN_ADD;
 	p->key = rule_first_key(&p->rule);
-	p->drops_longer = false;
 	if (!s || s->nrules == 0)
 		return 0;
 	sg_rule_chain_keys(&p->rule, keys);
@@ -832,6 +831,7 @@ int sg_filter_rule_add(struct sg_filter *f, uint32_t action, int syscall, unsign
 			p->fresh_keys = NULL;
 			p->fresh_idx = NULL;
 			p->compares = 0;
+			p->drops_longer = false; /* also read by the debug checks of other kinds */
 			if (!rule_build(&p->rule, p->db->arch, action, f->act_default, arg_cnt,
 			                args, &tg[t]))
 				continue; /* never matches on this ABI: nothing to keep */
