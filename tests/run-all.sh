@@ -23,12 +23,18 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 	fi
 fi
 
+# how long each stage took, printed at the end (CI's time budget is read off these lines)
+t0=$SECONDS
+stages=()
+stage_done() { stages+=("$1 $((SECONDS - t0)) s"); t0=$SECONDS; }
 autoreconf -fi >/dev/null 2>&1
 # the Python module is built and tested too (python/run-tests.sh)
 ./configure -q --enable-python
 make -j"$(nproc)" >/dev/null
+stage_done build
 rc=0
 make -j"$(nproc)" check >test-suite.out 2>&1 || rc=$?
+stage_done "make check"
 faults=$(mktemp -d)
 trap 'rm -rf "$faults"' EXIT
 # real kernels for the ABIs this machine may not run natively (i386 and x32 need IA32
@@ -48,6 +54,7 @@ if [ ! -s "$faults/crossarch.sum" ]; then
 	echo "$( [ "$xrc" = 77 ] && echo SKIP || echo FAIL ): tests/crossarch/x86 ($(grep '^crossarch: ' "$faults/crossarch.log" | tail -n 1 | cut -c12-))" >"$faults/crossarch.sum"
 fi
 cat "$faults/crossarch.sum" >>test-suite.out
+stage_done "crossarch x86 (qemu)"
 if [ "$xrc" != 0 ] && [ "$xrc" != 77 ]; then
 	rc=1
 	tail -n 40 "$faults/crossarch.log" >&2
@@ -76,6 +83,7 @@ if [ "$rc" = 0 ]; then
 		tail -n 80 "$faults/asan.log" >&2
 	fi
 	sed -n 's,^\(PASS\|FAIL\|SKIP\|XFAIL\|XPASS\|ERROR\): ,\1: asan/,p' "$faults/asan.log" >>test-suite.out
+	stage_done "ASan+UBSan suite"
 fi
 if [ "$rc" = 0 ]; then
 	(cd "$faults/src" &&
@@ -84,6 +92,7 @@ if [ "$rc" = 0 ]; then
 		VALGRIND_TESTS=all make -j"$(nproc)" check \
 			TESTS="tests/test_faults tests/test_invariants tests/valgrind.sh") \
 		>>test-suite.out 2>&1 || rc=$?
+	stage_done "fault injection + valgrind"
 fi
 # fuzzing: each libFuzzer target for a bounded time (tests/fuzz/README.md for longer runs)
 if [ "$rc" = 0 ]; then
@@ -99,6 +108,7 @@ if [ "$rc" = 0 ]; then
 	else
 		echo "SKIP: tests/fuzz (no clang)" >>test-suite.out
 	fi
+	stage_done fuzz
 fi
 # the library and tools cross-built with -Werror for Debian's libseccomp architectures (installs
 # the cross compilers when root; about 2 minutes of builds, 1-2 minutes of packages cold)
@@ -115,6 +125,7 @@ if [ "$rc" = 0 ]; then
 		rc=1
 		;;
 	esac
+	stage_done cross-build
 fi
 grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' test-suite.out || true
 # every skip with its reasons: the SKIP lines the skipped test printed in its log
@@ -135,5 +146,6 @@ fi
 pass=$(grep -c '^PASS:' test-suite.out || true)
 fail=$(grep -c -E '^(FAIL|ERROR|XPASS):' test-suite.out || true)
 skip=$(grep -c '^SKIP:' test-suite.out || true)
+printf 'time: %s\n' "${stages[@]}"
 echo "${pass} passed, ${fail} failed, ${skip} skipped"
 exit "$rc"
