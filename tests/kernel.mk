@@ -20,4 +20,5 @@ dist_check_SCRIPTS += tests/valgrind.sh
 TESTS += tests/valgrind.sh
 tests/valgrind.log: tests/test_faults.log tests/test_core.log
 endif
-CLEANFILES += tests/valgrind-test_faults.out tests/valgrind-test_core.out
+CLEANFILES += tests/valgrind-test_faults.out tests/valgrind-test_core.out \
+	tests/valgrind-test_faults.res tests/valgrind-test_core.res

@@ -14,7 +14,7 @@
 #  - abort_on_error=1 / halt_on_error=1: any report fails the test that caused it;
 #  - allocator_may_return_null=1: the limit tests ask for huge programs on purpose.
 # SYSGATE_SANITIZER_BUILD=1 tells tests that check the distributable library itself (NEEDED
-# list, ...) that they run on an instrumented build, and SYSGATE_NO_VALGRIND=1 makes
+# list, ...) that they run on an instrumented build, and SYSGATE_NO_VALGRIND=REASON makes
 # tests/valgrind.sh skip (valgrind cannot run ASan binaries).
 # SPDX-License-Identifier: LGPL-2.1-or-later
 set -euo pipefail
@@ -39,7 +39,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=$leaks:abort_on_error=1:allocat
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # sanitizers slow everything down: give Check's per-test timeouts room
 export CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-10}
-export SYSGATE_NO_VALGRIND=1 SYSGATE_SANITIZER_BUILD=1
+export SYSGATE_NO_VALGRIND="sanitizer build, valgrind not run" SYSGATE_SANITIZER_BUILD=1
 rc=0
 make -j"$jobs" check >test-suite.out 2>&1 || rc=$?
 end=$(date +%s)

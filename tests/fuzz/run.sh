@@ -6,7 +6,8 @@
 #
 # Targets: api bpf profile (profile needs json-c and tools/profile_*.c). Defaults: 30 s each,
 # all targets. Environment: FUZZ_BUILD (build dir, default tests/fuzz/build),
-# FUZZ_JOBS (parallel fuzzing jobs per target, default 1), FUZZ_ARGS (extra libFuzzer flags),
+# FUZZ_JOBS (parallel fuzzing jobs per target, default 1), FUZZ_PARALLEL (targets fuzzed at
+# once, default one per CPU), FUZZ_ARGS (extra libFuzzer flags),
 # CC (default clang). New interesting inputs go to $FUZZ_BUILD/corpus-<target>/ (the committed
 # seeds in tests/fuzz/corpus/<target>/ are only read); crashes to $FUZZ_BUILD/crash-*.
 # Exit status: 0 all targets ran clean, 1 a target found a problem, 77 clang/libFuzzer missing.
@@ -45,6 +46,18 @@ cflags=(-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=all -std=gnu11 -Wall -Wno-unused-command-line-argument
 	-I"$build" -I"$build/include" -Iinclude -Isrc -Itools)
 lib_sources=(src/*.c src/arch/*.c)
+ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+
+# the library's objects once for every target, one compiler per CPU
+compile_lib() {
+	rm -rf "$build/obj"
+	mkdir -p "$build/obj"
+	# shellcheck disable=SC2016 # $1, $2 and $@ belong to the inner shell
+	printf '%s\n' "${lib_sources[@]}" |
+		OBJ="$build/obj" xargs -P "$ncpu" -I{} sh -c \
+			'src=$1; shift; exec "$@" -c "$src" -o "$OBJ/$(echo "$src" | tr / _).o"' \
+			sh {} "$CC" "${cflags[@]}"
+}
 
 build_target() {
 	local t=$1 extra=()
@@ -60,21 +73,16 @@ build_target() {
 		;;
 	esac
 	echo "== building fuzz_$t"
-	"$CC" "${cflags[@]}" "$src" "${lib_sources[@]}" "${extra[@]}" -o "$build/fuzz_$t" ||
+	"$CC" "${cflags[@]}" "$src" "$build"/obj/*.o "${extra[@]}" -o "$build/fuzz_$t" ||
 		return 1
 }
 
-status=0
-summary=()
-for t in $targets; do
-	build_target "$t"
-	rc=$?
-	[ $rc = 77 ] && { summary+=("fuzz_$t: skipped"); continue; }
-	[ $rc != 0 ] && { summary+=("fuzz_$t: BUILD FAILED"); status=1; continue; }
+# run_target T: fuzz T for $secs seconds; its summary line in $build/fuzz_T.sum, exit status
+# in $build/fuzz_T.rc
+run_target() {
+	local t=$1 log=$build/fuzz_$1.log jobs=
 	mkdir -p "$build/corpus-$t"
-	log=$build/fuzz_$t.log
 	echo "== running fuzz_$t for ${secs}s"
-	jobs=
 	[ "${FUZZ_JOBS:-1}" -gt 1 ] && jobs="-jobs=$FUZZ_JOBS -workers=$FUZZ_JOBS"
 	# the live corpus first (new inputs are written there), then the committed seeds
 	# shellcheck disable=SC2086 # $jobs and $FUZZ_ARGS are lists of flags
@@ -83,7 +91,8 @@ for t in $targets; do
 		"./fuzz_$t" -max_total_time="$secs" -print_final_stats=1 -timeout=10 \
 		-rss_limit_mb=2048 -max_len=4096 $jobs \
 		${FUZZ_ARGS:-} "corpus-$t" "$top/tests/fuzz/corpus/$t") >"$log" 2>&1
-	rc=$?
+	local rc=$?
+	local execs rate cov ft corpus
 	execs=$(grep -h 'stat::number_of_executed_units' "$log" "$build"/fuzz-*.log 2>/dev/null |
 		awk '{s+=$2} END{print s+0}')
 	rate=$(grep -h 'stat::average_exec_per_sec' "$log" "$build"/fuzz-*.log 2>/dev/null |
@@ -94,10 +103,38 @@ for t in $targets; do
 	line="fuzz_$t: ${secs}s, $execs executions ($rate/s), coverage ${cov:-?} edges, ${ft:-?} features, corpus $corpus"
 	if [ $rc != 0 ]; then
 		line="$line: FAILED (exit $rc)"
-		status=1
 		grep -E 'ERROR|SUMMARY|abort|Test unit written|^==' "$log" | head -20
 	fi
-	summary+=("$line")
+	echo "$line" >"$build/fuzz_$t.sum"
+	echo "$rc" >"$build/fuzz_$t.rc"
+}
+
+status=0
+echo "== building the library for the fuzz targets"
+compile_lib || { echo "fuzz: library build FAILED"; exit 1; }
+runnable=()
+for t in $targets; do
+	rm -f "$build/fuzz_$t.sum" "$build/fuzz_$t.rc"
+	build_target "$t"
+	rc=$?
+	[ $rc = 77 ] && { echo "fuzz_$t: skipped" >"$build/fuzz_$t.sum"; continue; }
+	[ $rc != 0 ] && { echo "fuzz_$t: BUILD FAILED" >"$build/fuzz_$t.sum"; status=1; continue; }
+	runnable+=("$t")
 done
-printf '%s\n' "${summary[@]}"
+# the targets run side by side, one per CPU (FUZZ_PARALLEL): each still gets $secs seconds
+# of its own (libFuzzer runs one process per target unless FUZZ_JOBS says otherwise)
+running=0
+for t in "${runnable[@]}"; do
+	if [ "$running" -ge "${FUZZ_PARALLEL:-$ncpu}" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	run_target "$t" &
+	running=$((running + 1))
+done
+wait
+for t in $targets; do
+	[ -f "$build/fuzz_$t.rc" ] && [ "$(cat "$build/fuzz_$t.rc")" != 0 ] && status=1
+	cat "$build/fuzz_$t.sum" 2>/dev/null || { echo "fuzz_$t: no result"; status=1; }
+done
 exit $status
