@@ -73,6 +73,32 @@ struct sg_sym_atom sg_sym_word_atom(unsigned int word, enum sg_sym_kind kind, ui
 	return (struct sg_sym_atom){{(uint8_t)word, 0, UINT32_MAX, 0}, (uint8_t)kind, lo, hi};
 }
 
+size_t sg_sym_atom_negate(const struct sg_sym_atom *a, struct sg_sym_atom neg[2])
+{
+	size_t n = 0;
+
+	switch (a->kind) {
+	case SG_SYM_RANGE:
+		if (a->lo > 0)
+			neg[n++] = (struct sg_sym_atom){a->f, SG_SYM_RANGE, 0, a->lo - 1};
+		if (a->hi < UINT32_MAX)
+			neg[n++] = (struct sg_sym_atom){a->f, SG_SYM_RANGE, a->hi + 1, UINT32_MAX};
+		break;
+	case SG_SYM_NE:
+		neg[n++] = (struct sg_sym_atom){a->f, SG_SYM_RANGE, a->lo, a->lo};
+		break;
+	case SG_SYM_ANY:
+		neg[n++] = (struct sg_sym_atom){a->f, SG_SYM_NONE, a->lo, 0};
+		break;
+	default:
+		/* "none of no bits" always holds: its complement is empty */
+		if (a->lo)
+			neg[n++] = (struct sg_sym_atom){a->f, SG_SYM_ANY, a->lo, 0};
+		break;
+	}
+	return n;
+}
+
 /* ---- the word solver: a bit-serial automaton product, MSB first ---- */
 
 /* per-atom state bits */

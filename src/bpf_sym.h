@@ -105,6 +105,10 @@ bool sg_sym_word_free(const struct sg_sym_atom *atoms, size_t natoms, unsigned i
 int sg_sym_solve_word(const struct sg_sym_atom *atoms, size_t natoms, unsigned int word,
                       uint32_t *value);
 
+/* the complement of an atom as a disjunction of at most two atoms on the same form, into
+ * neg[]; returns how many (0: the atom always holds) */
+size_t sg_sym_atom_negate(const struct sg_sym_atom *atom, struct sg_sym_atom neg[2]);
+
 /* seccomp_data from the 16 words, laid out as an ABI of the given byte order lays it out */
 void sg_sym_words_to_data(const uint32_t words[SG_SYM_WORDS], bool big_endian,
                           struct seccomp_data *out);

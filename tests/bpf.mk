@@ -34,6 +34,14 @@ endif
 TESTS += tests/test_bpfsym.sh tests/test_bpfdump.sh
 dist_check_SCRIPTS += tests/test_bpfsym.sh tests/test_bpfdump.sh
 
+# the same tools on filters sysgate did not write: Chromium's, dumped from a running browser
+TESTS += tests/test_chromium_filters.sh
+dist_check_SCRIPTS += tests/test_chromium_filters.sh
+EXTRA_DIST += tests/data/chromium/PROVENANCE \
+	tests/data/chromium/audio.bpf tests/data/chromium/audio-broker.bpf \
+	tests/data/chromium/network.bpf tests/data/chromium/network-broker.bpf \
+	tests/data/chromium/renderer.bpf tests/data/chromium/utility-storage.bpf
+
 # the symbolic engine (src/bpf_sym.c) against brute force and the interpreter
 if HAVE_CHECK
 check_PROGRAMS += tests/test_symengine

@@ -32,6 +32,36 @@ bool dc_word_free(const struct dc_cell *c, unsigned int word)
 	return sg_sym_word_free(c->atoms, c->natoms, word);
 }
 
+int dc_cell_essential(const struct dc_cell *c, bool *keep)
+{
+	struct sg_sym_atom *set = malloc((c->natoms + 1) * sizeof(*set));
+
+	if (set == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->natoms; i++)
+		keep[i] = true;
+	/* one at a time, against the atoms still kept: each drop keeps the conjunction */
+	for (size_t i = 0; i < c->natoms; i++) {
+		const struct sg_sym_atom *a = &c->atoms[i];
+		struct sg_sym_atom neg[2];
+		size_t nneg = sg_sym_atom_negate(a, neg), n = 0;
+		bool implied = true;
+		uint32_t v;
+
+		for (size_t j = 0; j < c->natoms; j++)
+			if (j != i && keep[j] && c->atoms[j].f.word == a->f.word)
+				set[n++] = c->atoms[j];
+		for (size_t k = 0; k < nneg && implied; k++) {
+			set[n] = neg[k];
+			/* undecided counts as "not implied": the atom stays */
+			implied = sg_sym_solve_word(set, n + 1, a->f.word, &v) == 0;
+		}
+		keep[i] = !implied;
+	}
+	free(set);
+	return 0;
+}
+
 static bool word_holds(const struct dc_cell *c, unsigned int word, uint32_t v)
 {
 	return sg_sym_word_holds(c->atoms, c->natoms, word, v);

@@ -72,6 +72,10 @@ void dc_free(struct dc_program *p);
 /* the atoms of a cell on one word */
 bool dc_word_free(const struct dc_cell *c, unsigned int word);
 
+/* keep[i] false for the atoms of the cell that the others imply (repeats, "hi != 0" next to
+ * "hi == 0xffffffff"): dropping them all leaves the same set. 0 or -ENOMEM. */
+int dc_cell_essential(const struct dc_cell *c, bool *keep);
+
 /* word index of args[i]'s high and low half on this byte order */
 unsigned int dc_hi_word(unsigned int arg, bool big_endian);
 unsigned int dc_lo_word(unsigned int arg, bool big_endian);

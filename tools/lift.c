@@ -21,8 +21,8 @@
 #include "bpftools.h"
 #include "decompile.h"
 
-#define MAXI      64  /* intervals per argument */
-#define MAX_RULES 256 /* more rules than this for one syscall is not a useful rendering */
+#define MAXI      256  /* intervals or masked alternatives per argument */
+#define MAX_RULES 1024 /* more rules than this for one syscall is not a useful rendering */
 
 struct wcell {
 	uint32_t action;
@@ -209,13 +209,114 @@ static bool intervals(uint32_t lo, uint32_t hi, uint32_t *ne, size_t nne, struct
 
 static bool word_alts(const struct wordset *w, uint32_t *m, uint32_t *v, size_t *n);
 
+/* ---- the general case: disjoint cubes found with the solver ---- */
+
+struct cubes {
+	struct sg_sym_atom *at; /* the word's atoms, then room for two more */
+	size_t n;
+	uint32_t relevant; /* the word's bits some atom looks at */
+	struct wordset *out;
+	bool failed;
+};
+
+static bool sat(struct cubes *k, size_t n)
+{
+	uint32_t v;
+	int rc = sg_sym_solve_word(k->at, n, k->at[0].f.word, &v);
+
+	if (rc < 0)
+		k->failed = true; /* undecided: not written as rules */
+	return rc != 0;
+}
+
+/* does the cube (m, v) lie inside the atoms' set? (no atom's complement meets it) */
+static bool inside(struct cubes *k, const struct sg_sym_atom *cube)
+{
+	for (size_t i = 0; i < k->n && !k->failed; i++) {
+		const struct sg_sym_atom *a = &k->at[i];
+		struct sg_sym_atom neg[2];
+		size_t nneg = sg_sym_atom_negate(a, neg);
+
+		for (size_t j = 0; j < nneg; j++) {
+			/* the cube and one piece of the complement, alone */
+			struct sg_sym_atom pair[2] = {*cube, neg[j]};
+			uint32_t v;
+			int rc = sg_sym_solve_word(pair, 2, cube->f.word, &v);
+
+			if (rc < 0)
+				k->failed = true;
+			if (rc != 0)
+				return false;
+		}
+	}
+	return !k->failed;
+}
+
+/* split the cube on the highest relevant bit it leaves free until each part is inside the
+ * set or outside it: a disjoint union that is exactly the set */
+static void split(struct cubes *k, uint32_t m, uint32_t v)
+{
+	struct sg_sym_atom cube = {{k->at[0].f.word, 0, m, 0}, SG_SYM_RANGE, v, v};
+	uint32_t free_bits = k->relevant & ~m, bit;
+
+	if (k->failed)
+		return;
+	k->at[k->n] = cube;
+	if (!sat(k, k->n + 1))
+		return;
+	if (inside(k, &cube)) {
+		if (k->out->n == MAXI) {
+			k->failed = true;
+			return;
+		}
+		k->out->lo[k->out->n] = m;
+		k->out->hi[k->out->n++] = v;
+		return;
+	}
+	if (free_bits == 0 || k->failed) {
+		k->failed = true; /* cannot happen: every atom is constant on the cube */
+		return;
+	}
+	bit = 1u << (31 - __builtin_clz(free_bits));
+	split(k, m | bit, v);
+	split(k, m | bit, v | bit);
+}
+
+/* the bits of the word that a form's bits `out` come from */
+static uint32_t source_bits(const struct sg_sym_form *f, uint32_t out)
+{
+	out &= f->mask;
+	return f->shift >= 0 ? out << f->shift : out >> -f->shift;
+}
+
+static bool word_cubes(const struct wcell *c, unsigned int word, struct wordset *s)
+{
+	struct cubes k = {malloc((c->n + 2) * sizeof(*k.at)), 0, 0, s, false};
+
+	memset(s, 0, sizeof(*s));
+	s->kind = S_ALTS;
+	if (k.at == NULL)
+		return false;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct sg_sym_atom *a = &c->atoms[i];
+
+		if (a->f.word != word)
+			continue;
+		k.at[k.n++] = *a;
+		k.relevant |= source_bits(&a->f, a->kind >= SG_SYM_ANY ? a->lo : UINT32_MAX);
+	}
+	split(&k, 0, 0);
+	free(k.at);
+	return !k.failed && s->n > 0;
+}
+
 /*
  * One word's atoms as: free, a union of intervals (plain compares only), a masked equality
  * (equalities under masks, single-bit tests), or a disjunction of masked equalities (bit
  * tests on several bits, "not equal" under a mask, and intervals mixed with masks, cut into
  * aligned blocks). false when none fits (compares on shifted words, ranges under masks).
  */
-static bool word_set(const struct wcell *c, unsigned int word, struct wordset *s)
+static bool word_set_simple(const struct wcell *c, unsigned int word, struct wordset *s)
 {
 	uint32_t lo = 0, hi = UINT32_MAX, ne[MAXI];
 	const struct sg_sym_atom *disj[MAXI];
@@ -309,6 +410,12 @@ static bool word_set(const struct wcell *c, unsigned int word, struct wordset *s
 		}
 	}
 	return true;
+}
+
+/* the simple shapes first (fewer, more readable rules), else the cubes */
+static bool word_set(const struct wcell *c, unsigned int word, struct wordset *s)
+{
+	return word_set_simple(c, word, s) || word_cubes(c, word, s);
 }
 
 /* a word set as a disjunction of masked equalities (intervals as aligned blocks) */
@@ -575,8 +682,11 @@ static size_t interval_cmps(unsigned int arg, uint64_t a, uint64_t b, uint64_t w
 
 			while (k > 0 && (b - a < (1ull << k) - 1))
 				k--;
-			out[n++] = (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ,
-			                                 within & ~((1ull << k) - 1), a};
+			uint64_t m = within & ~((1ull << k) - 1);
+
+			out[n++] = m == UINT64_MAX
+			               ? (struct scmp_arg_cmp){arg, SCMP_CMP_EQ, a, 0}
+			               : (struct scmp_arg_cmp){arg, SCMP_CMP_MASKED_EQ, m, a};
 			if (b - a <= (1ull << k) - 1)
 				break;
 			a += 1ull << k;

@@ -32,6 +32,7 @@ struct out {
 	FILE *f;
 	const struct dc_program *d;
 	bool inexact;
+	bool trap_data_lost; /* JSON: a TRAP with data written as plain TRAP */
 };
 
 static void warn_inexact(struct out *o, const char *what, const char *abi, const char *sys,
@@ -107,20 +108,26 @@ static void cmp_text(const struct scmp_arg_cmp *c, char *buf, size_t size)
 static void cell_text(struct out *o, const struct dc_cell *c)
 {
 	char t[200], act[32];
-	bool first = true;
+	bool first = true, *keep = malloc((c->natoms + 1) * sizeof(*keep));
 
+	/* out of memory: every atom, as the program tests it */
+	if (keep && dc_cell_essential(c, keep) < 0) {
+		free(keep);
+		keep = NULL;
+	}
 	sg_action_format(c->action, act, sizeof(act));
 	if (!c->action_known)
 		snprintf(act, sizeof(act), "A (data-dependent)");
 	fprintf(o->f, "    if (");
 	for (size_t i = 0; i < c->natoms; i++) {
-		if (c->atoms[i].f.word <= SG_OFF_ARCH / 4)
+		if (c->atoms[i].f.word <= SG_OFF_ARCH / 4 || (keep && !keep[i]))
 			continue;
 		atom_text(&c->atoms[i], o->d->big_endian, t, sizeof(t));
 		fprintf(o->f, "%s%s", first ? "" : " && ", t);
 		first = false;
 	}
 	fprintf(o->f, "%s) %s%s\n", first ? "true" : "", act, c->exact ? "" : "  # not exact");
+	free(keep);
 }
 
 /* a syscall's non-default behaviour: as rules where that is exact, else cell by cell */
@@ -131,7 +138,18 @@ static void syscall_text(struct out *o, const struct dc_abi *abi, const struct d
 	const char *why;
 	char t[200], act[32];
 	int rc = dc_lift_syscall(o->d, s, abi->default_action, abi->arch, &r, &n, &why);
+	size_t ncells = 0;
 
+	for (size_t j = 0; j < s->ncells; j++)
+		ncells += o->d->cells[s->cells[j]].action != abi->default_action;
+	if (rc == 0 && n > 16 && n > ncells) {
+		/* bit tests lifted to masked equalities can take many rules: the cells read
+		 * better */
+		free(r);
+		r = NULL;
+		rc = 1;
+		why = "shorter than the rules";
+	}
 	if (rc == 0 && n == 1 && r[0].ncmp == 0) {
 		sg_action_format(r[0].action, act, sizeof(act));
 		fprintf(o->f, "syscall \"%s\" (%u): %s\n", s->name ? s->name : "?", s->nr, act);
@@ -241,6 +259,16 @@ static void action_json(uint32_t act, bool dflt, FILE *f)
 	}
 }
 
+static const char no_trap_data[] =
+    "TRAP actions with data (the SIGSYS handler's si_errno) are written as plain TRAP: "
+    "JSON profiles give TRAP no data";
+
+/* OCI profiles give TRAP no data */
+static bool json_action_ok(uint32_t act)
+{
+	return (act & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_TRAP || !(act & SECCOMP_RET_DATA);
+}
+
 static void action_c(uint32_t act, FILE *f)
 {
 	uint32_t data = act & SECCOMP_RET_DATA;
@@ -253,7 +281,10 @@ static void action_c(uint32_t act, FILE *f)
 		fprintf(f, "SCMP_ACT_KILL_THREAD");
 		break;
 	case SECCOMP_RET_TRAP:
-		fprintf(f, "SCMP_ACT_TRAP");
+		if (data)
+			fprintf(f, "SCMP_ACT_TRAPX(%u)", data);
+		else
+			fprintf(f, "SCMP_ACT_TRAP");
 		break;
 	case SECCOMP_RET_ERRNO:
 		fprintf(f, "SCMP_ACT_ERRNO(%u)", data);
@@ -329,6 +360,8 @@ static char *syscall_key(struct out *o, enum format fmt, const struct dc_abi *ab
 	if (rc != 0)
 		warn_inexact(o, "cannot write ", abi->arch->name, s->name,
 		             why ? why : "out of memory");
+	for (size_t k = 0; rc == 0 && fmt == F_JSON && k < n; k++)
+		o->trap_data_lost |= !json_action_ok(r[k].action);
 	for (size_t k = 0; rc == 0 && k < n; k++)
 		rule_render(fmt, &r[k], f);
 	free(r);
@@ -465,6 +498,7 @@ static int print_rules(struct out *o, enum format fmt, const struct sg_arch *wan
 	}
 
 	if (fmt == F_JSON) {
+		o->trap_data_lost |= !json_action_ok(primary->default_action);
 		fprintf(o->f, "{\n  ");
 		action_json(primary->default_action, true, o->f);
 		fprintf(o->f, ",\n  \"architectures\": [");
@@ -523,6 +557,10 @@ static int print_rules(struct out *o, enum format fmt, const struct sg_arch *wan
 		}
 		i = j;
 	}
+	if (o->trap_data_lost) {
+		fprintf(stderr, "%s: %s\n", tool, no_trap_data);
+		o->inexact = true;
+	}
 	if (fmt == F_JSON)
 		fprintf(o->f, "\n  ]\n}\n");
 	else
@@ -547,7 +585,7 @@ static int decompile(const struct sock_filter *prog, size_t len, const struct sg
 
 	if (rc < 0)
 		return rc;
-	o = (struct out){f, &d, !d.exact};
+	o = (struct out){f, &d, !d.exact, false};
 	if (d.truncated)
 		fprintf(stderr, "%s: %s: too many paths; the output covers only some of them\n",
 		        tool, src);

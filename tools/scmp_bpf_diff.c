@@ -42,10 +42,20 @@ struct diff {
 	size_t lens[2];
 	bool big_endian;
 	bool quiet;
+	bool ignore_trap_data; /* TRAP(n) and TRAP(m) count as the same verdict */
 	struct abi_nrs abi[64];
 	size_t differences, undecided, unknown_arch;
 	int err;
 };
+
+/* the two return values are the same verdict */
+static bool same_verdict(const struct diff *df, uint32_t a, uint32_t b)
+{
+	if (df->ignore_trap_data && (a & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_TRAP &&
+	    (b & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_TRAP)
+		return true;
+	return a == b;
+}
 
 static bool word_ok(const struct sg_sym_path *p, unsigned int word, uint32_t value)
 {
@@ -92,7 +102,7 @@ static void report(struct diff *df, const struct sg_sym_path *p, uint32_t audit,
 	sg_sym_words_to_data(w, df->big_endian, &d);
 	for (int i = 0; i < 2; i++)
 		r[i] = sg_bpf_run(df->progs[i], df->lens[i], &d, df->big_endian, NULL);
-	if (r[0] == r[1]) {
+	if (same_verdict(df, r[0], r[1])) {
 		/* cannot happen for an exact path: never print a difference without evidence */
 		df->undecided++;
 		return;
@@ -163,7 +173,8 @@ static int on_path(void *ctx, const struct sg_sym_path *p)
 	char what[80];
 	int rc;
 
-	if (p->action_known[0] && p->action_known[1] && p->action[0] == p->action[1])
+	if (p->action_known[0] && p->action_known[1] &&
+	    same_verdict(df, p->action[0], p->action[1]))
 		return 0;
 	if (!p->exact) {
 		df->undecided++;
@@ -199,7 +210,7 @@ static int on_path(void *ctx, const struct sg_sym_path *p)
 static void usage(FILE *f)
 {
 	fprintf(f,
-	        "usage: %s [-a ARCH] [-A ABI] [-q] OLD NEW\n"
+	        "usage: %s [-a ARCH] [-A ABI] [-q] [-T] OLD NEW\n"
 	        "Compare two raw seccomp BPF filters symbolically and list, per ABI and\n"
 	        "syscall, every verdict that changed, with a witness (argument values).\n"
 	        "\n"
@@ -207,6 +218,9 @@ static void usage(FILE *f)
 	        "                   32-bit halves (default: native)\n"
 	        "  -A, --only ABI   compare only what the filters do for this ABI\n"
 	        "  -q, --quiet      print nothing, only set the exit status\n"
+	        "  -T, --ignore-trap-data\n"
+	        "                   TRAP actions that differ only in their data (the\n"
+	        "                   SIGSYS handler's si_errno) count as the same verdict\n"
 	        "  -h, --help       print this help\n"
 	        "\n"
 	        "Exit status: 0 no verdict changed (proven for every input), 1 verdicts\n"
@@ -217,11 +231,9 @@ static void usage(FILE *f)
 int main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-	    {"arch", required_argument, NULL, 'a'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"only", required_argument, NULL, 'A'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"arch", required_argument, NULL, 'a'}, {"quiet", no_argument, NULL, 'q'},
+	    {"only", required_argument, NULL, 'A'}, {"ignore-trap-data", no_argument, NULL, 'T'},
+	    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
 	};
 	const char *arch_arg = NULL, *only_arg = NULL;
 	struct sg_sym_atom only[2];
@@ -232,7 +244,7 @@ int main(int argc, char *argv[])
 	static struct diff df;
 	int opt, rc, status = EXIT_ERROR;
 
-	while ((opt = getopt_long(argc, argv, "a:A:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "a:A:qTh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'a':
 			arch_arg = optarg;
@@ -242,6 +254,9 @@ int main(int argc, char *argv[])
 			break;
 		case 'A':
 			only_arg = optarg;
+			break;
+		case 'T':
+			df.ignore_trap_data = true;
 			break;
 		case 'h':
 			usage(stdout);
