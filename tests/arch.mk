@@ -7,7 +7,7 @@ TESTS += tests/test_arch_tables
 tests_test_arch_tables_SOURCES = tests/test_arch_tables.c
 tests_test_arch_tables_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_test_arch_tables_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_arch_tables_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
+tests_test_arch_tables_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
 
 # differential test against Debian's libseccomp 2.5.4 and its scmp_sys_resolver. The dumper must

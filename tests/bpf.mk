@@ -6,7 +6,7 @@ check_PROGRAMS += tests/test_bpf
 TESTS += tests/test_bpf
 tests_test_bpf_SOURCES = tests/test_bpf.c
 tests_test_bpf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_bpf_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
+tests_test_bpf_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
 
 TESTS += tests/test_bpftools.sh
@@ -48,5 +48,5 @@ check_PROGRAMS += tests/test_symengine
 TESTS += tests/test_symengine
 tests_test_symengine_SOURCES = tests/test_symengine.c
 tests_test_symengine_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_symengine_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
+tests_test_symengine_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif

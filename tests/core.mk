@@ -4,7 +4,7 @@ check_PROGRAMS += tests/test_core
 TESTS += tests/test_core
 tests_test_core_SOURCES = tests/test_core.c tests/testutil.h
 tests_test_core_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_core_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
+tests_test_core_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
 
 # live kernel tests (forked children; skips visibly without seccomp)
@@ -13,7 +13,7 @@ check_PROGRAMS += tests/test_live
 TESTS += tests/test_live
 tests_test_live_SOURCES = tests/test_live.c tests/ladders.h tests/testutil.h
 tests_test_live_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_live_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -lpthread
+tests_test_live_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -lpthread
 endif
 
 # the rule database's invariants (src/db_check.h): only a --enable-debug build has the
@@ -24,7 +24,7 @@ check_PROGRAMS += tests/test_invariants
 TESTS += tests/test_invariants
 tests_test_invariants_SOURCES = tests/test_invariants.c tests/testutil.h tests/testcheck.h
 tests_test_invariants_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_invariants_LDADD = libsysgate.la $(CHECK_LIBS)
+tests_test_invariants_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 else
 EXTRA_DIST += tests/test_invariants.c
 endif
@@ -38,5 +38,5 @@ check_PROGRAMS += tests/test_ladder
 TESTS += tests/test_ladder
 tests_test_ladder_SOURCES = tests/test_ladder.c tests/ladders.h tests/testutil.h
 tests_test_ladder_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_ladder_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
+tests_test_ladder_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif

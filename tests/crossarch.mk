@@ -11,7 +11,7 @@ check_PROGRAMS += tests/test_multiarch
 TESTS += tests/test_multiarch
 tests_test_multiarch_SOURCES = tests/test_multiarch.c tests/testutil.h
 tests_test_multiarch_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_multiarch_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
+tests_test_multiarch_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
 
 EXTRA_DIST += tests/crossarch/live_arch.c tests/crossarch/run.sh
@@ -29,7 +29,7 @@ check_PROGRAMS += tests/test_abi_order
 TESTS += tests/test_abi_order
 tests_test_abi_order_SOURCES = tests/test_abi_order.c tests/testutil.h
 tests_test_abi_order_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_abi_order_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
+tests_test_abi_order_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
 
 # no identifier named like a GNU C predefined macro (mips, unix, linux, i386): issue 15

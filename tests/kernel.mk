@@ -5,14 +5,14 @@ check_PROGRAMS += tests/test_kernel_iface
 TESTS += tests/test_kernel_iface
 tests_test_kernel_iface_SOURCES = tests/test_kernel_iface.c tests/kiutil.h tests/testutil.h
 tests_test_kernel_iface_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_kernel_iface_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -lpthread
+tests_test_kernel_iface_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -lpthread
 
 # allocation-failure injection: a visible SKIP (exit 77) unless --enable-fault-injection
 check_PROGRAMS += tests/test_faults
 TESTS += tests/test_faults
 tests_test_faults_SOURCES = tests/test_faults.c tests/kiutil.h
 tests_test_faults_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_faults_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -lpthread
+tests_test_faults_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -lpthread
 
 # the fault and core tests again under valgrind's leak checker (SKIP without valgrind);
 # after the programs it runs, so a parallel make does not start it early

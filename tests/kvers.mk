@@ -6,10 +6,10 @@ TESTS += tests/test_kvers tests/test_kvers_live
 tests_test_kvers_SOURCES = tests/test_kvers.c tests/testutil.h tests/testcheck.h
 tests_test_kvers_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_kvers_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
-tests_test_kvers_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
+tests_test_kvers_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 tests_test_kvers_live_SOURCES = tests/test_kvers.c tests/testutil.h tests/testcheck.h
 tests_test_kvers_live_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -DKVERS_LIVE
-tests_test_kvers_live_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -lpthread
+tests_test_kvers_live_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -lpthread
 endif
 
 # the limit in the tools (scmp_sys_resolver -k, scmp_compile --enosys-after, PFC, disasm)

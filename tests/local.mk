@@ -5,6 +5,13 @@ AM_TESTS_ENVIRONMENT = top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_bu
 # shared by the C tests (testcheck.h: those using Check) and sourced by the shell tests
 EXTRA_DIST += tests/testutil.h tests/testcheck.h tests/lib.sh tests/.shellcheckrc
 
+# translation validation (tests/tv.c): every Check program is linked with TV_LIBS, which wraps
+# sg_compile() so that each program a test compiles is proven equivalent to the reference
+# lowering (up to a budget of programs per process; doc/verification.md)
+check_LTLIBRARIES = tests/libsgtv.la
+tests_libsgtv_la_SOURCES = tests/tv.c tests/tv.h
+TV_LIBS = tests/libsgtv.la $(TV_WRAP)
+
 include tests/arch.mk
 include tests/bpf.mk
 include tests/core.mk

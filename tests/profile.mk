@@ -26,7 +26,7 @@ tests_test_dispatch_bound_SOURCES = tests/test_dispatch_bound.c tests/bench/boun
 tests_test_dispatch_bound_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools -I$(top_srcdir)/tests \
 	-DTOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_test_dispatch_bound_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_dispatch_bound_LDADD = libsysgate_profile.la libsysgate_tools.la libsysgate.la \
+tests_test_dispatch_bound_LDADD = libsysgate_profile.la $(TV_LIBS) libsysgate_tools.la libsysgate.la \
 	$(CHECK_LIBS)
 endif
 endif

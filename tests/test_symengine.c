@@ -21,6 +21,7 @@
 
 #include "bpf_sym.h"
 #include "testcheck.h"
+#include "tv.h"
 
 /* ---- the solver against enumeration ---- */
 
@@ -264,6 +265,45 @@ START_TEST(random_programs_replay)
 }
 END_TEST
 
+/* the hook of tests/tv.c: an export goes through it and is proven; a program that differs
+ * from its filter's reference lowering is caught, with a witness that replays */
+START_TEST(translation_validation_hook)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(1));
+	unsigned long before = tv_proven();
+	uint32_t w[SG_SYM_WORDS];
+	struct seccomp_data d;
+	struct sg_program *p, *mut;
+	size_t len = 0;
+	const char *budget = getenv("SYSGATE_TV_BUDGET");
+
+	ck_assert_ptr_nonnull(ctx);
+	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(read), 1,
+	                                  SCMP_A0(SCMP_CMP_GE, 3)),
+	                 0);
+	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_TRAP, SCMP_SYS(write), 0), 0);
+	ck_assert_int_eq(seccomp_export_bpf_mem(ctx, NULL, &len), 0);
+	if (!getenv("SYSGATE_UNDER_VALGRIND") && !(budget && atoi(budget) <= 0))
+		ck_assert_uint_eq(tv_proven(), before + 1);
+	p = tu_compile((struct sg_filter *)ctx);
+	ck_assert_int_eq(tv_prove((struct sg_filter *)ctx, p, w), 1);
+	/* negative control: every RET ALLOW of the program becomes ERRNO(2) */
+	mut = malloc(sizeof(*mut) + p->len * sizeof(p->insns[0]));
+	ck_assert_ptr_nonnull(mut);
+	memcpy(mut, p, sizeof(*mut) + p->len * sizeof(p->insns[0]));
+	for (size_t i = 0; i < mut->len; i++)
+		if (mut->insns[i].code == (BPF_RET | BPF_K) && mut->insns[i].k == SCMP_ACT_ALLOW)
+			mut->insns[i].k = SCMP_ACT_ERRNO(2);
+	ck_assert_int_eq(tv_prove((struct sg_filter *)ctx, mut, w), 0);
+	sg_sym_words_to_data(w, false, &d);
+	ck_assert_uint_ne(sg_bpf_run(p->insns, p->len, &d, false, NULL),
+	                  sg_bpf_run(mut->insns, mut->len, &d, false, NULL));
+	free(mut);
+	sg_program_free(p);
+	seccomp_release(ctx);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("symengine");
@@ -273,6 +313,7 @@ int main(void)
 	tcase_add_test(tc, solver_vs_enumeration);
 	tcase_add_test(tc, compiled_policies_replay);
 	tcase_add_test(tc, random_programs_replay);
+	tcase_add_test(tc, translation_validation_hook);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }

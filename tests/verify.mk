@@ -13,7 +13,7 @@ tests_test_refdiff_SOURCES = tests/test_refdiff.c tests/refdiff.h tests/refdiff_
 	tests/testutil.h
 tests_test_refdiff_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_test_refdiff_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_refdiff_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -ldl
+tests_test_refdiff_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -ldl
 endif
 
 if HAVE_CHECK
@@ -22,7 +22,7 @@ check_PROGRAMS += tests/test_optequiv
 TESTS += tests/test_optequiv
 tests_test_optequiv_SOURCES = tests/test_optequiv.c tests/testutil.h
 tests_test_optequiv_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_optequiv_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
+tests_test_optequiv_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
 
 if HAVE_CHECK
@@ -32,7 +32,7 @@ check_PROGRAMS += tests/test_limits
 TESTS += tests/test_limits
 tests_test_limits_SOURCES = tests/test_limits.c tests/testutil.h
 tests_test_limits_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_limits_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
+tests_test_limits_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 tests_test_limits_LDFLAGS = -Wl,--wrap=sg_malloc,--wrap=sg_calloc,--wrap=sg_reallocarray
 endif
 
@@ -51,7 +51,7 @@ check_PROGRAMS += tests/test_pfc
 TESTS += tests/test_pfc
 tests_test_pfc_SOURCES = tests/test_pfc.c tests/testutil.h
 tests_test_pfc_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_pfc_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
+tests_test_pfc_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
 
 if HAVE_CHECK
@@ -61,5 +61,5 @@ check_PROGRAMS += tests/test_ladder_ref
 TESTS += tests/test_ladder_ref
 tests_test_ladder_ref_SOURCES = tests/test_ladder_ref.c tests/ladders.h tests/testutil.h
 tests_test_ladder_ref_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_test_ladder_ref_LDADD = libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -ldl
+tests_test_ladder_ref_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -ldl
 endif

@@ -1,0 +1,133 @@
+/*
+ * tv.c - translation validation of every program the Check tests compile.
+ *
+ * Every Check program is linked with -Wl,--wrap=sg_compile (TV_LIBS in tests/local.mk): each
+ * sg_compile() — seccomp_export_bpf(), seccomp_load(), seccomp_precompute(), tu_compile(), ... —
+ * comes here. The program it returns is also lowered the reference way (plain halving, no
+ * exception leaves, no bytecode passes) and the two are proven equivalent on every input by the
+ * symbolic engine (sg_sym_equiv()). A difference is a compiler bug: the witness is printed and
+ * the test aborts. The library itself is untouched: libseccomp.so.2 never sees this file.
+ *
+ * Cost is bounded in programs, never in time: the first SYSGATE_TV_BUDGET programs of each
+ * process (default 64; Check forks one per test case) are validated, the rest only counted; a
+ * program over TV_MAX_INSNS instructions is counted as too long, and a proof that needs more
+ * than TV_MAX_PATHS paths counts as undecided. SYSGATE_TV_BUDGET=0 turns
+ * it off; it is off under valgrind (SYSGATE_UNDER_VALGRIND, 20-50 times slower) and in
+ * fault-injection builds (the reference lowering would take the injected failures).
+ * SYSGATE_TV_REPORT=1 prints each process's counts when it exits.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bpf_sym.h"
+#include "compile.h"
+#include "tv.h"
+
+#define TV_DEFAULT_BUDGET 64
+#define TV_MAX_PATHS      10000
+/* longer programs are counted, not validated: a proof's cost grows with the paths' depth */
+#define TV_MAX_INSNS 1024
+
+int __real_sg_compile(const struct sg_filter *f, struct sg_program **out);
+int __wrap_sg_compile(const struct sg_filter *f, struct sg_program **out);
+
+/* this process's counts (a test's own process: Check forks per test case) */
+static struct {
+	long budget; /* -1: not read yet */
+	unsigned long proven, undecided, no_reference, too_long, over_budget;
+} tv = {-1, 0, 0, 0, 0, 0};
+
+static void tv_report(void)
+{
+	fprintf(stderr,
+	        "translation validation: %lu proven, %lu not decided, %lu without a reference "
+	        "program, %lu too long, %lu over the budget of %ld\n",
+	        tv.proven, tv.undecided, tv.no_reference, tv.too_long, tv.over_budget, tv.budget);
+}
+
+static long tv_budget(void)
+{
+	const char *b = getenv("SYSGATE_TV_BUDGET"), *r = getenv("SYSGATE_TV_REPORT");
+
+	tv.budget = b && *b ? strtol(b, NULL, 10) : TV_DEFAULT_BUDGET;
+	if (tv.budget < 0 || getenv("SYSGATE_UNDER_VALGRIND"))
+		tv.budget = 0;
+#ifdef SG_FAULT_INJECTION
+	tv.budget = 0;
+#endif
+	if (r && *r == '1' && tv.budget > 0)
+		atexit(tv_report);
+	return tv.budget;
+}
+
+int tv_prove(const struct sg_filter *f, const struct sg_program *p, uint32_t w[SG_SYM_WORDS])
+{
+	static const struct sg_compile_opts reference = {
+	    .tree = 0, .passes = false, .exceptions = false, .max_len = 0};
+	struct sg_program *plain = NULL;
+	int eq;
+
+	if (sg_compile_with(f, &reference, &plain) != 0)
+		return -ENOENT;
+	eq = sg_sym_equiv(p->insns, p->len, plain->insns, plain->len, TV_MAX_PATHS, w);
+	sg_program_free(plain);
+	return eq;
+}
+
+unsigned long tv_proven(void)
+{
+	return tv.proven;
+}
+
+static void validate(const struct sg_filter *f, const struct sg_program *p)
+{
+	uint32_t w[SG_SYM_WORDS];
+	int eq = tv_prove(f, p, w);
+
+	if (eq == -ENOENT) {
+		/* longer than the kernel takes, or out of memory: nothing to compare with */
+		tv.no_reference++;
+		return;
+	}
+	if (eq == 1) {
+		tv.proven++;
+		return;
+	}
+	if (eq != 0) {
+		tv.undecided++;
+		return;
+	}
+	fprintf(stderr,
+	        "translation validation: the compiled program differs from the reference "
+	        "lowering at arch 0x%08x nr %u, argument words",
+	        w[1], w[0]);
+	for (unsigned int i = 2; i < SG_SYM_WORDS; i++)
+		fprintf(stderr, " 0x%x", w[i]);
+	fprintf(stderr, "\n");
+	abort();
+}
+
+int __wrap_sg_compile(const struct sg_filter *f, struct sg_program **out)
+{
+	int rc = __real_sg_compile(f, out);
+
+	if (tv.budget < 0)
+		tv_budget();
+	if (rc != 0 || tv.budget == 0)
+		return rc;
+	if (tv.proven + tv.undecided + tv.no_reference >= (unsigned long)tv.budget) {
+		tv.over_budget++;
+		return rc;
+	}
+	if ((*out)->len > TV_MAX_INSNS) {
+		tv.too_long++;
+		return rc;
+	}
+	validate(f, *out);
+	return rc;
+}
