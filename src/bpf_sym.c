@@ -376,6 +376,7 @@ struct sval {
 	uint8_t kind;
 	uint32_t k; /* V_CONST */
 	struct sg_sym_form f;
+	uint32_t add; /* V_FORM: the value is form(word) + add (mod 2^32) */
 };
 
 struct regs {
@@ -420,7 +421,7 @@ static struct sval normalise(struct sval v)
 	if (v.kind == V_FORM) {
 		v.f.mask &= form_valid_bits(v.f.shift);
 		if (v.f.mask == 0)
-			return constant(v.f.xor);
+			return constant(v.f.xor +v.add);
 	}
 	return v;
 }
@@ -457,8 +458,14 @@ static struct sval alu_form(uint16_t code, struct sval a, struct sval b)
 	uint16_t op = BPF_OP(code);
 	int log;
 
-	if (op == BPF_NEG)
-		return opaque();
+	if (op == BPF_NEG) {
+		/* -(F + add) = ~F + (1 - add), and ~F is F with every xor bit flipped */
+		if (a.kind != V_FORM)
+			return opaque();
+		a.f.xor = ~a.f.xor ;
+		a.add = 1 - a.add;
+		return a;
+	}
 	/* commutative ops with the constant on the left: swap */
 	if (a.kind == V_CONST && b.kind == V_FORM &&
 	    (op == BPF_AND || op == BPF_OR || op == BPF_XOR || op == BPF_ADD || op == BPF_MUL)) {
@@ -468,6 +475,37 @@ static struct sval alu_form(uint16_t code, struct sval a, struct sval b)
 	}
 	if (a.kind != V_FORM || b.kind != V_CONST)
 		return opaque();
+	if (a.add != 0) {
+		/* an offset survives adding and left shifts (multiplying distributes mod 2^32);
+		 * the bitwise ops and right shifts mix it into the bits: not modelled */
+		switch (op) {
+		case BPF_ADD:
+			a.add += b.k;
+			return a;
+		case BPF_SUB:
+			a.add -= b.k;
+			return a;
+		case BPF_LSH:
+			log = (int)(b.k & 31);
+			break;
+		case BPF_MUL:
+			if (!power_of_two(b.k, &log))
+				return opaque();
+			break;
+		default:
+			return opaque();
+		}
+		{
+			uint32_t add = a.add << log;
+
+			a.add = 0;
+			a = form_shift(a, -log);
+			if (a.kind == V_CONST)
+				return constant(a.k + add);
+			a.add = add;
+			return a;
+		}
+	}
 	switch (op) {
 	case BPF_AND:
 		a.f.mask &= b.k;
@@ -485,8 +523,11 @@ static struct sval alu_form(uint16_t code, struct sval a, struct sval b)
 	case BPF_LSH:
 		return form_shift(a, -(int)(b.k & 31));
 	case BPF_ADD:
+		a.add = b.k;
+		return a;
 	case BPF_SUB:
-		return b.k == 0 ? a : opaque();
+		a.add = -b.k;
+		return a;
 	case BPF_MUL:
 		return power_of_two(b.k, &log) ? form_shift(a, -log) : opaque();
 	case BPF_DIV:
@@ -626,12 +667,169 @@ static void cond_atoms_flipped(uint16_t op, const struct sg_sym_form *f, uint32_
 	}
 }
 
+/*
+ * "form + add op k" (or "k op form + add" when flipped) for JEQ/JGE/JGT: the true side is one
+ * interval of the sum, the false side at most two; each interval of the sum is at most two
+ * intervals of the form (subtracting add wraps around at most once). Every piece is explored
+ * as its own path: the pieces are disjoint, so this is exact.
+ */
+static int offset_branches(struct explorer *e, uint16_t op, bool flipped, const struct sval *v,
+                           uint32_t k, size_t p, size_t t, size_t f, const struct regs *r)
+{
+	uint32_t lo, hi, iv[3][2];
+	size_t niv = 0;
+	bool any = true;
+	int rc = 0;
+
+	if (op == BPF_JEQ) {
+		lo = hi = k;
+	} else if (!flipped) {
+		lo = op == BPF_JGE ? k : k + 1;
+		hi = UINT32_MAX;
+		any = op == BPF_JGE || k != UINT32_MAX;
+	} else {
+		/* k >= v: v <= k; k > v: v < k */
+		lo = 0;
+		hi = op == BPF_JGE ? k : k - 1;
+		any = op == BPF_JGE || k != 0;
+	}
+	/* [lo, hi] goes to t, the rest to f */
+	if (any)
+		iv[niv][0] = lo, iv[niv++][1] = hi;
+	if (!any) {
+		iv[niv][0] = 0, iv[niv++][1] = UINT32_MAX;
+	} else {
+		if (lo > 0)
+			iv[niv][0] = 0, iv[niv++][1] = lo - 1;
+		if (hi < UINT32_MAX)
+			iv[niv][0] = hi + 1, iv[niv++][1] = UINT32_MAX;
+	}
+	for (size_t i = 0; i < niv && rc == 0; i++) {
+		uint32_t a = iv[i][0] - v->add, b = iv[i][1] - v->add;
+		size_t to = any && i == 0 ? t : f;
+		struct sg_sym_atom at = {v->f, SG_SYM_RANGE, a, b};
+
+		if (a <= b) {
+			rc = branch(e, &at, false, false, p, to, r);
+			continue;
+		}
+		at.hi = UINT32_MAX;
+		rc = branch(e, &at, false, false, p, to, r);
+		at.lo = 0;
+		at.hi = b;
+		if (rc == 0)
+			rc = branch(e, &at, false, false, p, to, r);
+	}
+	return rc;
+}
+
+/* at most this many values of a word are tried one by one for a data-against-data compare */
+#define ENUM_MAX 16
+
+/*
+ * The values the path allows for `word`, up to ENUM_MAX: their count (ENUM_MAX + 1: more),
+ * or < 0 (-EAGAIN when the solver could not decide).
+ */
+static int word_values(struct explorer *e, unsigned int word, uint32_t *vals)
+{
+	struct sg_sym_atom *set = malloc((e->natoms + ENUM_MAX + 1) * sizeof(*set));
+	const struct sg_sym_atom **list = malloc((e->natoms + ENUM_MAX + 1) * sizeof(*list));
+	size_t n = 0;
+	int count = 0, rc = 0;
+
+	if (set == NULL || list == NULL) {
+		free(set);
+		free(list);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < e->natoms; i++)
+		if (e->atoms[i].f.word == word)
+			set[n++] = e->atoms[i];
+	while (count <= ENUM_MAX) {
+		uint32_t v;
+
+		for (size_t i = 0; i < n; i++)
+			list[i] = &set[i];
+		e->stats->solves++;
+		rc = solve_list(list, n, &v);
+		if (rc <= 0)
+			break;
+		vals[count++] = v;
+		set[n++] = sg_sym_word_atom(word, SG_SYM_NE, v, 0);
+	}
+	free(set);
+	free(list);
+	return rc < 0 ? rc : count;
+}
+
+/*
+ * A against X, both data: exact when one of the two words takes few values on this path (each
+ * value is its own path, with that register a constant), or when both are the same value.
+ * *handled false when not decided here (the caller explores both sides inexactly); the return
+ * value is explore_from()'s.
+ */
+static int data_vs_data(struct explorer *e, size_t p, size_t pc, const struct regs *r,
+                        bool *handled)
+{
+	const struct sock_filter *in = &e->progs[p][pc];
+	size_t t = pc + 1 + in->jt, f = pc + 1 + in->jf;
+	uint32_t vals[ENUM_MAX + 1];
+	int rc;
+
+	*handled = true;
+	if (r->a.kind != V_FORM || r->x.kind != V_FORM) {
+		*handled = false;
+		return 0;
+	}
+	if (memcmp(&r->a.f, &r->x.f, sizeof(r->a.f)) == 0 && r->a.add == r->x.add) {
+		/* v op v: JEQ and JGE always, JGT never, JSET when v != 0 */
+		switch (BPF_OP(in->code)) {
+		case BPF_JEQ:
+		case BPF_JGE:
+			return branch(e, NULL, false, false, p, t, r);
+		case BPF_JGT:
+			return branch(e, NULL, false, false, p, f, r);
+		default:
+			return offset_branches(e, BPF_JEQ, false, &r->a, 0, p, f, t, r);
+		}
+	}
+	for (int side = 0; side < 2; side++) {
+		const struct sval *v = side == 0 ? &r->x : &r->a;
+		unsigned int w = v->f.word;
+		int n = word_values(e, w, vals);
+
+		if (n < 0 && n != -EAGAIN)
+			return n;
+		if (n < 0 || n > ENUM_MAX)
+			continue;
+		for (int i = 0; i < n; i++) {
+			struct sg_sym_atom at = sg_sym_word_atom(w, SG_SYM_RANGE, vals[i], vals[i]);
+			struct regs copy = *r;
+			struct sval c = constant(form_eval(&v->f, vals[i]) + v->add);
+
+			if (side == 0)
+				copy.x = c;
+			else
+				copy.a = c;
+			/* the same compare again, now against a constant */
+			rc = branch(e, &at, false, false, p, pc, &copy);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
+	*handled = false;
+	return 0;
+}
+
 static int decide(struct explorer *e, size_t p, size_t pc, const struct regs *r)
 {
 	const struct sock_filter *in = &e->progs[p][pc];
 	struct sval b = BPF_SRC(in->code) == BPF_X ? r->x : constant(in->k);
 	size_t t = pc + 1 + in->jt, f = pc + 1 + in->jf;
+	uint16_t op = BPF_OP(in->code);
 	struct sg_sym_atom pos, neg;
+	bool handled = false;
 	int rc;
 
 	if (r->a.kind == V_CONST && b.kind == V_CONST)
@@ -639,12 +837,20 @@ static int decide(struct explorer *e, size_t p, size_t pc, const struct regs *r)
 		              r);
 	if (t == f)
 		return branch(e, NULL, false, false, p, t, r);
-	if (r->a.kind == V_FORM && b.kind == V_CONST)
-		cond_atoms(BPF_OP(in->code), &r->a.f, b.k, &pos, &neg);
-	else if (r->a.kind == V_CONST && b.kind == V_FORM)
-		cond_atoms_flipped(BPF_OP(in->code), &b.f, r->a.k, &pos, &neg);
+	if (r->a.kind == V_FORM && b.kind == V_CONST && r->a.add == 0)
+		cond_atoms(op, &r->a.f, b.k, &pos, &neg);
+	else if (r->a.kind == V_CONST && b.kind == V_FORM && b.add == 0)
+		cond_atoms_flipped(op, &b.f, r->a.k, &pos, &neg);
+	else if (r->a.kind == V_FORM && b.kind == V_CONST && op != BPF_JSET)
+		return offset_branches(e, op, false, &r->a, b.k, p, t, f, r);
+	else if (r->a.kind == V_CONST && b.kind == V_FORM && op != BPF_JSET)
+		return offset_branches(e, op, true, &b, r->a.k, p, t, f, r);
 	else {
-		/* data against data, or opaque arithmetic: both sides, not exactly */
+		rc = BPF_SRC(in->code) == BPF_X ? data_vs_data(e, p, pc, r, &handled) : 0;
+		if (handled || rc)
+			return rc;
+		/* opaque arithmetic, bit tests of an offset word, or two words that both take
+		 * many values: both sides, not exactly */
 		rc = branch(e, NULL, true, false, p, t, r);
 		return rc ? rc : branch(e, NULL, true, false, p, f, r);
 	}
@@ -770,7 +976,8 @@ static int explore_from(struct explorer *e, size_t p, size_t pc, struct regs *r)
 					e->inexact--;
 					return rc;
 				}
-				cond_atoms(BPF_JEQ, &b.f, 0, &pos, &neg);
+				/* form + add == 0: form == -add */
+				cond_atoms(BPF_JEQ, &b.f, -b.add, &pos, &neg);
 				rc = branch(e, &pos, false, true, p, pc, r);
 				if (rc)
 					return rc;
@@ -781,8 +988,6 @@ static int explore_from(struct explorer *e, size_t p, size_t pc, struct regs *r)
 				if (!sg_bpf_alu(in->code, r->a.k, b.k, &v))
 					return finish(e, p, pc, constant(0));
 				r->a = constant(v);
-			} else if (BPF_OP(in->code) == BPF_NEG) {
-				r->a = opaque();
 			} else if (BPF_OP(in->code) == BPF_DIV && b.kind == V_CONST && b.k == 0) {
 				return finish(e, p, pc, constant(0));
 			} else {

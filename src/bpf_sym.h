@@ -15,10 +15,18 @@
  * bit-serial automaton search (MSB first, with memoised failures), so a path the engine calls
  * infeasible is infeasible, and a witness it gives takes the path.
  *
- * What it cannot represent exactly (arithmetic on loaded data other than the bit forms, a
- * comparison between two loaded words, RET A with A holding data) still gets explored on both
- * sides, but the path is marked inexact: its witness may not take it, and a verdict built on it
- * is not a proof. Callers that need a proof check sg_sym_path.exact / sg_sym_stats.exact.
+ * Also exact: a bit form plus a constant offset (ADD/SUB/NEG, then LSH or MUL by powers of
+ * two, which distribute mod 2^32) compared with JEQ/JGE/JGT: the true and false sides are
+ * intervals of the sum, i.e. at most two intervals of the form each (subtracting the offset
+ * wraps at most once), explored as separate paths. A comparison of two loaded words (X holding
+ * one) is exact when both are the same value, or when one word takes at most 16 values on the
+ * path: each value is its own path.
+ *
+ * What it cannot represent exactly (bitwise ops or right shifts of an offset sum, JSET on one,
+ * other arithmetic between loaded words, two words compared that both take many values, RET A
+ * with A holding data) still gets explored on both sides, but the path is marked inexact: its
+ * witness may not take it, and a verdict built on it is not a proof. Callers that need a proof
+ * check sg_sym_path.exact / sg_sym_stats.exact.
  *
  * The run-time semantics follow the interpreter in bpf.c (sg_bpf_alu(), sg_bpf_jump_taken()
  * and the seccomp_data layout), so there is one kernel model; witnesses can be replayed there.

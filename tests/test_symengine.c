@@ -265,6 +265,151 @@ START_TEST(random_programs_replay)
 }
 END_TEST
 
+#define LD(off)         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, off)
+#define ALU(op, k)      BPF_STMT(BPF_ALU | (op) | BPF_K, k)
+#define JK(op, k, t, f) BPF_JUMP(BPF_JMP | (op) | BPF_K, k, t, f)
+#define RET(k)          BPF_STMT(BPF_RET | BPF_K, k)
+#define OFF_NR          0
+#define OFF_A0          16 /* args[0], low word on little-endian ABIs */
+#define OFF_A1          24
+#define ALLOW           SECCOMP_RET_ALLOW
+#define ERRNO           (SECCOMP_RET_ERRNO | 1)
+
+/* a and b are proven equal, every path of a is exact, and b with its first RET ALLOW made
+ * ERRNO(2) is proven different with a witness that replays */
+static void known_equal(const struct sock_filter *a, size_t alen, const struct sock_filter *b,
+                        size_t blen)
+{
+	const struct sock_filter *progs[1] = {a};
+	struct sg_sym_stats st;
+	uint32_t w[SG_SYM_WORDS];
+	struct sock_filter mut[64];
+	struct seccomp_data d;
+	long exact = 0, inexact = 0;
+
+	ck_assert_int_eq(sg_sym_explore(progs, &alen, 1, NULL, 0, 0, NULL, NULL, &st), 0);
+	ck_assert(st.exact);
+	check_program(a, alen, &exact, &inexact); /* every witness replays */
+	ck_assert_int_eq(inexact, 0);
+	ck_assert_int_eq(sg_sym_equiv(a, alen, b, blen, 0, w), 1);
+	ck_assert_uint_le(blen, 64);
+	memcpy(mut, b, blen * sizeof(*b));
+	for (size_t i = 0; i < blen; i++)
+		if (mut[i].code == (BPF_RET | BPF_K) && mut[i].k == ALLOW) {
+			mut[i].k = SECCOMP_RET_ERRNO | 2;
+			break;
+		}
+	ck_assert_int_eq(sg_sym_equiv(a, alen, mut, blen, 0, w), 0);
+	sg_sym_words_to_data(w, false, &d);
+	ck_assert_uint_ne(sg_bpf_run(a, alen, &d, false, NULL),
+	                  sg_bpf_run(mut, blen, &d, false, NULL));
+}
+
+#define KNOWN_EQUAL(a, b) known_equal(a, sizeof(a) / sizeof(a[0]), b, sizeof(b) / sizeof(b[0]))
+
+/* arithmetic the engine decides exactly: offsets (ADD, SUB, NEG, then left shifts) compared
+ * with constants, and compares between two data words when one takes few values */
+START_TEST(exact_arithmetic)
+{
+	/* nr + 5 == 10: nr == 5 */
+	const struct sock_filter add[] = {LD(OFF_NR), ALU(BPF_ADD, 5), JK(BPF_JEQ, 10, 0, 1),
+	                                  RET(ALLOW), RET(ERRNO)};
+	const struct sock_filter add_ref[] = {LD(OFF_NR), JK(BPF_JEQ, 5, 0, 1), RET(ALLOW),
+	                                      RET(ERRNO)};
+	/* nr - 5 >= 0xfffffff0 wraps: nr >= 0xfffffff5 or nr <= 4 */
+	const struct sock_filter sub[] = {LD(OFF_NR), ALU(BPF_SUB, 5),
+	                                  JK(BPF_JGE, 0xfffffff0, 0, 1), RET(ALLOW), RET(ERRNO)};
+	const struct sock_filter sub_ref[] = {LD(OFF_NR), JK(BPF_JGE, 0xfffffff5, 1, 0),
+	                                      JK(BPF_JGT, 4, 1, 0), RET(ALLOW), RET(ERRNO)};
+	/* 7 > -a0: -a0 < 7, a0 in {0} or a0 >= 0xfffffffa */
+	const struct sock_filter neg[] = {LD(OFF_A0),
+	                                  BPF_STMT(BPF_ALU | BPF_NEG, 0),
+	                                  BPF_STMT(BPF_MISC | BPF_TAX, 0),
+	                                  BPF_STMT(BPF_LD | BPF_IMM, 7),
+	                                  BPF_JUMP(BPF_JMP | BPF_JGT | BPF_X, 0, 0, 1),
+	                                  RET(ALLOW),
+	                                  RET(ERRNO)};
+	const struct sock_filter neg_ref[] = {LD(OFF_A0), JK(BPF_JEQ, 0, 2, 0),
+	                                      JK(BPF_JGE, 0xfffffffa, 1, 0), RET(ERRNO),
+	                                      RET(ALLOW)};
+	/* (nr + 1) << 4 == 0x20: nr + 1 == 2 modulo 2^28 */
+	const struct sock_filter lsh[] = {LD(OFF_NR),      ALU(BPF_ADD, 1),
+	                                  ALU(BPF_LSH, 4), JK(BPF_JEQ, 0x20, 0, 1),
+	                                  RET(ALLOW),      RET(ERRNO)};
+	const struct sock_filter lsh_ref[] = {LD(OFF_NR), ALU(BPF_AND, 0x0fffffff),
+	                                      JK(BPF_JEQ, 1, 0, 1), RET(ALLOW), RET(ERRNO)};
+	/* a1 == a0 with a0 <= 3: four values tried one by one */
+	const struct sock_filter dvd[] = {LD(OFF_A0),
+	                                  JK(BPF_JGT, 3, 3, 0),
+	                                  BPF_STMT(BPF_MISC | BPF_TAX, 0),
+	                                  LD(OFF_A1),
+	                                  BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_X, 0, 1, 2),
+	                                  RET(SECCOMP_RET_KILL_PROCESS),
+	                                  RET(ALLOW),
+	                                  RET(ERRNO)};
+	const struct sock_filter dvd_ref[] = {LD(OFF_A0),
+	                                      JK(BPF_JGT, 3, 12, 0),
+	                                      JK(BPF_JEQ, 0, 0, 2),
+	                                      LD(OFF_A1),
+	                                      JK(BPF_JEQ, 0, 10, 11),
+	                                      JK(BPF_JEQ, 1, 0, 2),
+	                                      LD(OFF_A1),
+	                                      JK(BPF_JEQ, 1, 7, 8),
+	                                      JK(BPF_JEQ, 2, 0, 2),
+	                                      LD(OFF_A1),
+	                                      JK(BPF_JEQ, 2, 4, 5),
+	                                      LD(OFF_A1),
+	                                      JK(BPF_JEQ, 3, 2, 3),
+	                                      RET(ERRNO),
+	                                      RET(SECCOMP_RET_KILL_PROCESS),
+	                                      RET(ALLOW),
+	                                      RET(ERRNO)};
+	/* a0 against itself (through X): JGE always, JSET when a0 + 3 != 0 */
+	const struct sock_filter self[] = {LD(OFF_A0),
+	                                   ALU(BPF_ADD, 3),
+	                                   BPF_STMT(BPF_MISC | BPF_TAX, 0),
+	                                   BPF_JUMP(BPF_JMP | BPF_JGE | BPF_X, 0, 0, 2),
+	                                   BPF_JUMP(BPF_JMP | BPF_JSET | BPF_X, 0, 0, 1),
+	                                   RET(ALLOW),
+	                                   RET(ERRNO)};
+	const struct sock_filter self_ref[] = {LD(OFF_A0), JK(BPF_JEQ, 0xfffffffd, 1, 0),
+	                                       RET(ALLOW), RET(ERRNO)};
+
+	KNOWN_EQUAL(add, add_ref);
+	KNOWN_EQUAL(sub, sub_ref);
+	KNOWN_EQUAL(neg, neg_ref);
+	KNOWN_EQUAL(lsh, lsh_ref);
+	KNOWN_EQUAL(dvd, dvd_ref);
+	KNOWN_EQUAL(self, self_ref);
+}
+END_TEST
+
+/* what stays inexact, honestly: two words that both take many values, and bits of an offset */
+START_TEST(inexact_stays_marked)
+{
+	const struct sock_filter dvd[] = {LD(OFF_A0), BPF_STMT(BPF_MISC | BPF_TAX, 0),
+	                                  LD(OFF_A1), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_X, 0, 0, 1),
+	                                  RET(ALLOW), RET(ERRNO)};
+	const struct sock_filter bits[] = {LD(OFF_A0),         ALU(BPF_ADD, 1),
+	                                   ALU(BPF_AND, 0xf0), JK(BPF_JEQ, 0x10, 0, 1),
+	                                   RET(ALLOW),         RET(ERRNO)};
+	const struct sock_filter *progs[1];
+	struct sg_sym_stats st;
+	uint32_t w[SG_SYM_WORDS];
+	size_t len;
+
+	progs[0] = dvd;
+	len = sizeof(dvd) / sizeof(dvd[0]);
+	ck_assert_int_eq(sg_sym_explore(progs, &len, 1, NULL, 0, 0, NULL, NULL, &st), 0);
+	ck_assert(!st.exact);
+	ck_assert_int_eq(sg_sym_equiv(dvd, len, dvd, len, 0, w), -EAGAIN);
+	progs[0] = bits;
+	len = sizeof(bits) / sizeof(bits[0]);
+	ck_assert_int_eq(sg_sym_explore(progs, &len, 1, NULL, 0, 0, NULL, NULL, &st), 0);
+	ck_assert(!st.exact);
+}
+END_TEST
+
 /* the hook of tests/tv.c: an export goes through it and is proven; a program that differs
  * from its filter's reference lowering is caught, with a witness that replays */
 START_TEST(translation_validation_hook)
@@ -278,9 +423,8 @@ START_TEST(translation_validation_hook)
 	const char *budget = getenv("SYSGATE_TV_BUDGET");
 
 	ck_assert_ptr_nonnull(ctx);
-	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(read), 1,
-	                                  SCMP_A0(SCMP_CMP_GE, 3)),
-	                 0);
+	ck_assert_int_eq(
+	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, SCMP_A0(SCMP_CMP_GE, 3)), 0);
 	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_TRAP, SCMP_SYS(write), 0), 0);
 	ck_assert_int_eq(seccomp_export_bpf_mem(ctx, NULL, &len), 0);
 	if (!getenv("SYSGATE_UNDER_VALGRIND") && !(budget && atoi(budget) <= 0))
@@ -313,6 +457,8 @@ int main(void)
 	tcase_add_test(tc, solver_vs_enumeration);
 	tcase_add_test(tc, compiled_policies_replay);
 	tcase_add_test(tc, random_programs_replay);
+	tcase_add_test(tc, exact_arithmetic);
+	tcase_add_test(tc, inexact_stays_marked);
 	tcase_add_test(tc, translation_validation_hook);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
