@@ -88,28 +88,27 @@ patch_k() {
 		$((v >> 16 & 255)) $((v >> 24 & 255)))" |
 		dd of="$3" bs=1 seek=$(($1 * 8 + 4)) conv=notrunc 2>/dev/null
 }
+# control NAME AWK_SELECT NEW_K_EXPR PATTERN: the first instruction AWK_SELECT picks gets k
+# NEW_K_EXPR (arithmetic on its old k, `k`); the diff must exit 1 with a line matching PATTERN.
+# (The awk programs are quoted for awk: shellcheck's SC2016 does not apply.)
+control() {
+	line=$(awk "$2 { print; exit }" "$tmp/insns")
+	i=${line%% *}
+	k=0x${line##* }
+	patch_k "$i" "$(printf '%08x' $(($3)))" "$tmp/$1.bpf"
+	"$DIFF" -a x86_64 "$f" "$tmp/$1.bpf" >"$tmp/out" 2>&1
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q "$4" "$tmp/out"; then ok; else fail "$1 (insn $i, k $k): exit $rc: $(head -3 "$tmp/out")"; fi
+}
 # a RET ALLOW becomes RET ERRNO(1)
-i=$(awk '$2 == "0006" && $5 == "7fff0000" { print $1; exit }' "$tmp/insns")
-patch_k "$i" 00050001 "$tmp/ret.bpf"
-"$DIFF" -a x86_64 "$f" "$tmp/ret.bpf" >"$tmp/out" 2>&1
-rc=$?
-if [ $rc -eq 1 ] && grep -q "ALLOW -> ERRNO(1) " "$tmp/out"; then ok; else fail "changed RET: exit $rc: $(head -3 "$tmp/out")"; fi
+# shellcheck disable=SC2016
+control ret '$2 == "0006" && $5 == "7fff0000"' 0x00050001 "ALLOW -> ERRNO(1) "
 # the constant of the 20th JEQ plus one (pipe2: flags 0 becomes 1)
-line=$(awk '$2 == "0015" { if (++n == 20) { print; exit } }' "$tmp/insns")
-i=${line%% *}
-k=$(printf '%08x' $((0x${line##* } + 1)))
-patch_k "$i" "$k" "$tmp/const.bpf"
-"$DIFF" -a x86_64 "$f" "$tmp/const.bpf" >"$tmp/out" 2>&1
-rc=$?
-if [ $rc -eq 1 ] && grep -q " -> " "$tmp/out"; then ok; else fail "changed constant (insn $i, k 0x$k): exit $rc: $(head -3 "$tmp/out")"; fi
+# shellcheck disable=SC2016
+control const '$2 == "0015" && ++n == 20' 'k + 1' " -> "
 # a RET TRAP(n) becomes TRAP(n + 0x100): a difference, except with -T
-line=$(awk '$2 == "0006" && $5 ~ /^0003/ { print; exit }' "$tmp/insns")
-i=${line%% *}
-k=$(printf '%08x' $((0x${line##* } + 0x100)))
-patch_k "$i" "$k" "$tmp/trap.bpf"
-"$DIFF" -a x86_64 "$f" "$tmp/trap.bpf" >"$tmp/out" 2>&1
-rc=$?
-if [ $rc -eq 1 ] && grep -q "TRAP([0-9]*) -> TRAP([0-9]*) " "$tmp/out"; then ok; else fail "changed TRAP data: exit $rc: $(head -3 "$tmp/out")"; fi
+# shellcheck disable=SC2016
+control trap '$2 == "0006" && $5 ~ /^0003/' 'k + 0x100' "TRAP([0-9]*) -> TRAP([0-9]*) "
 if "$DIFF" -a x86_64 -T -q "$f" "$tmp/trap.bpf"; then ok; else fail "-T: TRAP data still counted"; fi
 
 finish

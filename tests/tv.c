@@ -84,6 +84,11 @@ unsigned long tv_proven(void)
 	return tv.proven;
 }
 
+bool tv_enabled(void)
+{
+	return (tv.budget < 0 ? tv_budget() : tv.budget) > 0;
+}
+
 static void validate(const struct sg_filter *f, const struct sg_program *p)
 {
 	uint32_t w[SG_SYM_WORDS];

@@ -6,6 +6,7 @@
 #ifndef SYSGATE_TESTS_TV_H
 #define SYSGATE_TESTS_TV_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "bpf_sym.h"
@@ -17,5 +18,8 @@ int tv_prove(const struct sg_filter *f, const struct sg_program *p, uint32_t w[S
 
 /* programs this process's sg_compile() calls proved so far */
 unsigned long tv_proven(void);
+
+/* does sg_compile() validate here (budget above 0, not under valgrind or fault injection)? */
+bool tv_enabled(void);
 
 #endif
