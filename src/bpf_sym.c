@@ -763,6 +763,49 @@ static int word_values(struct explorer *e, unsigned int word, uint32_t *vals)
 }
 
 /*
+ * One value of A's (or X's) word per path, each with that register a constant in a copy of the
+ * registers, the instruction at pc run again: *handled false when the word takes more than ENUM_MAX
+ * values (or the solver could not say), else explore_from()'s return value.
+ */
+static int per_value(struct explorer *e, size_t p, size_t pc, const struct regs *r, bool in_x,
+                     bool *handled)
+{
+	const struct sval *v = in_x ? &r->x : &r->a;
+	uint32_t vals[ENUM_MAX + 1];
+	int n = word_values(e, v->f.word, vals), rc;
+
+	*handled = n >= 0 && n <= ENUM_MAX;
+	if (n < 0 && n != -EAGAIN)
+		return n;
+	for (int i = 0; *handled && i < n; i++) {
+		struct sg_sym_atom at = sg_sym_word_atom(v->f.word, SG_SYM_RANGE, vals[i], vals[i]);
+		struct regs copy = *r;
+		struct sval c = constant(form_eval(&v->f, vals[i]) + v->add);
+
+		if (in_x)
+			copy.x = c;
+		else
+			copy.a = c;
+		rc = branch(e, &at, false, false, p, pc, &copy);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* RET A with data in A: exact when A's word takes few values on the path */
+static int ret_data(struct explorer *e, size_t p, size_t pc, const struct regs *r)
+{
+	bool handled = false;
+	int rc;
+
+	if (r->a.kind != V_FORM)
+		return finish(e, p, pc, r->a);
+	rc = per_value(e, p, pc, r, false, &handled);
+	return handled || rc ? rc : finish(e, p, pc, r->a);
+}
+
+/*
  * A against X, both data: exact when one of the two words takes few values on this path (each
  * value is its own path, with that register a constant), or when both are the same value.
  * *handled false when not decided here (the caller explores both sides inexactly); the return
@@ -773,7 +816,6 @@ static int data_vs_data(struct explorer *e, size_t p, size_t pc, const struct re
 {
 	const struct sock_filter *in = &e->progs[p][pc];
 	size_t t = pc + 1 + in->jt, f = pc + 1 + in->jf;
-	uint32_t vals[ENUM_MAX + 1];
 	int rc;
 
 	*handled = true;
@@ -793,30 +835,11 @@ static int data_vs_data(struct explorer *e, size_t p, size_t pc, const struct re
 			return offset_branches(e, BPF_JEQ, false, &r->a, 0, p, f, t, r);
 		}
 	}
+	/* X's word first, then A's */
 	for (int side = 0; side < 2; side++) {
-		const struct sval *v = side == 0 ? &r->x : &r->a;
-		unsigned int w = v->f.word;
-		int n = word_values(e, w, vals);
-
-		if (n < 0 && n != -EAGAIN)
-			return n;
-		if (n < 0 || n > ENUM_MAX)
-			continue;
-		for (int i = 0; i < n; i++) {
-			struct sg_sym_atom at = sg_sym_word_atom(w, SG_SYM_RANGE, vals[i], vals[i]);
-			struct regs copy = *r;
-			struct sval c = constant(form_eval(&v->f, vals[i]) + v->add);
-
-			if (side == 0)
-				copy.x = c;
-			else
-				copy.a = c;
-			/* the same compare again, now against a constant */
-			rc = branch(e, &at, false, false, p, pc, &copy);
-			if (rc)
-				return rc;
-		}
-		return 0;
+		rc = per_value(e, p, pc, r, side == 0, handled);
+		if (*handled || rc)
+			return rc;
 	}
 	*handled = false;
 	return 0;
@@ -958,7 +981,7 @@ static int explore_from(struct explorer *e, size_t p, size_t pc, struct regs *r)
 		case BPF_RET | BPF_K:
 			return finish(e, p, pc, constant(k));
 		case BPF_RET | BPF_A:
-			return finish(e, p, pc, r->a);
+			return ret_data(e, p, pc, r);
 		default:
 			if (sg_bpf_insn_is_cond_jump(in))
 				return decide(e, p, pc, r);

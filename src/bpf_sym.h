@@ -20,13 +20,13 @@
  * intervals of the sum, i.e. at most two intervals of the form each (subtracting the offset
  * wraps at most once), explored as separate paths. A comparison of two loaded words (X holding
  * one) is exact when both are the same value, or when one word takes at most 16 values on the
- * path: each value is its own path.
+ * path: each value is its own path; so is RET A with A's word taking at most 16 values.
  *
  * What it cannot represent exactly (bitwise ops or right shifts of an offset sum, JSET on one,
  * other arithmetic between loaded words, two words compared that both take many values, RET A
- * with A holding data) still gets explored on both sides, but the path is marked inexact: its
- * witness may not take it, and a verdict built on it is not a proof. Callers that need a proof
- * check sg_sym_path.exact / sg_sym_stats.exact.
+ * with A's word taking many values) still gets explored on both sides, but the path is marked
+ * inexact: its witness may not take it, and a verdict built on it is not a proof. Callers that
+ * need a proof check sg_sym_path.exact / sg_sym_stats.exact.
  *
  * The run-time semantics follow the interpreter in bpf.c (sg_bpf_alu(), sg_bpf_jump_taken()
  * and the seccomp_data layout), so there is one kernel model; witnesses can be replayed there.

@@ -308,7 +308,8 @@ static void known_equal(const struct sock_filter *a, size_t alen, const struct s
 #define KNOWN_EQUAL(a, b) known_equal(a, sizeof(a) / sizeof(a[0]), b, sizeof(b) / sizeof(b[0]))
 
 /* arithmetic the engine decides exactly: offsets (ADD, SUB, NEG, then left shifts) compared
- * with constants, and compares between two data words when one takes few values */
+ * with constants, compares between two data words when one takes few values, and RET A when A
+ * takes few values */
 START_TEST(exact_arithmetic)
 {
 	/* nr + 5 == 10: nr == 5 */
@@ -375,6 +376,19 @@ START_TEST(exact_arithmetic)
 	const struct sock_filter self_ref[] = {LD(OFF_A0), JK(BPF_JEQ, 0xfffffffd, 1, 0),
 	                                       RET(ALLOW), RET(ERRNO)};
 
+	/* RET A with a0 <= 2: three values tried one by one */
+	const struct sock_filter reta[] = {LD(OFF_A0), JK(BPF_JGT, 2, 0, 1), RET(ALLOW),
+	                                   BPF_STMT(BPF_RET | BPF_A, 0)};
+	const struct sock_filter reta_ref[] = {LD(OFF_A0),
+	                                       JK(BPF_JGT, 2, 3, 0),
+	                                       JK(BPF_JEQ, 0, 3, 0),
+	                                       JK(BPF_JEQ, 1, 3, 0),
+	                                       RET(2),
+	                                       RET(ALLOW),
+	                                       RET(0),
+	                                       RET(1)};
+
+	KNOWN_EQUAL(reta, reta_ref);
 	KNOWN_EQUAL(add, add_ref);
 	KNOWN_EQUAL(sub, sub_ref);
 	KNOWN_EQUAL(neg, neg_ref);
@@ -384,7 +398,8 @@ START_TEST(exact_arithmetic)
 }
 END_TEST
 
-/* what stays inexact, honestly: two words that both take many values, and bits of an offset */
+/* what stays inexact, honestly: two words that both take many values, bits of an offset, and
+ * RET A with A taking many values */
 START_TEST(inexact_stays_marked)
 {
 	const struct sock_filter dvd[] = {LD(OFF_A0), BPF_STMT(BPF_MISC | BPF_TAX, 0),
@@ -393,6 +408,7 @@ START_TEST(inexact_stays_marked)
 	const struct sock_filter bits[] = {LD(OFF_A0),         ALU(BPF_ADD, 1),
 	                                   ALU(BPF_AND, 0xf0), JK(BPF_JEQ, 0x10, 0, 1),
 	                                   RET(ALLOW),         RET(ERRNO)};
+	const struct sock_filter reta[] = {LD(OFF_A0), BPF_STMT(BPF_RET | BPF_A, 0)};
 	const struct sock_filter *progs[1];
 	struct sg_sym_stats st;
 	uint32_t w[SG_SYM_WORDS];
@@ -405,6 +421,10 @@ START_TEST(inexact_stays_marked)
 	ck_assert_int_eq(sg_sym_equiv(dvd, len, dvd, len, 0, w), -EAGAIN);
 	progs[0] = bits;
 	len = sizeof(bits) / sizeof(bits[0]);
+	ck_assert_int_eq(sg_sym_explore(progs, &len, 1, NULL, 0, 0, NULL, NULL, &st), 0);
+	ck_assert(!st.exact);
+	progs[0] = reta;
+	len = sizeof(reta) / sizeof(reta[0]);
 	ck_assert_int_eq(sg_sym_explore(progs, &len, 1, NULL, 0, 0, NULL, NULL, &st), 0);
 	ck_assert(!st.exact);
 }
