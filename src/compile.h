@@ -35,7 +35,9 @@ struct sg_hot_syscall {
 	const char *name;
 	unsigned int weight;
 };
-extern const struct sg_hot_syscall sg_hot_syscalls[];
+struct sg_arch;
+/* the profile measured for the ABI's family (tools/weights/families); never NULL */
+const struct sg_hot_syscall *sg_hot_profile(const struct sg_arch *a);
 
 int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opts,
                     struct sg_program **out);

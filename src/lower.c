@@ -431,7 +431,7 @@ static void weigh_ranges(struct lowering *L, uint32_t audit)
 		if (L->opts->tree == 0)
 			continue;
 		/* the profile describes a main ABI's calls, not x32's beside x86_64 */
-		for (const struct sg_hot_syscall *h = sg_hot_syscalls;
+		for (const struct sg_hot_syscall *h = sg_hot_profile(db->arch);
 		     shapes_tree(f, db->arch) && h->name; h++) {
 			int nr = sg_arch_syscall_nr(db->arch, h->name);
 			if (nr >= 0 && sg_ir_select(f, audit, (uint32_t)nr) == db)

@@ -33,8 +33,17 @@ BENCH_PROFILES = $(abs_top_srcdir)/doc/examples/profiles
 .PHONY: bench
 # the measured syscall frequencies behind src/profile_weights.c (tools/weights/README.md)
 EXTRA_DIST += tools/weights/README.md tools/weights/record.sh tools/weights/gen-weights.py \
-	tools/weights/raw/VERSIONS tools/weights/raw/build.txt tools/weights/raw/database.txt \
-	tools/weights/raw/git.txt tools/weights/raw/python.txt tools/weights/raw/shell.txt \
-	tools/weights/raw/webserver.txt
+	tools/weights/families $(WEIGHTS_RAW)
+WEIGHTS_RAW = tools/weights/raw/x86_64/VERSIONS tools/weights/raw/x86_64/build.txt \
+	tools/weights/raw/x86_64/database.txt tools/weights/raw/x86_64/git.txt \
+	tools/weights/raw/x86_64/python.txt tools/weights/raw/x86_64/shell.txt \
+	tools/weights/raw/x86_64/webserver.txt tools/weights/raw/i386/VERSIONS \
+	tools/weights/raw/i386/build.txt tools/weights/raw/i386/database.txt \
+	tools/weights/raw/i386/git.txt tools/weights/raw/i386/python.txt \
+	tools/weights/raw/i386/shell.txt tools/weights/raw/i386/webserver.txt \
+	tools/weights/raw/aarch64/VERSIONS tools/weights/raw/aarch64/build.txt \
+	tools/weights/raw/aarch64/database.txt tools/weights/raw/aarch64/git.txt \
+	tools/weights/raw/aarch64/python.txt tools/weights/raw/aarch64/shell.txt \
+	tools/weights/raw/aarch64/webserver.txt tools/weights/raw/i386/MUX
 TESTS += tests/test_weights.sh
 dist_check_SCRIPTS += tests/test_weights.sh

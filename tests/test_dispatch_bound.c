@@ -104,7 +104,7 @@ static void measure(const struct sg_filter *f, const struct sg_program *p, const
 		if (exec[i] > m->max)
 			m->max = exec[i];
 	}
-	for (const struct sg_hot_syscall *hs = sg_hot_syscalls; hs->name; hs++) {
+	for (const struct sg_hot_syscall *hs = sg_hot_profile(a); hs->name; hs++) {
 		int nr = sg_arch_syscall_nr(a, hs->name);
 		if (nr < 0 || (size_t)nr >= n)
 			continue;

@@ -264,7 +264,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 			cached += sg_bpf_const_allow(prog, len, arch->audit, (int32_t)nr);
 		}
 	}
-	for (const struct sg_hot_syscall *hs = sg_hot_syscalls; hs->name; hs++) {
+	for (const struct sg_hot_syscall *hs = sg_hot_profile(arch); hs->name; hs++) {
 		int nr = sg_arch_syscall_nr(arch, hs->name);
 		if (nr < (int)arch->nr_base || (size_t)(nr - (int)arch->nr_base) >= n)
 			continue;
