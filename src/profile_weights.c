@@ -169,8 +169,7 @@ static const struct sg_hot_syscall hot_generic64[] = {
 };
 
 /*
- * ilp32: measured on i386; weighs x86 arm m68k mips mipsel mips64n32 mipsel64n32 parisc ppc
- * s390 sh sheb riscv32 csky xtensa
+ * ilp32_socketcall: measured on i386; weighs x86 m68k s390
  *
  * i386 workloads (calls traced): build (340667), database (15305), git (18953), python (5391),
  * shell (21191), webserver (250127)
@@ -187,7 +186,7 @@ static const struct sg_hot_syscall hot_generic64[] = {
  * GNU bash, version 5.2.15(1)-release (i686-pc-linux-gnu)
  * socketcall: the socket calls are made through syscall 102
  */
-static const struct sg_hot_syscall hot_ilp32[] = {
+static const struct sg_hot_syscall hot_ilp32_socketcall[] = {
     {"statx", 238},
     {"openat", 121},
     {"close", 78},
@@ -243,6 +242,85 @@ static const struct sg_hot_syscall hot_ilp32[] = {
     {NULL, 0},
 };
 
+/*
+ * ilp32: measured on arm; weighs arm mips mipsel mips64n32 mipsel64n32 parisc ppc sh sheb
+ * riscv32 csky xtensa
+ *
+ * arm workloads (calls traced): build (157353), database (15272), git (21622), python (4209),
+ * shell (19918), webserver (86436)
+ * recorded: 2026-12-05T00:49Z on Linux 6.18.44-fc-v1272 x86_64
+ * in: chroot of Debian 12.15 armhf, --small workloads
+ * traced with qemu-arm -strace: qemu-arm version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)
+ * sysgate: f7e4f4c42a26a1efb77c12753b3d5b5a633ad80b
+ * gcc (Debian 12.2.0-14+deb12u1) 12.2.0
+ * GNU Make 4.3
+ * Python 3.11.2
+ * git version 2.39.5
+ * curl 7.88.1
+ * sqlite3 3.40.1
+ * GNU bash, version 5.2.15(1)-release (arm-unknown-linux-gnueabihf)
+ */
+static const struct sg_hot_syscall hot_ilp32[] = {
+    {"statx", 251},
+    {"openat", 126},
+    {"close", 82},
+    {"read", 58},
+    {"fcntl64", 52},
+    {"rt_sigprocmask", 42},
+    {"write", 40},
+    {"futex", 34},
+    {"rt_sigaction", 34},
+    {"pwrite64", 33},
+    {"mmap2", 32},
+    {"readlink", 27},
+    {"_llseek", 16},
+    {"getdents64", 15},
+    {"fdatasync", 13},
+    {"ioctl", 11},
+    {"munmap", 11},
+    {"pread64", 10},
+    {"brk", 9},
+    {"mprotect", 8},
+    {"access", 7},
+    {"getpid", 6},
+    {"gettid", 6},
+    {"geteuid32", 5},
+    {"clone", 4},
+    {"getcwd", 4},
+    {"mkdir", 4},
+    {"send", 4},
+    {"set_robust_list", 4},
+    {"unlink", 4},
+    {"fchown32", 3},
+    {"rename", 3},
+    {"wait4", 3},
+    {"accept4", 2},
+    {"dup2", 2},
+    {"exit", 2},
+    {"exit_group", 2},
+    {"getgid32", 2},
+    {"getuid32", 2},
+    {"madvise", 2},
+    {"poll", 2},
+    {"recv", 2},
+    {"rmdir", 2},
+    {"shutdown", 2},
+    {"sigreturn", 2},
+    {"execve", 1},
+    {"getegid32", 1},
+    {"getrandom", 1},
+    {"getsockname", 1},
+    {"getxattr", 1},
+    {"lgetxattr", 1},
+    {"link", 1},
+    {"pipe2", 1},
+    {"set_tid_address", 1},
+    {"statfs64", 1},
+    {"ugetrlimit", 1},
+    {"utimensat", 1},
+    {NULL, 0},
+};
+
 /* ABI name -> its family's table (tools/weights/families) */
 static const struct {
 	const char *abi;
@@ -259,16 +337,16 @@ static const struct {
     {"aarch64", hot_generic64},
     {"loongarch64", hot_generic64},
     {"riscv64", hot_generic64},
-    {"x86", hot_ilp32},
+    {"x86", hot_ilp32_socketcall},
+    {"m68k", hot_ilp32_socketcall},
+    {"s390", hot_ilp32_socketcall},
     {"arm", hot_ilp32},
-    {"m68k", hot_ilp32},
     {"mips", hot_ilp32},
     {"mipsel", hot_ilp32},
     {"mips64n32", hot_ilp32},
     {"mipsel64n32", hot_ilp32},
     {"parisc", hot_ilp32},
     {"ppc", hot_ilp32},
-    {"s390", hot_ilp32},
     {"sh", hot_ilp32},
     {"sheb", hot_ilp32},
     {"riscv32", hot_ilp32},

@@ -44,6 +44,10 @@ WEIGHTS_RAW = tools/weights/raw/x86_64/VERSIONS tools/weights/raw/x86_64/build.t
 	tools/weights/raw/aarch64/VERSIONS tools/weights/raw/aarch64/build.txt \
 	tools/weights/raw/aarch64/database.txt tools/weights/raw/aarch64/git.txt \
 	tools/weights/raw/aarch64/python.txt tools/weights/raw/aarch64/shell.txt \
-	tools/weights/raw/aarch64/webserver.txt tools/weights/raw/i386/MUX
+	tools/weights/raw/aarch64/webserver.txt tools/weights/raw/arm/VERSIONS \
+	tools/weights/raw/arm/build.txt tools/weights/raw/arm/database.txt \
+	tools/weights/raw/arm/git.txt tools/weights/raw/arm/python.txt \
+	tools/weights/raw/arm/shell.txt tools/weights/raw/arm/webserver.txt \
+	tools/weights/raw/i386/MUX
 TESTS += tests/test_weights.sh
 dist_check_SCRIPTS += tests/test_weights.sh
