@@ -32,22 +32,8 @@ endif
 BENCH_PROFILES = $(abs_top_srcdir)/doc/examples/profiles
 .PHONY: bench
 # the measured syscall frequencies behind src/profile_weights.c (tools/weights/README.md)
+# (raw/ whole: one directory per measured machine, see tools/weights/families)
 EXTRA_DIST += tools/weights/README.md tools/weights/record.sh tools/weights/gen-weights.py \
-	tools/weights/families $(WEIGHTS_RAW)
-WEIGHTS_RAW = tools/weights/raw/x86_64/VERSIONS tools/weights/raw/x86_64/build.txt \
-	tools/weights/raw/x86_64/database.txt tools/weights/raw/x86_64/git.txt \
-	tools/weights/raw/x86_64/python.txt tools/weights/raw/x86_64/shell.txt \
-	tools/weights/raw/x86_64/webserver.txt tools/weights/raw/i386/VERSIONS \
-	tools/weights/raw/i386/build.txt tools/weights/raw/i386/database.txt \
-	tools/weights/raw/i386/git.txt tools/weights/raw/i386/python.txt \
-	tools/weights/raw/i386/shell.txt tools/weights/raw/i386/webserver.txt \
-	tools/weights/raw/aarch64/VERSIONS tools/weights/raw/aarch64/build.txt \
-	tools/weights/raw/aarch64/database.txt tools/weights/raw/aarch64/git.txt \
-	tools/weights/raw/aarch64/python.txt tools/weights/raw/aarch64/shell.txt \
-	tools/weights/raw/aarch64/webserver.txt tools/weights/raw/arm/VERSIONS \
-	tools/weights/raw/arm/build.txt tools/weights/raw/arm/database.txt \
-	tools/weights/raw/arm/git.txt tools/weights/raw/arm/python.txt \
-	tools/weights/raw/arm/shell.txt tools/weights/raw/arm/webserver.txt \
-	tools/weights/raw/i386/MUX
+	tools/weights/families tools/weights/raw
 TESTS += tests/test_weights.sh
 dist_check_SCRIPTS += tests/test_weights.sh
