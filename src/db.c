@@ -492,8 +492,10 @@ static bool rule_build(struct sg_rule *r, const struct sg_arch *arch, uint32_t a
                        uint32_t act_default, unsigned int cnt, const struct scmp_arg_cmp *args,
                        const struct rule_target *tg)
 {
-	memset(r, 0, sizeof(*r));
+	/* conditions past ncond are never read: not cleared (a rule is built for every add) */
 	r->action = action;
+	r->ncond = 0;
+	r->unchecked = false;
 	for (unsigned int i = 0; i < cnt; i++) {
 		struct sg_cond c;
 
@@ -701,6 +703,8 @@ static int plans_reserve(struct plan *plans, int n)
 static void plans_release(struct plan *plans, int n)
 {
 	for (int i = 0; i < n; i++) {
+		if (!plans[i].fresh && !plans[i].fresh_keys && !plans[i].fresh_idx)
+			continue; /* the common case: nothing was allocated */
 		sg_free(plans[i].fresh);
 		sg_free(plans[i].fresh_keys);
 		sg_free(plans[i].fresh_idx);

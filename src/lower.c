@@ -62,7 +62,8 @@ struct lowering {
 	uint32_t *unit_of;    /* range -> its unit */
 	size_t nunits;
 	uint64_t *prefix; /* prefix sums of unit weights */
-	uint32_t *dp_cost; /* optimal-tree tables for one window of ranges */
+	uint32_t *dp_cost; /* optimal-tree tables for one window of ranges (cost, then its
+	                    * transpose) */
 	uint16_t *dp_root;
 	uint8_t *dp_fold;      /* per window start i: ranges i..i+2 are one leaf with a JEQ */
 	size_t dp_stride;      /* the tables' row length: the largest window planned */
@@ -289,7 +290,12 @@ static int add_gap(struct lowering *L, uint32_t audit, uint32_t lo, uint32_t hi)
  */
 static void sort_by_nr(const struct sg_sysrules **v, const struct sg_sysrules **tmp, size_t n)
 {
-	for (unsigned int shift = 0; shift < 32; shift += 8) {
+	size_t sorted = 1;
+
+	/* one ABI's entries are often in order already */
+	while (sorted < n && (uint32_t)v[sorted - 1]->nr < (uint32_t)v[sorted]->nr)
+		sorted++;
+	for (unsigned int shift = 0; sorted < n && shift < 32; shift += 8) {
 		size_t count[257] = {0};
 		for (size_t i = 0; i < n; i++)
 			count[(((uint32_t)v[i]->nr >> shift) & 0xff) + 1]++;
@@ -422,17 +428,20 @@ static void weigh_ranges(struct lowering *L, uint32_t audit)
 		const struct sg_archdb *db = &f->arch[i];
 		if (db->arch->audit != audit)
 			continue;
-		/* an ABI's table numbers all lie in the numbers it owns (test_abi_order) */
-		if (shapes_tree(f, db->arch))
-			for (size_t r = 0; r < L->nranges; r++)
-				L->ranges[r].weight +=
-				    (uint64_t)units[L->opts->tree].number *
-				    sg_arch_count_nrs(db->arch, L->ranges[r].lo, L->ranges[r].hi);
+		bool shapes = shapes_tree(f, db->arch);
+		/* an ABI's table numbers all lie in the numbers it owns (test_abi_order); the
+		 * ranges are adjacent: one count per boundary */
+		size_t below = 0; /* the ranges start at 0 */
+		for (size_t r = 0; shapes && r < L->nranges; r++) {
+			size_t upto = sg_arch_nrs_below(db->arch, (uint64_t)L->ranges[r].hi + 1);
+			L->ranges[r].weight += (uint64_t)units[L->opts->tree].number * (upto - below);
+			below = upto;
+		}
 		if (L->opts->tree == 0)
 			continue;
 		/* the profile describes a main ABI's calls, not x32's beside x86_64 */
-		for (const struct sg_hot_syscall *h = sg_hot_profile(db->arch);
-		     shapes_tree(f, db->arch) && h->name; h++) {
+		for (const struct sg_hot_syscall *h = sg_hot_profile(db->arch); shapes && h->name;
+		     h++) {
 			int nr = sg_arch_syscall_nr(db->arch, h->name);
 			if (nr >= 0 && sg_ir_select(f, audit, (uint32_t)nr) == db)
 				L->ranges[range_of(L, (uint32_t)nr)].weight +=
@@ -523,28 +532,31 @@ static bool foldable(const struct lowering *L, size_t u)
 static void plan_window(struct lowering *L, size_t lo, size_t hi)
 {
 	const size_t W = L->dp_stride, n = hi - lo + 1;
-	uint32_t *cost = L->dp_cost;
+	uint32_t *cost = L->dp_cost, *costT = L->dp_cost + W * W;
 	uint16_t *root = L->dp_root;
 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t c = unit_cost(L, lo + i);
-		cost[i * W + i] = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+		cost[i * W + i] = costT[i * W + i] = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
 		root[i * W + i] = (uint16_t)i;
 		L->dp_fold[i] = 0;
 	}
 	for (size_t len = 2; len <= n; len++) {
 		for (size_t i = 0; i + len <= n; i++) {
 			size_t j = i + len - 1, a = root[i * W + j - 1], b = root[(i + 1) * W + j];
+			/* row i of cost and column j (row j of costT): both read in order */
+			const uint32_t *left = &cost[i * W], *right = &costT[j * W];
 			uint64_t best = UINT64_MAX;
 			size_t bk = i + 1;
 			if (a < i + 1)
 				a = i + 1;
-			for (size_t k = a; k <= b && k <= j; k++) {
-				uint64_t c = (uint64_t)cost[i * W + k - 1] + cost[k * W + j];
-				if (c < best) {
-					best = c;
-					bk = k;
-				}
+			if (b > j)
+				b = j;
+			for (size_t k = a; k <= b; k++) {
+				uint64_t c = (uint64_t)left[k - 1] + right[k];
+				/* no branch: which k wins is data, hard to predict */
+				bk = c < best ? k : bk;
+				best = c < best ? c : best;
 			}
 			/* a folded leaf costs the JEQ alone: less than any split's subtrees */
 			if (len == 3 && foldable(L, lo + i)) {
@@ -552,7 +564,8 @@ static void plan_window(struct lowering *L, size_t lo, size_t hi)
 				L->dp_fold[i] = 1;
 			}
 			best += wsum(L, lo + i, lo + j);
-			cost[i * W + j] = best > UINT32_MAX ? UINT32_MAX : (uint32_t)best;
+			cost[i * W + j] = costT[j * W + i] =
+			    best > UINT32_MAX ? UINT32_MAX : (uint32_t)best;
 			root[i * W + j] = (uint16_t)bk;
 		}
 	}
@@ -675,7 +688,7 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 			sg_free(L->dp_cost);
 			sg_free(L->dp_root);
 			sg_free(L->dp_fold);
-			L->dp_cost = sg_reallocarray(NULL, stride * stride, sizeof(*L->dp_cost));
+			L->dp_cost = sg_reallocarray(NULL, 2 * stride * stride, sizeof(*L->dp_cost));
 			L->dp_root = sg_reallocarray(NULL, stride * stride, sizeof(*L->dp_root));
 			L->dp_fold = sg_reallocarray(NULL, stride, sizeof(*L->dp_fold));
 			L->dp_stride = L->dp_cost && L->dp_root && L->dp_fold ? stride : 0;

@@ -121,7 +121,8 @@ const char *sg_syscall_name_at(size_t idx);
  * `to` (real or pseudo). Returns __NR_SCMP_ERROR if `nr` has no name on `from`. */
 int sg_arch_translate(const struct sg_arch *from, const struct sg_arch *to, int nr);
 
-/* how many numbers of the ABI's table lie in [lo, hi] (O(log n)) */
+/* how many numbers of the ABI's table lie in [lo, hi], or below nr (O(log n)) */
 size_t sg_arch_count_nrs(const struct sg_arch *arch, uint32_t lo, uint32_t hi);
+size_t sg_arch_nrs_below(const struct sg_arch *arch, uint64_t nr);
 
 #endif

@@ -30,10 +30,15 @@ static size_t lower_bound(unsigned int t, uint64_t nr)
 	return sg_lower_bound(sg_nr_sorted_start[t], sg_nr_sorted_start[t + 1], nr_below, &k);
 }
 
-size_t sg_arch_count_nrs(const struct sg_arch *arch, uint32_t lo, uint32_t hi)
+size_t sg_arch_nrs_below(const struct sg_arch *arch, uint64_t nr)
 {
 	unsigned int t = arch->table_index;
+	return lower_bound(t, nr) - sg_nr_sorted_start[t];
+}
+
+size_t sg_arch_count_nrs(const struct sg_arch *arch, uint32_t lo, uint32_t hi)
+{
 	if (lo > hi)
 		return 0;
-	return lower_bound(t, (uint64_t)hi + 1) - lower_bound(t, lo);
+	return sg_arch_nrs_below(arch, (uint64_t)hi + 1) - sg_arch_nrs_below(arch, lo);
 }
