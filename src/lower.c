@@ -285,22 +285,25 @@ static int add_gap(struct lowering *L, uint32_t audit, uint32_t lo, uint32_t hi)
 
 /*
  * Sort syscall entries by number as unsigned (nr -1 last): LSD radix sort on bytes, O(n)
- * (this runs on every compile); a pass whose byte is the same for every entry is skipped.
+ * (this runs on every compile); a pass whose byte is the same for every entry is skipped, and
+ * so is the whole sort when the entries are in order already.
  * tmp has room for n entries. The sorted result is left in v.
  */
 static void sort_by_nr(const struct sg_sysrules **v, const struct sg_sysrules **tmp, size_t n)
 {
-	size_t sorted = 1;
+	uint32_t differ = 0; /* the bits in which some entry differs from the first */
+	bool sorted = true;
 
-	/* one ABI's entries are often in order already */
-	while (sorted < n && (uint32_t)v[sorted - 1]->nr < (uint32_t)v[sorted]->nr)
-		sorted++;
-	for (unsigned int shift = 0; sorted < n && shift < 32; shift += 8) {
+	for (size_t i = 1; i < n; i++) {
+		differ |= (uint32_t)v[i]->nr ^ (uint32_t)v[0]->nr;
+		sorted &= (uint32_t)v[i - 1]->nr < (uint32_t)v[i]->nr;
+	}
+	for (unsigned int shift = 0; !sorted && shift < 32; shift += 8) {
 		size_t count[257] = {0};
+		if (!((differ >> shift) & 0xff))
+			continue; /* the same byte everywhere: this pass would not move anything */
 		for (size_t i = 0; i < n; i++)
 			count[(((uint32_t)v[i]->nr >> shift) & 0xff) + 1]++;
-		if (n == 0 || count[(((uint32_t)v[0]->nr >> shift) & 0xff) + 1] == n)
-			continue;
 		for (unsigned int b = 0; b < 256; b++)
 			count[b + 1] += count[b];
 		for (size_t i = 0; i < n; i++)

@@ -212,7 +212,12 @@ const char *sg_sys_name(size_t idx)
 
 static bool name_below(const void *name, size_t i)
 {
-	return strcmp(sg_sys_name(i), name) < 0;
+	const unsigned char *a = (const unsigned char *)sg_sys_name(i), *b = name;
+
+	/* most steps of the search are decided by the first byte: no call for them */
+	if (*a != *b)
+		return *a < *b;
+	return strcmp((const char *)a, name) < 0;
 }
 
 int sg_sys_by_name(const char *name)
