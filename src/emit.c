@@ -170,6 +170,7 @@ int sg_emit_init(struct sg_emit *e, size_t limit)
 {
 	memset(e, 0, sizeof(*e));
 	e->limit = limit;
+	e->last_ja = -1;
 	e->nslots = 256;
 	e->slots = sg_reallocarray(NULL, e->nslots, sizeof(*e->slots));
 	if (!e->slots)
@@ -196,7 +197,9 @@ sg_node sg_emit_ret(struct sg_emit *e, uint32_t k)
 
 /*
  * A node that continues at target and that a jump from the current top can reach: the
- * nearest copy of a RET (made if none is in range), or a JA trampoline.
+ * nearest copy of a RET (made if none is in range), or a JA trampoline: the latest one made,
+ * when it goes to the same place and is in range (the several far jumps of one leaf, such as
+ * a chain of JEQs that all continue at a shared test, then share one), else a new one.
  */
 static long reach(struct sg_emit *e, long target, long max_dist)
 {
@@ -207,7 +210,13 @@ static long reach(struct sg_emit *e, long target, long max_dist)
 			return near;
 		return push(e, in->code, 0, 0, in->k);
 	}
-	return push(e, BPF_JMP | BPF_JA, 0, 0, (uint32_t)((long)e->len - target - 1));
+	if (e->last_ja >= 0 && (long)e->len - e->last_ja - 1 <= max_dist &&
+	    canon(e, e->last_ja) == canon(e, target))
+		return e->last_ja;
+	long ja = push(e, BPF_JMP | BPF_JA, 0, 0, (uint32_t)((long)e->len - target - 1));
+	if (ja >= 0)
+		e->last_ja = ja;
+	return ja;
 }
 
 /* an instruction that falls through to next */

@@ -26,6 +26,7 @@ struct sg_emit {
 	struct sg_emit_slot *slots;
 	size_t nslots, used;
 	size_t limit; /* refuse to grow past this many instructions (-E2BIG) */
+	long last_ja; /* the latest JA trampoline made, -1 if none: jumps that follow reuse it */
 	int err;      /* first error; once set every call returns -1 */
 };
 

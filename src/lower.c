@@ -54,6 +54,8 @@ struct lowering {
 	const struct sg_filter *f;
 	const struct sg_compile_opts *opts;
 	bool big_endian;
+	uint8_t ordered_args; /* lower_decision: the arguments its rules compare by order */
+	bool lo_first;        /* every ABI has 64-bit arguments: cmp_masked_eq */
 	struct range *ranges;
 	size_t nranges, cap;
 	/* the DP plans units: a range, or a run of light ranges (weight 1: no number of an ABI
@@ -133,10 +135,23 @@ static sg_node cmp_masked_eq(struct lowering *L, const struct sg_cond *c, sg_nod
 {
 	uint32_t lo_off = sg_arg_lo_off(c->arg, L->big_endian);
 	uint32_t hi_off = sg_arg_hi_off(c->arg, L->big_endian);
-	sg_node lo = word_masked_eq(L, lo_off, (uint32_t)c->mask, (uint32_t)c->datum, t, f);
+
+	sg_node lo, hi;
 
 	if (c->low32)
-		return lo;
+		return word_masked_eq(L, lo_off, (uint32_t)c->mask, (uint32_t)c->datum, t, f);
+	/* both words must match: either may be tested first. The low word first, so that the
+	 * tests of several values share one high-word test after them, emitted once
+	 * (hash-consing shares what follows), and a value that differs is refused in two
+	 * instructions; but the high word first where the program has code that ends the same
+	 * way to share: an ordering comparison on the argument (high word first), or an ABI
+	 * that tests low words alone (32-bit arguments) */
+	if (L->lo_first && !(L->ordered_args >> c->arg & 1)) {
+		hi = word_masked_eq(L, hi_off, (uint32_t)(c->mask >> 32),
+		                    (uint32_t)(c->datum >> 32), t, f);
+		return word_masked_eq(L, lo_off, (uint32_t)c->mask, (uint32_t)c->datum, hi, f);
+	}
+	lo = word_masked_eq(L, lo_off, (uint32_t)c->mask, (uint32_t)c->datum, t, f);
 	return word_masked_eq(L, hi_off, (uint32_t)(c->mask >> 32), (uint32_t)(c->datum >> 32), lo,
 	                      f);
 }
@@ -179,6 +194,15 @@ static sg_node lower_decision(struct lowering *L, const struct decision *d)
 
 	if (!s)
 		return sg_emit_ret(&L->e, d->action);
+	/* the arguments some rule compares by order (high word first: cmp_masked_eq) */
+	L->ordered_args = 0;
+	for (uint32_t i = 0; i < s->nrules; i++)
+		for (uint32_t j = 0; j < s->rules[i].ncond; j++) {
+			const struct sg_cond *c = &s->rules[i].cond[j];
+			if (c->op != SCMP_CMP_EQ && c->op != SCMP_CMP_MASKED_EQ &&
+			    c->op != SCMP_CMP_NE)
+				L->ordered_args |= (uint8_t)(1u << c->arg);
+		}
 	rc = sg_ir_rule_plan(s, &p);
 	if (rc < 0) {
 		L->e.err = rc;
@@ -437,7 +461,8 @@ static void weigh_ranges(struct lowering *L, uint32_t audit)
 		size_t below = 0; /* the ranges start at 0 */
 		for (size_t r = 0; shapes && r < L->nranges; r++) {
 			size_t upto = sg_arch_nrs_below(db->arch, (uint64_t)L->ranges[r].hi + 1);
-			L->ranges[r].weight += (uint64_t)units[L->opts->tree].number * (upto - below);
+			L->ranges[r].weight +=
+			    (uint64_t)units[L->opts->tree].number * (upto - below);
 			below = upto;
 		}
 		if (L->opts->tree == 0)
@@ -691,7 +716,8 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 			sg_free(L->dp_cost);
 			sg_free(L->dp_root);
 			sg_free(L->dp_fold);
-			L->dp_cost = sg_reallocarray(NULL, 2 * stride * stride, sizeof(*L->dp_cost));
+			L->dp_cost =
+			    sg_reallocarray(NULL, 2 * stride * stride, sizeof(*L->dp_cost));
 			L->dp_root = sg_reallocarray(NULL, stride * stride, sizeof(*L->dp_root));
 			L->dp_fold = sg_reallocarray(NULL, stride, sizeof(*L->dp_fold));
 			L->dp_stride = L->dp_cost && L->dp_root && L->dp_fold ? stride : 0;
@@ -760,6 +786,9 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 	L.f = f;
 	L.opts = opts;
 	L.big_endian = f->arch[0].arch->big_endian;
+	L.lo_first = true;
+	for (uint32_t i = 0; i < f->narch; i++)
+		L.lo_first &= f->arch[i].arch->arg_bits == 64;
 	rc = sg_emit_init(&L.e, SG_EMIT_LIMIT);
 	if (rc < 0)
 		return rc;
@@ -832,4 +861,3 @@ void sg_program_free(struct sg_program *p)
 {
 	sg_free(p);
 }
-
