@@ -249,8 +249,14 @@ static bool enc_below(const void *enc, size_t i)
 /* the sg_sys index of encoded number `enc` in table t (see encode_nr()), or -1 */
 static int enc_find(unsigned t, int enc)
 {
-	size_t end = sg_nr_sorted_start[t + 1];
-	size_t pos = sg_lower_bound(sg_nr_sorted_start[t], end, enc_below, &enc);
+	size_t start = sg_nr_sorted_start[t], end = sg_nr_sorted_start[t + 1];
+	size_t at = start + (size_t)enc;
+
+	/* most tables number their calls densely from 0: the entry is usually at position enc
+	 * (the first of its number, as the search below would find) */
+	if (at < end && sg_nr_sorted[at].nr == enc && (at == start || sg_nr_sorted[at - 1].nr != enc))
+		return (int)sg_nr_sorted[at].sys;
+	size_t pos = sg_lower_bound(start, end, enc_below, &enc);
 
 	return pos < end && sg_nr_sorted[pos].nr == enc ? (int)sg_nr_sorted[pos].sys : -1;
 }

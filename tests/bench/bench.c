@@ -110,6 +110,7 @@ struct metrics {
 	size_t insns;
 	double mean, wmean, bound, wbound;
 	double dmean; /* mean of the dispatch part alone: what the bound bounds */
+	double djmean; /* ...and of the JA trampolines in it */
 	double amean; /* mean over the syscalls the policy allows unconditionally */
 	size_t max;
 	double coverage;
@@ -125,6 +126,7 @@ struct metrics {
  */
 struct dispatch_count {
 	size_t n;
+	size_t ja; /* of them JA: the trampolines of jumps longer than 255 */
 	bool at_args;
 };
 
@@ -142,6 +144,7 @@ static void count_dispatch(void *ctx, const struct sg_bpf_step *step)
 		return;
 	}
 	dc->n++;
+	dc->ja += in->code == (BPF_JMP | BPF_JA);
 }
 
 /* is nr unconditionally allowed by the recorded policy (an ALLOW rule without conditions)? */
@@ -193,7 +196,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 	uint32_t top = 0;
 	double sum = 0, wsum = 0, wtot = 0;
 	size_t count = 0, uncond = 0, cached = 0, nallowed = 0, nvec = NVEC;
-	double asum = 0, dsum = 0;
+	double asum = 0, dsum = 0, djsum = 0;
 
 	for (int v = 0; v < NVEC; v++)
 		for (int a = 0; a < 6; a++)
@@ -217,7 +220,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 	double *w = calloc(n, sizeof(*w)), *hw = calloc(n, sizeof(*hw));
 	m->max = 0;
 	for (size_t i = 0; i < n; i++) {
-		size_t dsum_i = 0;
+		size_t dsum_i = 0, djsum_i = 0;
 		uint32_t nr = arch->nr_base + (uint32_t)i;
 		struct seccomp_data d = {.nr = (int)nr, .arch = arch->audit};
 		bool all_allow = true;
@@ -226,13 +229,14 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 		for (size_t v = 0; v < nvec; v++) {
 			memcpy(d.args, vecs[v], sizeof(d.args));
 			size_t ex;
-			struct dispatch_count dc = {0, false};
+			struct dispatch_count dc = {0, 0, false};
 			uint32_t r = v == 0 ? sg_bpf_run_trace(prog, len, &d, arch->big_endian, &ex,
 			                                       count_dispatch, &dc)
 			                    : sg_bpf_run(prog, len, &d, arch->big_endian, &ex);
 			if (v == 0) {
 				exec[i] = ex;
 				dsum_i = dc.n;
+				djsum_i = dc.ja;
 			}
 			all_allow &= r == SECCOMP_RET_ALLOW;
 			h = (h ^ r) * 16777619u;
@@ -261,6 +265,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 		w[i] = 1;
 		sum += (double)exec[i];
 		dsum += (double)dsum_i;
+		djsum += (double)djsum_i;
 		if (exec[i] > m->max)
 			m->max = exec[i];
 		/* the kernel's cache must prove every syscall the policy allows without conditions
@@ -283,6 +288,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 	m->insns = len;
 	m->mean = count ? sum / (double)count : 0;
 	m->dmean = count ? dsum / (double)count : 0;
+	m->djmean = count ? djsum / (double)count : 0;
 	m->amean = nallowed ? asum / (double)nallowed : 0;
 	m->wmean = wtot ? wsum / wtot : 0;
 	m->coverage = uncond ? 100.0 * (double)cached / (double)uncond : 100.0;
@@ -465,10 +471,10 @@ static void run_policy(struct policy *p, int opt)
 
 	const struct scmp_version *ver = seccomp_version();
 	printf("BENCH lib=%s policy=%s opt=%d status=ok version=%u.%u.%u insns=%zu mean=%.2f "
-	       "max=%zu wmean=%.2f amean=%.2f dmean=%.2f "
+	       "max=%zu wmean=%.2f amean=%.2f dmean=%.2f djmean=%.2f "
 	       "cov=%.1f bound=%.2f wbound=%.2f build_us=%.1f peak_kb=%ld",
 	       lib_label, p->name, opt, ver->major, ver->minor, ver->micro, m.insns, m.mean, m.max,
-	       m.wmean, m.amean, m.dmean, m.coverage, m.bound, m.wbound, times[runs / 2],
+	       m.wmean, m.amean, m.dmean, m.djmean, m.coverage, m.bound, m.wbound, times[runs / 2],
 	       peak_kb(&p->log, opt));
 	if (p->live && len <= 4096) {
 		printf(" getpid_ns=%.0f args_ns=%.0f denied_ns=%.0f none_ns=%.0f",

@@ -5,7 +5,7 @@ setting for each metric, and a summary of how far sysgate is from the optimal-tr
 import sys
 
 COLS = [("insns", "insns"), ("mean", "mean"), ("bound", "bound"), ("max", "max"),
-        ("wmean", "wmean"), ("amean", "allowed mean"), ("dmean", "dispatch mean"), ("wbound", "wbound"), ("cov", "cov %"), ("build_us", "build µs"),
+        ("wmean", "wmean"), ("amean", "allowed mean"), ("dmean", "dispatch mean"), ("djmean", "dispatch JA"), ("wbound", "wbound"), ("cov", "cov %"), ("build_us", "build µs"),
         ("peak_kb", "peak heap KB"), ("getpid_ns", "getpid ns"), ("args_ns", "args ns"),
         ("denied_ns", "denied ns"), ("none_ns", "no filter ns")]
 OPTS = ("1", "2")
@@ -33,7 +33,8 @@ def ok(p, lib, opt):
 print("Instructions executed are counted by sysgate's interpreter over every syscall number of the")
 print("native table (args 0); wmean weights them by the measured frequency profile; allowed mean")
 print("averages them over the syscalls the policy allows unconditionally; dispatch mean counts")
-print("only the instructions before the first argument load (+1 for the leaf); bound/wbound are")
+print("only the instructions before the first argument load (+1 for the leaf), dispatch JA the")
+print("JA trampolines among them (jumps longer than 255); bound/wbound are")
 print("the optimal search tree over the policy's ranges (DP) plus the arch check and a RET; cov is the")
 print("share of unconditionally allowed syscalls the kernel's action cache proves; build µs is the")
 print("median time to build the filter through the API and export it; peak heap KB is the heap the\nlibrary needed for one build + export.")
