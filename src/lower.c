@@ -64,8 +64,8 @@ struct lowering {
 	uint32_t *unit_of;    /* range -> its unit */
 	size_t nunits;
 	uint64_t *prefix; /* prefix sums of unit weights */
-	uint32_t *dp_cost; /* optimal-tree tables for one window of ranges (cost, then its
-	                    * transpose) */
+	uint32_t *dp_cost; /* optimal-tree tables for one window of ranges (cost, then one
+	                    * column) */
 	uint16_t *dp_root;
 	uint8_t *dp_fold;      /* per window start i: ranges i..i+2 are one leaf with a JEQ */
 	size_t dp_stride;      /* the tables' row length: the largest window planned */
@@ -405,10 +405,21 @@ static int build_ranges(struct lowering *L, uint32_t audit)
  *     against 9.22, podman 8.94 against 8.94; at 4 per mille Docker's was 9.49, 1.029x), and
  *     each argument condition of a range's rules as much as 4 numbers: a leaf with long
  *     argument tests sits high, so that depth + tests, the longest path, stays short
- *     (Docker: 13, not 16 at level 1; podman: 14, as its socket rules' own tests leave no
- *     shorter path). The profile then costs a little (Docker's weighted mean 7.39 against
- *     level 1's 6.61):
+ *     (Docker: 13, not 16 at level 1; podman: 13, 14 with x86 and x32 beside, see below).
+ *     The profile then costs a little (Docker's weighted mean 7.39 against level 1's 6.61):
  *     level 1 is the level for the least expected cost, level 2 for a bounded worst path.
+ * The planned trees are what the model asks for; on programs over about 255 instructions the
+ * emitted dispatch can run more: a conditional jump reaches 255 instructions, so where a
+ * node's nearer subtree is longer than that, the calls to the other one run a JA (emit.c
+ * reach). `make bench`'s "dispatch JA" column counts them: about 1 per call on the
+ * argument-heavy policies args362xN (1100-3700 instructions), all of their distance from
+ * the uniform bound but 2-4%; none on Docker's and podman's. A layout that places nodes out
+ * of depth-first order could avoid most of them (a tree of height h over n instructions has
+ * a layout whose edges span about n / 2h), which the emitter does not do.
+ * Podman's longest path at level 2 with x86 and x32 beside, 14, is its socket rules' (A0 ==
+ * 16 && A2 == 9 among them): ld arch, jeq, ld nr, the two compares that isolate socket, then
+ * at arguments 0 both words of A0 and of A2 (high word first there: cmp_masked_eq) and a
+ * RET. One compare less would test socket at the root, which costs every other number one.
  * A priority step weighs as much as 1024 per mille at both levels: a hint beats the profile.
  * The base weight of 1 per range is negligible beside all of these.
  * A secondary ABI beside its main one (x32 beside x86_64, arch/arch.c) counts 1 per range:
@@ -560,20 +571,22 @@ static bool foldable(const struct lowering *L, size_t u)
 static void plan_window(struct lowering *L, size_t lo, size_t hi)
 {
 	const size_t W = L->dp_stride, n = hi - lo + 1;
-	uint32_t *cost = L->dp_cost, *costT = L->dp_cost + W * W;
+	uint32_t *cost = L->dp_cost, *col = L->dp_cost + W * W;
 	uint16_t *root = L->dp_root;
 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t c = unit_cost(L, lo + i);
-		cost[i * W + i] = costT[i * W + i] = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+		cost[i * W + i] = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
 		root[i * W + i] = (uint16_t)i;
 		L->dp_fold[i] = 0;
 	}
-	for (size_t len = 2; len <= n; len++) {
-		for (size_t i = 0; i + len <= n; i++) {
-			size_t j = i + len - 1, a = root[i * W + j - 1], b = root[(i + 1) * W + j];
-			/* row i of cost and column j (row j of costT): both read in order */
-			const uint32_t *left = &cost[i * W], *right = &costT[j * W];
+	/* column by column, each from the diagonal up: a cell reads its row to the left and its
+	 * column below, both done; the column is kept in order in col[] */
+	for (size_t j = 1; j < n; j++) {
+		col[j] = cost[j * W + j];
+		for (size_t i = j; i-- > 0;) {
+			size_t a = root[i * W + j - 1], b = root[(i + 1) * W + j];
+			const uint32_t *left = &cost[i * W];
 			uint64_t best = UINT64_MAX;
 			size_t bk = i + 1;
 			if (a < i + 1)
@@ -581,19 +594,18 @@ static void plan_window(struct lowering *L, size_t lo, size_t hi)
 			if (b > j)
 				b = j;
 			for (size_t k = a; k <= b; k++) {
-				uint64_t c = (uint64_t)left[k - 1] + right[k];
+				uint64_t c = (uint64_t)left[k - 1] + col[k];
 				/* no branch: which k wins is data, hard to predict */
 				bk = c < best ? k : bk;
 				best = c < best ? c : best;
 			}
 			/* a folded leaf costs the JEQ alone: less than any split's subtrees */
-			if (len == 3 && foldable(L, lo + i)) {
+			if (j == i + 2 && foldable(L, lo + i)) {
 				best = 0;
 				L->dp_fold[i] = 1;
 			}
 			best += wsum(L, lo + i, lo + j);
-			cost[i * W + j] = costT[j * W + i] =
-			    best > UINT32_MAX ? UINT32_MAX : (uint32_t)best;
+			cost[i * W + j] = col[i] = best > UINT32_MAX ? UINT32_MAX : (uint32_t)best;
 			root[i * W + j] = (uint16_t)bk;
 		}
 	}
@@ -717,7 +729,7 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 			sg_free(L->dp_root);
 			sg_free(L->dp_fold);
 			L->dp_cost =
-			    sg_reallocarray(NULL, 2 * stride * stride, sizeof(*L->dp_cost));
+			    sg_reallocarray(NULL, stride * stride + stride, sizeof(*L->dp_cost));
 			L->dp_root = sg_reallocarray(NULL, stride * stride, sizeof(*L->dp_root));
 			L->dp_fold = sg_reallocarray(NULL, stride, sizeof(*L->dp_fold));
 			L->dp_stride = L->dp_cost && L->dp_root && L->dp_fold ? stride : 0;
