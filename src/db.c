@@ -53,6 +53,8 @@ int sg_action_valid(uint32_t action)
 static void archdb_clear(struct sg_archdb *db)
 {
 	for (uint32_t i = 0; i < db->nsys; i++) {
+		if (!db->sys[i].rules && !db->sys[i].first_key && !db->sys[i].idx)
+			continue; /* an unconditional entry owns nothing: no calls */
 		sg_free(db->sys[i].rules);
 		sg_free(db->sys[i].first_key);
 		sg_rule_index_free(&db->sys[i]);
