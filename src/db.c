@@ -50,15 +50,25 @@ int sg_action_valid(uint32_t action)
  * archdb helpers
  */
 
+/* free an entry's conditional rules, leaving it none; an entry that owns nothing (most of
+ * them: unconditional) costs no call */
+static void entry_drop_rules(struct sg_sysrules *s)
+{
+	if (s->rules || s->first_key || s->idx) {
+		sg_free(s->rules);
+		sg_free(s->first_key);
+		sg_rule_index_free(s);
+	}
+	s->rules = NULL;
+	s->first_key = NULL;
+	s->nrules = s->cap = 0;
+	s->idx_cap = s->idx_used = 0;
+}
+
 static void archdb_clear(struct sg_archdb *db)
 {
-	for (uint32_t i = 0; i < db->nsys; i++) {
-		if (!db->sys[i].rules && !db->sys[i].first_key && !db->sys[i].idx)
-			continue; /* an unconditional entry owns nothing: no calls */
-		sg_free(db->sys[i].rules);
-		sg_free(db->sys[i].first_key);
-		sg_rule_index_free(&db->sys[i]);
-	}
+	for (uint32_t i = 0; i < db->nsys; i++)
+		entry_drop_rules(&db->sys[i]);
 	sg_free(db->sys);
 	sg_free(db->index);
 	db->sys = NULL;
@@ -736,12 +746,7 @@ static void plans_apply(struct plan *plans, int n)
 		case PLAN_UNCOND:
 			s->has_uncond = true;
 			s->uncond_action = p->rule.action;
-			sg_free(s->rules);
-			sg_free(s->first_key);
-			s->rules = NULL;
-			s->first_key = NULL;
-			s->nrules = s->cap = 0;
-			sg_rule_index_free(s);
+			entry_drop_rules(s);
 			break;
 		case PLAN_ADD: {
 			uint32_t kept = 0;
