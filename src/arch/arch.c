@@ -254,7 +254,8 @@ static int enc_find(unsigned t, int enc)
 
 	/* most tables number their calls densely from 0: the entry is usually at position enc
 	 * (the first of its number, as the search below would find) */
-	if (at < end && sg_nr_sorted[at].nr == enc && (at == start || sg_nr_sorted[at - 1].nr != enc))
+	if (at < end && sg_nr_sorted[at].nr == enc &&
+	    (at == start || sg_nr_sorted[at - 1].nr != enc))
 		return (int)sg_nr_sorted[at].sys;
 	size_t pos = sg_lower_bound(start, end, enc_below, &enc);
 

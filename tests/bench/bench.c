@@ -109,9 +109,9 @@ static double build_once(const struct rec_log *log, int opt)
 struct metrics {
 	size_t insns;
 	double mean, wmean, bound, wbound;
-	double dmean; /* mean of the dispatch part alone: what the bound bounds */
+	double dmean;  /* mean of the dispatch part alone: what the bound bounds */
 	double djmean; /* ...and of the JA trampolines in it */
-	double amean; /* mean over the syscalls the policy allows unconditionally */
+	double amean;  /* mean over the syscalls the policy allows unconditionally */
 	size_t max;
 	double coverage;
 };
