@@ -34,6 +34,10 @@ make_tmp
 if "$DIFF" "$tmp/docker.bpf" "$tmp/docker.bpf" >"$tmp/out" 2>&1 && grep -q "no verdict changed" "$tmp/out"; then ok; else fail "docker vs itself: $(cat "$tmp/out")"; fi
 "$COMPILE" -q -O 2 "$DOCKER" >"$tmp/docker2.bpf" || fail "scmp_compile -O 2 docker"
 if "$DIFF" -q "$tmp/docker.bpf" "$tmp/docker2.bpf"; then ok; else fail "docker -O1 vs -O2 differ"; fi
+# the path budget: Docker's filter against itself needs hundreds of paths, so 10 is too few
+"$DIFF" -p 10 "$tmp/docker.bpf" "$tmp/docker.bpf" >"$tmp/out" 2>&1
+if [ $? -eq 3 ] && grep -q "more than 10 paths" "$tmp/out"; then ok; else fail "-p 10: $(cat "$tmp/out")"; fi
+if "$DIFF" -p 0 "$tmp/docker.bpf" "$tmp/docker.bpf" >/dev/null 2>&1; then fail "-p 0 accepted"; else ok; fi
 # the copy: getpid is no longer allowed
 sed 's/"getpid"/"getpid_renamed_away"/' "$DOCKER" >"$tmp/docker-mod.json"
 "$COMPILE" -q "$tmp/docker-mod.json" >"$tmp/docker-mod.bpf" 2>/dev/null || fail "scmp_compile modified docker"
@@ -105,6 +109,8 @@ awk -v seed="$seed" -v dir="$tmp" 'BEGIN {
 # wrong verdict
 rt=0
 inexact=0
+toobig=0
+undecided=0
 for p in $(seq 1 25); do
 	"$COMPILE" -q "$tmp/rand$p.json" >"$tmp/rand$p.bpf" 2>/dev/null || continue
 	"$DEC" -f json "$tmp/rand$p.bpf" >"$tmp/rand$p.dc.json" 2>"$tmp/err"
@@ -114,14 +120,28 @@ for p in $(seq 1 25); do
 		continue
 	fi
 	[ $rc -eq 0 ] || { fail "random policy $p: decompile exit $rc: $(cat "$tmp/err")"; continue; }
-	"$COMPILE" -q "$tmp/rand$p.dc.json" >"$tmp/rand$p.rt.bpf" ||
-		{ fail "random policy $p: decompiled profile does not compile"; continue; }
-	if "$DIFF" "$tmp/rand$p.bpf" "$tmp/rand$p.rt.bpf" >"$tmp/out" 2>&1; then ok; else
-		fail "random policy $p: round trip differs: $(head -3 "$tmp/out")"; fi
-	rt=$((rt + 1))
+	# an exact profile may still be too big to compile: a cell no one comparison says is split
+	# into masked-equality rules, hundreds for a 64-bit range beside a "not equal"
+	if ! "$COMPILE" -q "$tmp/rand$p.dc.json" >"$tmp/rand$p.rt.bpf" 2>"$tmp/err"; then
+		if grep -q "the kernel accepts at most" "$tmp/err"; then
+			toobig=$((toobig + 1))
+			continue
+		fi
+		fail "random policy $p: decompiled profile does not compile: $(head -3 "$tmp/err")"
+		continue
+	fi
+	# the path budget keeps a pathological pair from running for many minutes (exit 3)
+	"$DIFF" -p 100000 "$tmp/rand$p.bpf" "$tmp/rand$p.rt.bpf" >"$tmp/out" 2>&1
+	case $? in
+	0) ok; rt=$((rt + 1)) ;;
+	3) undecided=$((undecided + 1)) ;;
+	*) fail "random policy $p: round trip differs: $(head -3 "$tmp/out")" ;;
+	esac
 done
-echo "random policies: $rt round trips proven, $inexact not writable exactly as rules"
-if [ $rt -ge 15 ] && [ $inexact -le 5 ]; then ok; else fail "$rt round trips, $inexact inexact"; fi
+echo "random policies: $rt round trips proven, $inexact not writable exactly as rules," \
+	"$toobig too big to compile once written as rules, $undecided not decided within the path budget"
+if [ $rt -ge 15 ] && [ $((inexact + toobig + undecided)) -le 6 ]; then ok; else
+	fail "$rt round trips, $inexact inexact, $toobig too big, $undecided undecided"; fi
 
 "$DEC" "$tmp/docker.bpf" >"$tmp/docker.pfc" 2>/dev/null
 if grep -q '^syscall "getpid" (39): ALLOW$' "$tmp/docker.pfc"; then ok; else fail "pfc: getpid"; fi

@@ -27,8 +27,11 @@ static const char *tool = "scmp_bpf_diff";
 #define EXIT_ERROR     2
 #define EXIT_UNDECIDED 3
 
-/* paths explored before giving up (classic BPF DAGs can have exponentially many paths) */
-#define MAX_PATHS 20000000
+/* paths explored before giving up (classic BPF DAGs can have exponentially many paths):
+ * filters as large as Docker's or Chromium's take a few hundred to a thousand paths, well
+ * under a second; a pathological pair (thousands of compares of one word) can take ~1 ms a
+ * path, so the default stops such a search within minutes; -p raises or lowers it */
+#define DEFAULT_MAX_PATHS 200000
 
 struct abi_nrs {
 	uint32_t *nrs;  /* sorted real numbers */
@@ -210,13 +213,16 @@ static int on_path(void *ctx, const struct sg_sym_path *p)
 static void usage(FILE *f)
 {
 	fprintf(f,
-	        "usage: %s [-a ARCH] [-A ABI] [-q] [-T] OLD NEW\n"
+	        "usage: %s [-a ARCH] [-A ABI] [-p N] [-q] [-T] OLD NEW\n"
 	        "Compare two raw seccomp BPF filters symbolically and list, per ABI and\n"
 	        "syscall, every verdict that changed, with a witness (argument values).\n"
 	        "\n"
 	        "  -a, --arch ARCH  the filters' byte order and the layout of the arguments'\n"
 	        "                   32-bit halves (default: native)\n"
 	        "  -A, --only ABI   compare only what the filters do for this ABI\n"
+	        "  -p, --max-paths N\n"
+	        "                   give up (exit 3) after N paths of the two programs\n"
+	        "                   explored together (default 200000)\n"
 	        "  -q, --quiet      print nothing, only set the exit status\n"
 	        "  -T, --ignore-trap-data\n"
 	        "                   TRAP actions that differ only in their data (the\n"
@@ -233,6 +239,7 @@ int main(int argc, char *argv[])
 	static const struct option longopts[] = {
 	    {"arch", required_argument, NULL, 'a'}, {"quiet", no_argument, NULL, 'q'},
 	    {"only", required_argument, NULL, 'A'}, {"ignore-trap-data", no_argument, NULL, 'T'},
+	    {"max-paths", required_argument, NULL, 'p'},
 	    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
 	};
 	const char *arch_arg = NULL, *only_arg = NULL;
@@ -243,8 +250,10 @@ int main(int argc, char *argv[])
 	struct sg_sym_stats st;
 	static struct diff df;
 	int opt, rc, status = EXIT_ERROR;
+	unsigned long max_paths = DEFAULT_MAX_PATHS;
+	char *end;
 
-	while ((opt = getopt_long(argc, argv, "a:A:qTh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "a:A:p:qTh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'a':
 			arch_arg = optarg;
@@ -257,6 +266,15 @@ int main(int argc, char *argv[])
 			break;
 		case 'T':
 			df.ignore_trap_data = true;
+			break;
+		case 'p':
+			errno = 0;
+			max_paths = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || max_paths == 0 || optarg[0] == '-') {
+				fprintf(stderr, "%s: --max-paths wants a positive number, not '%s'\n",
+				        tool, optarg);
+				return EXIT_ERROR;
+			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -302,7 +320,7 @@ int main(int argc, char *argv[])
 		if (df.abi[ai].nrs == NULL || df.abi[ai].reported == NULL)
 			goto out;
 	}
-	rc = sg_sym_explore(df.progs, df.lens, 2, only, nonly, MAX_PATHS, on_path, &df, &st);
+	rc = sg_sym_explore(df.progs, df.lens, 2, only, nonly, max_paths, on_path, &df, &st);
 	if (rc < 0) {
 		fprintf(stderr, "%s: %s\n", tool, strerror(-rc));
 		goto out;
@@ -311,7 +329,7 @@ int main(int argc, char *argv[])
 		status = EXIT_DIFFERENT;
 	} else if (df.undecided || !st.exact) {
 		if (!df.quiet && st.truncated)
-			printf("not decided: more than %d paths\n", MAX_PATHS);
+			printf("not decided: more than %lu paths (--max-paths)\n", max_paths);
 		else if (!df.quiet)
 			printf("not decided exactly: %zu paths depend on data the engine does not "
 			       "model exactly\n",
