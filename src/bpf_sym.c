@@ -823,7 +823,9 @@ static int data_vs_data(struct explorer *e, size_t p, size_t pc, const struct re
 		*handled = false;
 		return 0;
 	}
-	if (memcmp(&r->a.f, &r->x.f, sizeof(r->a.f)) == 0 && r->a.add == r->x.add) {
+	/* field by field: a form's padding bytes are not initialised */
+	if (r->a.f.word == r->x.f.word && r->a.f.shift == r->x.f.shift &&
+	    r->a.f.mask == r->x.f.mask && r->a.f.xor == r->x.f.xor && r->a.add == r->x.add) {
 		/* v op v: JEQ and JGE always, JGT never, JSET when v != 0 */
 		switch (BPF_OP(in->code)) {
 		case BPF_JEQ:

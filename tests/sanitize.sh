@@ -40,6 +40,9 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # sanitizers slow everything down: give Check's per-test timeouts room
 export CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-10}
 export SYSGATE_NO_VALGRIND="sanitizer build, valgrind not run" SYSGATE_SANITIZER_BUILD=1
+# translation validation (tests/tv.c) proves compiled programs in the normal build; here it
+# proves a few per test program, enough to run the symbolic engine under the sanitizers
+export SYSGATE_TV_BUDGET=${SYSGATE_TV_BUDGET:-8}
 rc=0
 make -j"$jobs" check >test-suite.out 2>&1 || rc=$?
 end=$(date +%s)
