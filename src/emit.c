@@ -219,6 +219,13 @@ static long reach(struct sg_emit *e, long target, long max_dist)
 	return ja;
 }
 
+bool sg_emit_near(const struct sg_emit *e, sg_node target)
+{
+	if (e->err || target < 0)
+		return true;
+	return BPF_CLASS(e->rev[target].code) == BPF_RET || (long)e->len - target - 1 <= JMP_MAX;
+}
+
 /* an instruction that falls through to next */
 static sg_node emit_straight(struct sg_emit *e, uint16_t code, uint32_t k, sg_node next)
 {

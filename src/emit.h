@@ -15,6 +15,7 @@
 #ifndef SYSGATE_EMIT_H
 #define SYSGATE_EMIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/filter.h>
@@ -43,6 +44,9 @@ sg_node sg_emit_ld(struct sg_emit *e, uint32_t off, sg_node next);
 sg_node sg_emit_and(struct sg_emit *e, uint32_t k, sg_node next);
 /* conditional jump: op is BPF_JEQ, BPF_JGT, BPF_JGE or BPF_JSET (with K) */
 sg_node sg_emit_jmp(struct sg_emit *e, uint16_t op, uint32_t k, sg_node t, sg_node f);
+
+/* can a conditional jump emitted next reach target without a JA? (a RET is copied near) */
+bool sg_emit_near(const struct sg_emit *e, sg_node target);
 
 /*
  * Finish: make `entry` the first instruction (adding a jump if it is not) and return the

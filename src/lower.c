@@ -49,6 +49,13 @@ struct range {
 	struct decision exc_d;
 };
 
+/* a compare of the search tree laid out after the subtrees below it (see lower_tree); its
+ * targets are tree references: a node, or -2 - i for pending compare i */
+struct pending {
+	uint32_t k;
+	sg_node t, f;
+};
+
 struct lowering {
 	struct sg_emit e;
 	const struct sg_filter *f;
@@ -70,6 +77,8 @@ struct lowering {
 	uint8_t *dp_fold;      /* per window start i: ranges i..i+2 are one leaf with a JEQ */
 	size_t dp_stride;      /* the tables' row length: the largest window planned */
 	size_t win_lo, win_hi; /* the window they describe; win_hi < win_lo: none */
+	struct pending *pend;  /* lower_tree's compares that wait to be laid out together */
+	size_t npend, pend_cap;
 };
 
 /*
@@ -670,7 +679,49 @@ static sg_node lower_leaf(struct lowering *L, const struct range *r)
 	return sg_emit_jmp(&L->e, BPF_JEQ, r->exc_nr, lower_decision(L, &r->exc_d), d);
 }
 
-/* a search tree over ranges[i..j] (A holds nr) */
+static sg_node defer_compare(struct lowering *L, uint32_t k, sg_node t, sg_node f)
+{
+	if (t == -1 || f == -1)
+		return -1;
+	if (L->npend == L->pend_cap) {
+		size_t cap = L->pend_cap ? 2 * L->pend_cap : 64;
+		struct pending *p = sg_reallocarray(L->pend, cap, sizeof(*p));
+		if (!p) {
+			if (!L->e.err)
+				L->e.err = -ENOMEM;
+			return -1;
+		}
+		L->pend = p;
+		L->pend_cap = cap;
+	}
+	L->pend[L->npend] = (struct pending){.k = k, .t = t, .f = f};
+	return -2 - (sg_node)L->npend++;
+}
+
+/* emit the pending compares under tree reference r, the right-hand side first so that each
+ * compare's false side follows it and its true side is the next cluster after that one */
+static sg_node place_pending(struct lowering *L, sg_node r)
+{
+	if (r >= -1)
+		return r;
+	struct pending p = L->pend[-2 - r];
+	sg_node t = place_pending(L, p.t);
+	sg_node f = place_pending(L, p.f);
+	return sg_emit_jmp(&L->e, BPF_JGE, p.k, t, f);
+}
+
+/*
+ * A search tree over ranges[i..j] (A holds nr), as a tree reference (see struct pending).
+ *
+ * Laid out depth first, a compare's true side starts beyond its whole false side: past 255
+ * instructions (argument-heavy policies) that costs a JA on every call going right, at every
+ * such level. So a compare that cannot reach both subtrees directly waits, and the waiting
+ * compares are emitted together in front of all the subtrees (lower_block): the top of the
+ * tree becomes one compact cluster whose edges are short, and a call runs at most one JA,
+ * at the edge from the cluster into its subtree (none for the subtrees next to the cluster).
+ * Where everything is in reach (Docker, podman, allow-lists) nothing waits and the layout is
+ * depth first, as before.
+ */
 static sg_node lower_tree(struct lowering *L, size_t i, size_t j)
 {
 	if (i == j)
@@ -685,6 +736,8 @@ static sg_node lower_tree(struct lowering *L, size_t i, size_t j)
 	size_t k = split_point(L, i, j);
 	sg_node right = lower_tree(L, k, j);
 	sg_node left = lower_tree(L, i, k - 1);
+	if (right < -1 || left < -1 || !sg_emit_near(&L->e, right) || !sg_emit_near(&L->e, left))
+		return defer_compare(L, L->ranges[k].lo, right, left);
 	return sg_emit_jmp(&L->e, BPF_JGE, L->ranges[k].lo, right, left);
 }
 
@@ -745,7 +798,8 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 	/* a block that decides everything the same way needs no syscall number */
 	if (L->nranges == 1 && !L->ranges[0].exc && !L->ranges[0].d.rules)
 		return lower_decision(L, &L->ranges[0].d);
-	return sg_emit_ld(&L->e, SG_OFF_NR, lower_tree(L, 0, L->nranges - 1));
+	L->npend = 0;
+	return sg_emit_ld(&L->e, SG_OFF_NR, place_pending(L, lower_tree(L, 0, L->nranges - 1)));
 }
 
 /*
@@ -821,6 +875,7 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 	sg_free(L.dp_cost);
 	sg_free(L.dp_root);
 	sg_free(L.dp_fold);
+	sg_free(L.pend);
 	sg_emit_fini(&L.e);
 
 	if (insns && opts->passes)
