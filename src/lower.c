@@ -77,7 +77,8 @@ struct lowering {
 	uint8_t *dp_fold;      /* per window start i: ranges i..i+2 are one leaf with a JEQ */
 	size_t dp_stride;      /* the tables' row length: the largest window planned */
 	size_t win_lo, win_hi; /* the window they describe; win_hi < win_lo: none */
-	struct pending *pend;  /* lower_tree's compares that wait to be laid out together */
+	/* lower_tree's compares that wait to be laid out together */
+	struct pending *pend;
 	size_t npend, pend_cap;
 };
 
