@@ -419,13 +419,14 @@ static int build_ranges(struct lowering *L, uint32_t audit)
  *     The profile then costs a little (Docker's weighted mean 7.39 against level 1's 6.61):
  *     level 1 is the level for the least expected cost, level 2 for a bounded worst path.
  * The planned trees are what the model asks for; on programs over about 255 instructions the
- * emitted dispatch can run more: a conditional jump reaches 255 instructions, so where a
- * node's nearer subtree is longer than that, the calls to the other one run a JA (emit.c
- * reach). `make bench`'s "dispatch JA" column counts them: about 1 per call on the
- * argument-heavy policies args362xN (1100-3700 instructions), all of their distance from
- * the uniform bound but 2-4%; none on Docker's and podman's. A layout that places nodes out
- * of depth-first order could avoid most of them (a tree of height h over n instructions has
- * a layout whose edges span about n / 2h), which the emitter does not do.
+ * emitted dispatch can run more: a conditional jump reaches 255 instructions, so a call into
+ * a subtree out of reach runs a JA (emit.c reach). `make bench`'s "dispatch JA" column counts
+ * them: with the top of such a tree laid out as one cluster (lower_tree), at most one per
+ * call, 0.77-0.92 on the argument-heavy policies args362xN (1100-3700 instructions; 1.06-1.99
+ * laid out depth first), all of their distance from the uniform bound but 2-4%; none on
+ * Docker's and podman's. Compares placed as stepping stones inside other subtrees' code could
+ * avoid most of the rest (a tree of height h over n instructions has a layout whose edges
+ * span about n / 2h); that needs sizes known before emission, which the emitter does not do.
  * Podman's longest path at level 2 with x86 and x32 beside, 14, is its socket rules' (A0 ==
  * 16 && A2 == 9 among them): ld arch, jeq, ld nr, the two compares that isolate socket, then
  * at arguments 0 both words of A0 and of A2 (high word first there: cmp_masked_eq) and a
