@@ -201,6 +201,21 @@ static const struct sock_filter *a1_hi_load(const struct sg_program *p, uint64_t
 	return ctx[1];
 }
 
+/* args362xK of `make bench` (x86_64 only): 362 syscalls, each allowed for K values of A1 */
+static scmp_filter_ctx args_policy(int k)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(1));
+	ck_assert_int_eq(seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE), 0);
+	ck_assert_int_eq(seccomp_arch_add(ctx, SCMP_ARCH_X86_64), 0);
+	for (int i = 0; i < 362; i++)
+		for (int j = 0; j < k; j++)
+			ck_assert_int_eq(
+			    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, i, 1,
+			                     SCMP_A1(SCMP_CMP_EQ, i * 131u + j * 17u + 1)),
+			    0);
+	return ctx;
+}
+
 /*
  * Equalities on 64-bit arguments test the low word first (lower.c cmp_masked_eq): the values
  * of one argument share one high-word test after them, and a value that differs in its low
@@ -251,16 +266,8 @@ START_TEST(equality_word_order)
 		seccomp_release(ctx);
 	}
 
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(1));
+	scmp_filter_ctx ctx = args_policy(4);
 	size_t len = 0;
-	ck_assert_int_eq(seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE), 0);
-	ck_assert_int_eq(seccomp_arch_add(ctx, SCMP_ARCH_X86_64), 0);
-	for (int i = 0; i < 362; i++)
-		for (int j = 0; j < 4; j++)
-			ck_assert_int_eq(
-			    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, i, 1,
-			                     SCMP_A1(SCMP_CMP_EQ, i * 131u + j * 17u + 1)),
-			    0);
 	ck_assert_int_eq(seccomp_export_bpf_mem(ctx, NULL, &len), 0);
 	ck_assert_msg(len / sizeof(struct sock_filter) < 2400, "%zu instructions",
 	              len / sizeof(struct sock_filter));
@@ -294,16 +301,8 @@ static void note_dispatch_ja(void *ctx, const struct sg_bpf_step *step)
  */
 START_TEST(dispatch_trampolines)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(1));
-	ck_assert_int_eq(seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE), 0);
-	ck_assert_int_eq(seccomp_arch_add(ctx, SCMP_ARCH_X86_64), 0);
+	scmp_filter_ctx ctx = args_policy(8);
 	ck_assert_int_eq(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2), 0);
-	for (int i = 0; i < 362; i++)
-		for (int j = 0; j < 8; j++)
-			ck_assert_int_eq(
-			    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, i, 1,
-			                     SCMP_A1(SCMP_CMP_EQ, i * 131u + j * 17u + 1)),
-			    0);
 	struct sg_program *p = tu_compile((struct sg_filter *)ctx);
 	ck_assert_uint_gt(p->len, 3000);
 	size_t total = 0, max = 0, calls = 0;
