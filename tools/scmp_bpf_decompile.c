@@ -442,6 +442,80 @@ static bool same_rules(const struct dc_abi *a, const struct entry *ea, size_t na
 	return true;
 }
 
+/*
+ * Which ABIs share the primary's output (keep[]), and the rules to write (*e, sorted by key). An
+ * ABI joins when its rules by name are the primary's. The names a joined ABI has and the
+ * primary's arch does not (riscv64's riscv_hwprobe beside x86_64) are written too: a rule by
+ * name applies only where the name exists, so every other joined ABI with that name must give
+ * it the same rules, or the ABI that brought it stays out.
+ */
+static int join_abis(struct out *o, enum format fmt, const struct dc_abi *primary, struct entry **e,
+                     size_t *n, bool *keep)
+{
+	const struct dc_program *d = o->d;
+	struct entry **eb = calloc(d->nabis, sizeof(*eb));
+	size_t *nb = calloc(d->nabis, sizeof(*nb));
+	int rc = eb && nb ? 0 : -ENOMEM;
+
+	for (size_t a = 0; rc == 0 && a < d->nabis; a++) {
+		const struct dc_abi *b = &d->abis[a];
+
+		keep[a] = b == primary;
+		if (b == primary)
+			continue;
+		eb[a] = abi_entries(o, fmt, b, &nb[a], false);
+		keep[a] = eb[a] && same_rules(primary, *e, *n, b, eb[a], nb[a]);
+	}
+	for (size_t a = 0; rc == 0 && a < d->nabis; a++) {
+		if (!keep[a] || &d->abis[a] == primary)
+			continue;
+		for (size_t i = 0; keep[a] && i < nb[a]; i++) {
+			const char *name = eb[a][i].name;
+			if (sg_arch_syscall_nr(primary->arch, name) >= 0)
+				continue;
+			for (size_t c = 0; c < d->nabis; c++)
+				if (c != a && keep[c] && &d->abis[c] != primary &&
+				    sg_arch_syscall_nr(d->abis[c].arch, name) >= 0 &&
+				    strcmp(key_of(eb[c], nb[c], name), eb[a][i].key) != 0)
+					keep[a] = false;
+		}
+	}
+	for (size_t a = 0; rc == 0 && a < d->nabis; a++) {
+		if (&d->abis[a] == primary)
+			continue;
+		if (!keep[a]) {
+			warn_inexact(o, "left out ", d->abis[a].arch->name, NULL,
+			             "its rules differ from the first ABI's (decompile it with -a)");
+			continue;
+		}
+		for (size_t i = 0; rc == 0 && i < nb[a]; i++) {
+			struct entry *grown;
+			if (sg_arch_syscall_nr(primary->arch, eb[a][i].name) >= 0 ||
+			    *key_of(*e, *n, eb[a][i].name))
+				continue;
+			grown = realloc(*e, (*n + 1) * sizeof(**e));
+			if (grown == NULL) {
+				rc = -ENOMEM;
+				break;
+			}
+			*e = grown;
+			grown[*n] = (struct entry){eb[a][i].name, strdup(eb[a][i].key)};
+			if (grown[*n].key == NULL)
+				rc = -ENOMEM;
+			else
+				(*n)++;
+		}
+	}
+	for (size_t a = 0; eb && a < d->nabis; a++)
+		if (eb[a])
+			entries_free(eb[a], nb[a]);
+	free(eb);
+	free(nb);
+	/* entries with equal rules must be neighbours: they share one "names" list */
+	qsort(*e, *n, sizeof(**e), cmp_entry);
+	return rc;
+}
+
 static void arch_token_name(const struct sg_arch *a, char *buf, size_t size)
 {
 	size_t i = (size_t)snprintf(buf, size, "SCMP_ARCH_");
@@ -476,25 +550,10 @@ static int print_rules(struct out *o, enum format fmt, const struct sg_arch *wan
 		entries_free(e, e ? n : 0);
 		return -ENOMEM;
 	}
-	/* other ABIs join when their rules by name are the primary's */
-	for (size_t a = 0; a < d->nabis; a++) {
-		const struct dc_abi *b = &d->abis[a];
-		struct entry *eb;
-		size_t nb;
-
-		if (b == primary) {
-			keep[a] = true;
-			continue;
-		}
-		eb = abi_entries(o, fmt, b, &nb, false);
-		if (eb == NULL)
-			continue;
-		keep[a] = same_rules(primary, e, n, b, eb, nb);
-		if (!keep[a])
-			warn_inexact(
-			    o, "left out ", b->arch->name, NULL,
-			    "its rules differ from the first ABI's (decompile it with -a)");
-		entries_free(eb, nb);
+	if (join_abis(o, fmt, primary, &e, &n, keep) != 0) {
+		free(keep);
+		entries_free(e, n);
+		return -ENOMEM;
 	}
 
 	if (fmt == F_JSON) {
