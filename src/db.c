@@ -414,17 +414,6 @@ static bool fits_32(uint64_t v)
 	return (v >> 32) == 0 || (v >> 31) == 0x1ffffffffull;
 }
 
-/*
- * x32 hands the filter the caller's whole 64-bit registers, and the kernel uses all 64 bits of
- * many of them (the x86_64 handlers of size_t, off_t and pointer arguments). Every other 32-bit
- * ABI passes a 32-bit value: zero-extended (x86, arm, ppc, s390, every 32-bit kernel) or
- * sign-extended (o32/n32 on a MIPS64 kernel), a high word the caller cannot choose.
- */
-static bool arch_passes_high_word(const struct sg_arch *arch)
-{
-	return arch->token == SCMP_ARCH_X32;
-}
-
 enum cond_fold { COND_TEST, COND_ALWAYS, COND_NEVER };
 
 /*
@@ -490,7 +479,7 @@ static enum cond_fold cond_build(struct sg_cond *c, const struct sg_arch *arch,
 		return cond_fold_32(c); /* asked for: the low word, on every ABI */
 	if (arch->arg_bits == 64)
 		return op == SCMP_CMP_MASKED_EQ && c->mask == 0 ? COND_ALWAYS : COND_TEST;
-	if (arch_passes_high_word(arch) && !(fits_32(c->datum) && fits_32(c->mask)))
+	if (sg_arch_passes_high_word(arch) && !(fits_32(c->datum) && fits_32(c->mask)))
 		return COND_TEST; /* x32: a datum beyond 32 bits is compared with the register */
 	return cond_fold_32(c);
 }

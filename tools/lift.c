@@ -466,7 +466,13 @@ static bool arg_set(const struct wcell *c, const struct sg_arch *arch, bool be, 
 	memset(out, 0, sizeof(*out));
 	if (!word_set(c, dc_lo_word(arg, be), &lo))
 		return false;
-	if (arch->arg_bits == 32) {
+	if (arch->arg_bits == 32 && sg_arch_passes_high_word(arch)) {
+		/* x32: a rule's datum that fits 32 bits compares the low word only (the high word
+		 * free), one beyond 32 bits both words; a high word tested beside a low-word datum
+		 * cannot be written */
+		if (!word_set(c, dc_hi_word(arg, be), &hi) || hi.kind != S_FREE)
+			return false;
+	} else if (arch->arg_bits == 32) {
 		/* 32-bit ABIs compare the low word only; the rule's high word is 0 */
 		if (!word_set(c, dc_hi_word(arg, be), &hi) || hi.kind != S_FREE)
 			return false;

@@ -447,10 +447,11 @@ static bool same_rules(const struct dc_abi *a, const struct entry *ea, size_t na
  * ABI joins when its rules by name are the primary's. The names a joined ABI has and the
  * primary's arch does not (riscv64's riscv_hwprobe beside x86_64) are written too: a rule by
  * name applies only where the name exists, so every other joined ABI with that name must give
- * it the same rules, or the ABI that brought it stays out.
+ * it the same rules, or the ABI that brought it stays out. ABIs marked in taken[] (already in
+ * another context of the C output) are not considered.
  */
 static int join_abis(struct out *o, enum format fmt, const struct dc_abi *primary, struct entry **e,
-                     size_t *n, bool *keep)
+                     size_t *n, bool *keep, const bool *taken)
 {
 	const struct dc_program *d = o->d;
 	struct entry **eb = calloc(d->nabis, sizeof(*eb));
@@ -461,7 +462,7 @@ static int join_abis(struct out *o, enum format fmt, const struct dc_abi *primar
 		const struct dc_abi *b = &d->abis[a];
 
 		keep[a] = b == primary;
-		if (b == primary)
+		if (b == primary || (taken && taken[a]))
 			continue;
 		eb[a] = abi_entries(o, fmt, b, &nb[a], false);
 		keep[a] = eb[a] && same_rules(primary, *e, *n, b, eb[a], nb[a]);
@@ -484,8 +485,11 @@ static int join_abis(struct out *o, enum format fmt, const struct dc_abi *primar
 		if (&d->abis[a] == primary)
 			continue;
 		if (!keep[a]) {
-			warn_inexact(o, "left out ", d->abis[a].arch->name, NULL,
-			             "its rules differ from the first ABI's (decompile it with -a)");
+			/* with taken (C output), what is left goes into another context */
+			if (taken == NULL)
+				warn_inexact(o, "left out ", d->abis[a].arch->name, NULL,
+				             "its rules differ from the first ABI's (decompile it "
+				             "with -a)");
 			continue;
 		}
 		for (size_t i = 0; rc == 0 && i < nb[a]; i++) {
@@ -525,72 +529,9 @@ static void arch_token_name(const struct sg_arch *a, char *buf, size_t size)
 	buf[i] = '\0';
 }
 
-static int print_rules(struct out *o, enum format fmt, const struct sg_arch *want)
+/* the rules: entries with equal rules share one "names" list (JSON) */
+static void print_entries(struct out *o, enum format fmt, const struct entry *e, size_t n)
 {
-	const struct dc_program *d = o->d;
-	const struct dc_abi *primary = NULL;
-	struct entry *e;
-	bool *keep;
-	size_t n;
-	char tok[48];
-
-	for (size_t a = 0; a < d->nabis; a++)
-		if (d->abis[a].arch == want)
-			primary = &d->abis[a];
-	if (primary == NULL && d->nabis)
-		primary = &d->abis[0];
-	if (primary == NULL) {
-		fprintf(stderr, "%s: the filter accepts no known architecture\n", tool);
-		return -EINVAL;
-	}
-	e = abi_entries(o, fmt, primary, &n, true);
-	keep = calloc(d->nabis, sizeof(*keep));
-	if (e == NULL || keep == NULL) {
-		free(keep);
-		entries_free(e, e ? n : 0);
-		return -ENOMEM;
-	}
-	if (join_abis(o, fmt, primary, &e, &n, keep) != 0) {
-		free(keep);
-		entries_free(e, n);
-		return -ENOMEM;
-	}
-
-	if (fmt == F_JSON) {
-		o->trap_data_lost |= !json_action_ok(primary->default_action);
-		fprintf(o->f, "{\n  ");
-		action_json(primary->default_action, true, o->f);
-		fprintf(o->f, ",\n  \"architectures\": [");
-		for (size_t a = 0, k = 0; a < d->nabis; a++) {
-			if (!keep[a])
-				continue;
-			arch_token_name(d->abis[a].arch, tok, sizeof(tok));
-			fprintf(o->f, "%s\"%s\"", k++ ? ", " : "", tok);
-		}
-		fprintf(o->f, "],\n  \"syscalls\": [");
-	} else {
-		fprintf(o->f,
-		        "/* decompiled by %s */\n#include <seccomp.h>\n\n"
-		        "/* the filter as a libseccomp context (NULL on failure) */\n"
-		        "scmp_filter_ctx decompiled_filter(void)\n{\n"
-		        "\tscmp_filter_ctx ctx = seccomp_init(",
-		        tool);
-		action_c(primary->default_action, o->f);
-		fprintf(o->f, ");\n\tint rc = 0;\n\n\tif (ctx == NULL)\n\t\treturn NULL;\n");
-		if (d->has_badarch && !d->badarch_conditional) {
-			fprintf(o->f, "\trc |= seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, ");
-			action_c(d->badarch_action, o->f);
-			fprintf(o->f, ");\n");
-		}
-		fprintf(o->f, "\tseccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);\n");
-		for (size_t a = 0; a < d->nabis; a++) {
-			if (!keep[a])
-				continue;
-			arch_token_name(d->abis[a].arch, tok, sizeof(tok));
-			fprintf(o->f, "\trc |= seccomp_arch_add(ctx, %s);\n", tok);
-		}
-	}
-	/* entries with equal rules share one "names" list */
 	for (size_t i = 0, k = 0; i < n;) {
 		size_t j = i;
 
@@ -616,18 +557,165 @@ static int print_rules(struct out *o, enum format fmt, const struct sg_arch *wan
 		}
 		i = j;
 	}
-	if (o->trap_data_lost) {
+}
+
+/* the leader's rules and the ABIs that join it (keep[]), from the ABIs not yet taken */
+static int group_of(struct out *o, enum format fmt, const struct dc_abi *leader, bool warn,
+                    const bool *taken, struct entry **e, size_t *n, bool *keep)
+{
+	*e = abi_entries(o, fmt, leader, n, warn);
+	if (*e == NULL)
+		return -ENOMEM;
+	if (join_abis(o, fmt, leader, e, n, keep, taken) != 0) {
+		entries_free(*e, *n);
+		*e = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void print_json(struct out *o, const struct dc_abi *primary, const struct entry *e,
+                       size_t n, const bool *keep)
+{
+	const struct dc_program *d = o->d;
+	char tok[48];
+
+	o->trap_data_lost |= !json_action_ok(primary->default_action);
+	fprintf(o->f, "{\n  ");
+	action_json(primary->default_action, true, o->f);
+	fprintf(o->f, ",\n  \"architectures\": [");
+	for (size_t a = 0, k = 0; a < d->nabis; a++) {
+		if (!keep[a])
+			continue;
+		arch_token_name(d->abis[a].arch, tok, sizeof(tok));
+		fprintf(o->f, "%s\"%s\"", k++ ? ", " : "", tok);
+	}
+	fprintf(o->f, "],\n  \"syscalls\": [");
+	print_entries(o, F_JSON, e, n);
+	fprintf(o->f, "\n  ]\n}\n");
+}
+
+/* one libseccomp context for the ABIs in keep[] */
+static void print_c_context(struct out *o, size_t k, uint32_t default_action,
+                            const struct entry *e, size_t n, const bool *keep)
+{
+	const struct dc_program *d = o->d;
+	char tok[48];
+
+	fprintf(o->f, "\nstatic scmp_filter_ctx decompiled_context_%zu(void)\n{\n"
+	              "\tscmp_filter_ctx ctx = seccomp_init(", k);
+	action_c(default_action, o->f);
+	fprintf(o->f, ");\n\tint rc = 0;\n\n\tif (ctx == NULL)\n\t\treturn NULL;\n");
+	if (d->has_badarch && !d->badarch_conditional) {
+		fprintf(o->f, "\trc |= seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, ");
+		action_c(d->badarch_action, o->f);
+		fprintf(o->f, ");\n");
+	}
+	fprintf(o->f, "\tseccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);\n");
+	for (size_t a = 0; a < d->nabis; a++) {
+		if (!keep[a])
+			continue;
+		arch_token_name(d->abis[a].arch, tok, sizeof(tok));
+		fprintf(o->f, "\trc |= seccomp_arch_add(ctx, %s);\n", tok);
+	}
+	print_entries(o, F_C, e, n);
+	fprintf(o->f, "\n\tif (rc != 0) {\n\t\tseccomp_release(ctx);\n\t\treturn NULL;\n"
+	              "\t}\n\treturn ctx;\n}\n");
+}
+
+/*
+ * C: the ABIs in groups with the same rules by name, one context per group, merged into one
+ * (seccomp_merge() wants the same default action: an ABI with another one is left out).
+ */
+static int print_c(struct out *o, const struct dc_abi *primary)
+{
+	const struct dc_program *d = o->d;
+	bool *taken = calloc(d->nabis, sizeof(*taken)), *keep = calloc(d->nabis, sizeof(*keep));
+	const struct dc_abi *leader = primary;
+	size_t groups = 0;
+	int rc = taken && keep ? 0 : -ENOMEM;
+
+	if (rc == 0)
+		fprintf(o->f, "/* decompiled by %s */\n#include <seccomp.h>\n", tool);
+	while (rc == 0 && leader) {
+		struct entry *e;
+		size_t n;
+
+		rc = group_of(o, F_C, leader, true, taken, &e, &n, keep);
+		if (rc != 0)
+			break;
+		print_c_context(o, groups++, leader->default_action, e, n, keep);
+		entries_free(e, n);
+		leader = NULL;
+		for (size_t a = 0; a < d->nabis; a++) {
+			taken[a] |= keep[a];
+			if (taken[a])
+				continue;
+			if (d->abis[a].default_action != primary->default_action) {
+				taken[a] = true;
+				warn_inexact(o, "left out ", d->abis[a].arch->name, NULL,
+				             "its default action differs from the first ABI's (a "
+				             "libseccomp filter has one; decompile it with -a)");
+			} else if (leader == NULL) {
+				leader = &d->abis[a];
+			}
+		}
+	}
+	if (rc == 0) {
+		fprintf(o->f, "\n/* the filter as a libseccomp context (NULL on failure) */\n"
+		              "scmp_filter_ctx decompiled_filter(void)\n{\n"
+		              "\tscmp_filter_ctx ctx = decompiled_context_0();\n");
+		if (groups > 1)
+			fprintf(o->f, "\tscmp_filter_ctx other;\n");
+		fprintf(o->f, "\n");
+		for (size_t k = 1; k < groups; k++)
+			fprintf(o->f,
+			        "\tother = ctx ? decompiled_context_%zu() : NULL;\n"
+			        "\tif (other == NULL || seccomp_merge(ctx, other) != 0) {\n"
+			        "\t\tseccomp_release(other);\n\t\tseccomp_release(ctx);\n"
+			        "\t\treturn NULL;\n\t}\n",
+			        k);
+		fprintf(o->f, "\treturn ctx;\n}\n");
+	}
+	free(taken);
+	free(keep);
+	return rc;
+}
+
+static int print_rules(struct out *o, enum format fmt, const struct sg_arch *want)
+{
+	const struct dc_program *d = o->d;
+	const struct dc_abi *primary = NULL;
+	struct entry *e;
+	bool *keep;
+	size_t n;
+	int rc;
+
+	for (size_t a = 0; a < d->nabis; a++)
+		if (d->abis[a].arch == want)
+			primary = &d->abis[a];
+	if (primary == NULL && d->nabis)
+		primary = &d->abis[0];
+	if (primary == NULL) {
+		fprintf(stderr, "%s: the filter accepts no known architecture\n", tool);
+		return -EINVAL;
+	}
+	if (fmt == F_C) {
+		rc = print_c(o, primary);
+	} else {
+		keep = calloc(d->nabis, sizeof(*keep));
+		rc = keep ? group_of(o, fmt, primary, true, NULL, &e, &n, keep) : -ENOMEM;
+		if (rc == 0) {
+			print_json(o, primary, e, n, keep);
+			entries_free(e, n);
+		}
+		free(keep);
+	}
+	if (rc == 0 && o->trap_data_lost) {
 		fprintf(stderr, "%s: %s\n", tool, no_trap_data);
 		o->inexact = true;
 	}
-	if (fmt == F_JSON)
-		fprintf(o->f, "\n  ]\n}\n");
-	else
-		fprintf(o->f, "\n\tif (rc != 0) {\n\t\tseccomp_release(ctx);\n\t\treturn NULL;\n"
-		              "\t}\n\treturn ctx;\n}\n");
-	free(keep);
-	entries_free(e, n);
-	return 0;
+	return rc;
 }
 
 /* ---- main ---- */

@@ -406,6 +406,11 @@ bool sg_arch_owns(const struct sg_arch *arch, uint32_t nr)
 	return false;
 }
 
+bool sg_arch_passes_high_word(const struct sg_arch *arch)
+{
+	return arch->token == SCMP_ARCH_X32;
+}
+
 bool sg_arch_precedes(const struct sg_arch *a, const struct sg_arch *b)
 {
 	return !a->secondary && b->secondary;

@@ -61,6 +61,15 @@ const struct sg_arch *sg_arch_by_name(const char *name);
  * foreign and the bad-arch action applies. These functions are the only readers of the data.
  */
 
+/*
+ * Does the ABI hand the filter the caller's whole 64-bit registers although its arguments are
+ * 32-bit (arg_bits 32)? x32 does, and the kernel uses all 64 bits of many of them (the x86_64
+ * handlers of size_t, off_t and pointer arguments). Every other 32-bit ABI passes a 32-bit
+ * value: zero-extended (x86, arm, ppc, s390, every 32-bit kernel) or sign-extended (o32/n32 on
+ * a MIPS64 kernel), a high word the caller cannot choose.
+ */
+bool sg_arch_passes_high_word(const struct sg_arch *arch);
+
 /* does the ABI claim nr under its arch value? */
 bool sg_arch_owns(const struct sg_arch *arch, uint32_t nr);
 /* of two ABIs that both claim a number, does a own it rather than b? */
