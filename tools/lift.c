@@ -466,23 +466,20 @@ static bool arg_set(const struct wcell *c, const struct sg_arch *arch, bool be, 
 	memset(out, 0, sizeof(*out));
 	if (!word_set(c, dc_lo_word(arg, be), &lo))
 		return false;
-	if (arch->arg_bits == 32 && sg_arch_passes_high_word(arch)) {
-		/* x32: a rule's datum that fits 32 bits compares the low word only (the high word
-		 * free), one beyond 32 bits both words; a high word tested beside a low-word datum
-		 * cannot be written */
-		if (!word_set(c, dc_hi_word(arg, be), &hi) || hi.kind != S_FREE)
-			return false;
-	} else if (arch->arg_bits == 32) {
-		/* 32-bit ABIs compare the low word only; the rule's high word is 0 */
-		if (!word_set(c, dc_hi_word(arg, be), &hi) || hi.kind != S_FREE)
-			return false;
+	if (!word_set(c, dc_hi_word(arg, be), &hi))
+		return false;
+	/* 32-bit ABIs compare a rule's low word only: a tested high word cannot be written. The
+	 * rule's high word is 0, except on x32, which hands the filter the whole register: there a
+	 * datum that fits 32 bits tests the low word only, so the high word stays free (a 64-bit
+	 * mask would test it) */
+	if (arch->arg_bits == 32 && hi.kind != S_FREE)
+		return false;
+	if (arch->arg_bits == 32 && !sg_arch_passes_high_word(arch)) {
 		if (lo.kind == S_FREE)
 			return true;
 		hi.kind = S_MASKED;
 		hi.m = UINT32_MAX;
 		hi.v = 0;
-	} else if (!word_set(c, dc_hi_word(arg, be), &hi)) {
-		return false;
 	}
 	if (hi.kind == S_FREE && lo.kind == S_FREE)
 		return true;

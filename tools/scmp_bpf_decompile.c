@@ -465,7 +465,10 @@ static int join_abis(struct out *o, enum format fmt, const struct dc_abi *primar
 		if (b == primary || (taken && taken[a]))
 			continue;
 		eb[a] = abi_entries(o, fmt, b, &nb[a], false);
-		keep[a] = eb[a] && same_rules(primary, *e, *n, b, eb[a], nb[a]);
+		if (eb[a] == NULL)
+			rc = -ENOMEM;
+		else
+			keep[a] = same_rules(primary, *e, *n, b, eb[a], nb[a]);
 	}
 	for (size_t a = 0; rc == 0 && a < d->nabis; a++) {
 		if (!keep[a] || &d->abis[a] == primary)
