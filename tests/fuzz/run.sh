@@ -10,7 +10,8 @@
 # once, default one per CPU), FUZZ_ARGS (extra libFuzzer flags),
 # CC (default clang). New interesting inputs go to $FUZZ_BUILD/corpus-<target>/ (the committed
 # seeds in tests/fuzz/corpus/<target>/ are only read); crashes to $FUZZ_BUILD/crash-*.
-# Exit status: 0 all targets ran clean, 1 a target found a problem, 77 clang/libFuzzer missing.
+# Exit status: 0 all targets ran clean, 1 a target found a problem, 77 clang/libFuzzer missing or
+# a target could not be built (its reason printed).
 # SPDX-License-Identifier: LGPL-2.1-or-later
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -110,6 +111,7 @@ run_target() {
 }
 
 status=0
+skipped=0
 echo "== building the library for the fuzz targets"
 compile_lib || { echo "fuzz: library build FAILED"; exit 1; }
 runnable=()
@@ -117,7 +119,7 @@ for t in $targets; do
 	rm -f "$build/fuzz_$t.sum" "$build/fuzz_$t.rc"
 	build_target "$t"
 	rc=$?
-	[ $rc = 77 ] && { echo "fuzz_$t: skipped" >"$build/fuzz_$t.sum"; continue; }
+	[ $rc = 77 ] && { echo "fuzz_$t: skipped" >"$build/fuzz_$t.sum"; skipped=1; continue; }
 	[ $rc != 0 ] && { echo "fuzz_$t: BUILD FAILED" >"$build/fuzz_$t.sum"; status=1; continue; }
 	runnable+=("$t")
 done
@@ -137,4 +139,6 @@ for t in $targets; do
 	[ -f "$build/fuzz_$t.rc" ] && [ "$(cat "$build/fuzz_$t.rc")" != 0 ] && status=1
 	cat "$build/fuzz_$t.sum" 2>/dev/null || { echo "fuzz_$t: no result"; status=1; }
 done
+# a target that could not run makes the whole run a skip (its reason is printed above), not a pass
+[ $status = 0 ] && [ $skipped = 1 ] && status=77
 exit $status
