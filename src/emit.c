@@ -86,6 +86,7 @@ static long lookup(const struct sg_emit *e, uint16_t code, uint32_t k, uint64_t 
 	}
 }
 
+/* a table of nslots slots holding the nodes of the table now that lie below e->len */
 static int rehash(struct sg_emit *e, size_t nslots)
 {
 	struct sg_emit_slot *slots = sg_reallocarray(NULL, nslots, sizeof(*slots));
@@ -93,11 +94,13 @@ static int rehash(struct sg_emit *e, size_t nslots)
 		return -ENOMEM;
 	for (size_t i = 0; i < nslots; i++)
 		slots[i].pos = -1;
+	e->used = 0;
 	for (size_t i = 0; i < e->nslots; i++) {
 		long pos = e->slots[i].pos;
 		uint64_t t, f;
-		if (pos < 0)
+		if (pos < 0 || pos >= (long)e->len)
 			continue;
+		e->used++;
 		successors(e, pos, &t, &f);
 		size_t j = hash_key(e->rev[pos].code, e->rev[pos].k, t, f) & (nslots - 1);
 		while (slots[j].pos >= 0)
@@ -178,6 +181,19 @@ int sg_emit_init(struct sg_emit *e, size_t limit)
 	for (size_t i = 0; i < e->nslots; i++)
 		e->slots[i].pos = -1;
 	return 0;
+}
+
+int sg_emit_rewind(struct sg_emit *e, size_t mark)
+{
+	if (e->err)
+		return e->err;
+	e->len = mark;
+	if (e->last_ja >= (long)mark)
+		e->last_ja = -1;
+	int rc = rehash(e, e->nslots);
+	if (rc < 0)
+		fail(e, rc);
+	return rc;
 }
 
 void sg_emit_fini(struct sg_emit *e)

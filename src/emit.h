@@ -45,6 +45,14 @@ sg_node sg_emit_and(struct sg_emit *e, uint32_t k, sg_node next);
 /* conditional jump: op is BPF_JEQ, BPF_JGT, BPF_JGE or BPF_JSET (with K) */
 sg_node sg_emit_jmp(struct sg_emit *e, uint16_t op, uint32_t k, sg_node t, sg_node f);
 
+/*
+ * Drop every instruction emitted since the program was `mark` long (e->len then): their
+ * nodes are gone; the older ones stay. A node that a dropped equal one had replaced in the
+ * sharing table (remember) is not shared again: a later copy costs size, not meaning.
+ * Returns 0 or -ENOMEM (then e->err is set).
+ */
+int sg_emit_rewind(struct sg_emit *e, size_t mark);
+
 /* can a conditional jump emitted next reach target without a JA? (a RET is copied near) */
 bool sg_emit_near(const struct sg_emit *e, sg_node target);
 

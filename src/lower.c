@@ -33,6 +33,10 @@
 #include "emit.h"
 #include "ir.h"
 #include "ir_order.h"
+#include "layout.h"
+
+/* intermediate programs may exceed the kernel's limit before the optimizer shrinks them */
+#define SG_EMIT_LIMIT 65536
 
 /* what happens for a range of syscall numbers */
 struct decision {
@@ -49,11 +53,12 @@ struct range {
 	struct decision exc_d;
 };
 
-/* a compare of the search tree laid out after the subtrees below it (see lower_tree); its
- * targets are tree references: a node, or -2 - i for pending compare i */
-struct pending {
-	uint32_t k;
-	sg_node t, f;
+/* a node of the planned search tree: ranges lo..hi, split at `split` (the first range of the
+ * right-hand side) unless it is a leaf; its layout facts are in the parallel sg_layout_node */
+struct tnode {
+	uint32_t lo, hi, split;
+	bool fold;    /* a leaf: ranges lo..lo+2 as one, with a JEQ for the middle one */
+	sg_node node; /* its code, once emitted */
 };
 
 struct lowering {
@@ -70,16 +75,28 @@ struct lowering {
 	uint32_t *unit_first; /* unit u = ranges unit_first[u] .. unit_first[u + 1] - 1 */
 	uint32_t *unit_of;    /* range -> its unit */
 	size_t nunits;
-	uint64_t *prefix; /* prefix sums of unit weights */
+	uint64_t *prefix;  /* prefix sums of unit weights */
 	uint32_t *dp_cost; /* optimal-tree tables for one window of ranges (cost, then one
 	                    * column) */
 	uint16_t *dp_root;
 	uint8_t *dp_fold;      /* per window start i: ranges i..i+2 are one leaf with a JEQ */
 	size_t dp_stride;      /* the tables' row length: the largest window planned */
 	size_t win_lo, win_hi; /* the window they describe; win_hi < win_lo: none */
-	/* lower_tree's compares that wait to be laid out together */
-	struct pending *pend;
-	size_t npend, pend_cap;
+	/* the search tree of the block being lowered (plan_tree) */
+	struct tnode *tn;
+	struct sg_layout_node *lay;
+	size_t ntn, tn_cap;
+	bool far;            /* a depth-first tree has a jump out of reach */
+	size_t compares;     /* the trees' compares, all blocks */
+	unsigned block_div;  /* 0: depth first; else plan the trees that do not fit (layout.h) */
+	uint64_t leaf_scale; /* ...with the leaves' sizes times leaf_scale / 1024 */
+	/* the dispatch's cost model, kept to weigh the finished program: per range, the arch
+	 * value, its first number and its weight */
+	struct sample {
+		uint32_t audit, nr;
+		uint64_t weight;
+	} * samples;
+	size_t nsamples, samples_cap;
 };
 
 /*
@@ -443,7 +460,7 @@ static const struct {
 	uint32_t priority; /* weight of one step of seccomp_syscall_priority() */
 	uint32_t cond;     /* weight of one argument condition of a range's rules */
 } units[3] = {[1] = {48, 256, 262144, 128}, [2] = {16, 2, 4096, 64}};
-#define SG_DP_WINDOW  128   /* subtrees of at most this many ranges are planned by DP */
+#define SG_DP_WINDOW 128 /* subtrees of at most this many ranges are planned by DP */
 
 static size_t range_of(const struct lowering *L, uint32_t nr)
 {
@@ -465,6 +482,20 @@ static bool shapes_tree(const struct sg_filter *f, const struct sg_arch *a)
 		if (f->arch[i].arch->audit == a->audit && sg_arch_precedes(f->arch[i].arch, a))
 			return false;
 	return true;
+}
+
+#ifndef COND_SHARE
+#define COND_SHARE 4
+#endif
+/* the argument conditions of range r's rules, if they shape the tree */
+static uint64_t range_conds(const struct lowering *L, uint32_t audit, size_t r)
+{
+	const struct sg_sysrules *s = L->ranges[r].d.rules;
+	const struct sg_archdb *db = s ? sg_ir_select(L->f, audit, L->ranges[r].lo) : NULL;
+	uint64_t n = 0;
+	for (uint32_t k = 0; db && shapes_tree(L->f, db->arch) && k < s->nrules; k++)
+		n += s->rules[k].ncond;
+	return n;
 }
 
 static void weigh_ranges(struct lowering *L, uint32_t audit)
@@ -505,12 +536,18 @@ static void weigh_ranges(struct lowering *L, uint32_t audit)
 	}
 	/* the worst path is the depth of a leaf plus its argument tests: long tests sit high
 	 * (x32's beside x86_64 too stay where they are: its calls are rare) */
+	uint64_t total = 0, conds = 0;
 	for (size_t r = 0; units[L->opts->tree].cond && r < L->nranges; r++) {
-		const struct sg_sysrules *s = L->ranges[r].d.rules;
-		const struct sg_archdb *db = s ? sg_ir_select(f, audit, L->ranges[r].lo) : NULL;
-		for (uint32_t k = 0; db && shapes_tree(f, db->arch) && k < s->nrules; k++)
-			L->ranges[r].weight += (uint64_t)units[L->opts->tree].cond * s->rules[k].ncond;
+		total += L->ranges[r].weight;
+		conds += range_conds(L, audit, r);
 	}
+	if (conds == 0)
+		return;
+	uint64_t per = units[L->opts->tree].cond;
+	if (per * conds > total * COND_SHARE / 8)
+		per = total * COND_SHARE / 8 / conds;
+	for (size_t r = 0; r < L->nranges; r++)
+		L->ranges[r].weight += per * range_conds(L, audit, r);
 }
 
 /*
@@ -681,66 +718,205 @@ static sg_node lower_leaf(struct lowering *L, const struct range *r)
 	return sg_emit_jmp(&L->e, BPF_JEQ, r->exc_nr, lower_decision(L, &r->exc_d), d);
 }
 
-static sg_node defer_compare(struct lowering *L, uint32_t k, sg_node t, sg_node f)
+/* a new tree node for ranges lo..hi, or -1 when out of memory */
+static int32_t new_tnode(struct lowering *L, size_t lo, size_t hi)
 {
-	if (t == -1 || f == -1)
-		return -1;
-	if (L->npend == L->pend_cap) {
-		size_t cap = L->pend_cap ? 2 * L->pend_cap : 64;
-		struct pending *p = sg_reallocarray(L->pend, cap, sizeof(*p));
-		if (!p) {
+	if (L->ntn == L->tn_cap) {
+		size_t cap = L->tn_cap ? 2 * L->tn_cap : 64;
+		struct tnode *tn = sg_reallocarray(L->tn, cap, sizeof(*tn));
+		if (tn)
+			L->tn = tn;
+		struct sg_layout_node *lay = sg_reallocarray(L->lay, cap, sizeof(*lay));
+		if (lay)
+			L->lay = lay;
+		if (!tn || !lay) {
 			if (!L->e.err)
 				L->e.err = -ENOMEM;
 			return -1;
 		}
-		L->pend = p;
-		L->pend_cap = cap;
+		L->tn_cap = cap;
 	}
-	L->pend[L->npend] = (struct pending){.k = k, .t = t, .f = f};
-	return -2 - (sg_node)L->npend++;
+	L->tn[L->ntn] = (struct tnode){.lo = (uint32_t)lo, .hi = (uint32_t)hi, .node = -1};
+	L->lay[L->ntn] = (struct sg_layout_node){.t = -1, .f = -1, .size = 1};
+	return (int32_t)L->ntn++;
 }
 
-/* emit the pending compares under tree reference r, the right-hand side first so that each
- * compare's false side follows it and its true side is the next cluster after that one */
-static sg_node place_pending(struct lowering *L, sg_node r)
+/* the search tree over ranges[i..j]: its root node, or -1 when out of memory */
+static int32_t plan_tree(struct lowering *L, size_t i, size_t j)
 {
-	if (r >= -1)
-		return r;
-	struct pending p = L->pend[-2 - r];
-	sg_node t = place_pending(L, p.t);
-	sg_node f = place_pending(L, p.f);
-	return sg_emit_jmp(&L->e, BPF_JGE, p.k, t, f);
+	int32_t id = new_tnode(L, i, j);
+	if (id < 0)
+		return id;
+	if (i == j || planned_fold(L, i, j)) {
+		L->tn[id].fold = i != j;
+		for (size_t r = i; r <= j; r++)
+			L->lay[id].weight += L->ranges[r].weight;
+		return id;
+	}
+	size_t k = split_point(L, i, j);
+	int32_t t = plan_tree(L, k, j);
+	int32_t f = t < 0 ? -1 : plan_tree(L, i, k - 1);
+	if (f < 0)
+		return -1;
+	L->tn[id].split = (uint32_t)k;
+	L->lay[id].t = t;
+	L->lay[id].f = f;
+	L->lay[id].weight = L->lay[t].weight + L->lay[f].weight;
+	return id;
+}
+
+/* the code of leaf node id; a leaf that is one RET needs no place of its own (layout.h) */
+static sg_node emit_leaf(struct lowering *L, int32_t id)
+{
+	const struct tnode *n = &L->tn[id];
+	struct range leaf = L->ranges[n->lo];
+	if (n->fold) {
+		leaf.exc = true;
+		leaf.exc_nr = L->ranges[n->lo + 1].lo;
+		leaf.exc_d = L->ranges[n->lo + 1].d;
+	}
+	size_t before = L->e.len;
+	sg_node node = lower_leaf(L, &leaf);
+	L->lay[id].size = L->e.len > before ? (uint32_t)(L->e.len - before) : 1;
+	L->lay[id].free = !leaf.exc && !leaf.d.rules;
+	return node;
+}
+
+/* node id's compare, its subtrees emitted: a subtree that is one RET is emitted now */
+static sg_node emit_compare(struct lowering *L, int32_t id)
+{
+	const struct sg_layout_node *y = &L->lay[id];
+	sg_node t = L->tn[y->t].node, f = L->tn[y->f].node;
+	if (y->t >= 0 && L->lay[y->t].t < 0 && t < 0)
+		t = L->tn[y->t].node = emit_leaf(L, y->t);
+	if (y->f >= 0 && L->lay[y->f].t < 0 && f < 0)
+		f = L->tn[y->f].node = emit_leaf(L, y->f);
+	return sg_emit_jmp(&L->e, BPF_JGE, L->ranges[L->tn[id].split].lo, t, f);
+}
+
+/* depth first: the right subtree, then the left one, then the compare; measures the leaves */
+static sg_node emit_depth_first(struct lowering *L, int32_t id)
+{
+	if (L->lay[id].t < 0)
+		return L->tn[id].node = emit_leaf(L, id);
+	sg_node t = emit_depth_first(L, L->lay[id].t);
+	sg_node f = emit_depth_first(L, L->lay[id].f);
+	L->far |= !sg_emit_near(&L->e, t) || !sg_emit_near(&L->e, f);
+	return L->tn[id].node = emit_compare(L, id);
+}
+
+/* the tree again in the order sg_layout_plan gives, last node first (emit.h) */
+static sg_node emit_planned(struct lowering *L, int32_t root, size_t mark)
+{
+	int32_t *order = sg_reallocarray(NULL, L->ntn, sizeof(*order));
+	long m = order ? sg_layout_plan(L->lay, L->ntn, root, L->block_div, order) : -ENOMEM;
+	if (m >= 0 && sg_emit_rewind(&L->e, mark) < 0)
+		m = -ENOMEM;
+	for (size_t i = 0; i < L->ntn; i++)
+		L->tn[i].node = -1;
+	for (long i = m; i-- > 0;) {
+		int32_t id = order[i];
+		L->tn[id].node = L->lay[id].t < 0 ? emit_leaf(L, id) : emit_compare(L, id);
+	}
+	sg_free(order);
+	if (m < 0) {
+		if (!L->e.err)
+			L->e.err = (int)m;
+		return -1;
+	}
+	return L->tn[root].node;
 }
 
 /*
- * A search tree over ranges[i..j] (A holds nr), as a tree reference (see struct pending).
- *
- * Laid out depth first, a compare's true side starts beyond its whole false side: past 255
- * instructions (argument-heavy policies) that costs a JA on every call going right, at every
- * such level. So a compare that cannot reach both subtrees directly waits, and the waiting
- * compares are emitted together in front of all the subtrees (lower_block): the top of the
- * tree becomes one compact cluster whose edges are short, and a call runs at most one JA,
- * at the edge from the cluster into its subtree (none for the subtrees next to the cluster).
- * Where everything is in reach (Docker, podman, allow-lists) nothing waits and the layout is
- * depth first, as before.
+ * The search tree over all ranges (A holds nr). Depth first where that keeps every jump in
+ * reach (Docker, podman, allow-lists: trees under 255 instructions). Where it does not
+ * (argument-heavy policies of thousands of instructions), every call going right past a long
+ * left subtree runs a JA; with L->block_div set the tree is emitted again, its compares
+ * placed as stepping stones (layout.c). The planner needs the leaves' sizes in the final
+ * program, which only the optimizer knows (it shrinks argument code two to three times on
+ * such policies): the depth-first emission measures them before optimization, and
+ * L->leaf_scale (from a depth-first compile of the same filter) scales them.
  */
-static sg_node lower_tree(struct lowering *L, size_t i, size_t j)
+static sg_node lower_tree(struct lowering *L)
 {
-	if (i == j)
-		return lower_leaf(L, &L->ranges[i]);
-	if (planned_fold(L, i, j)) {
-		struct range leaf = L->ranges[i];
-		leaf.exc = true;
-		leaf.exc_nr = L->ranges[i + 1].lo;
-		leaf.exc_d = L->ranges[i + 1].d;
-		return lower_leaf(L, &leaf);
+	size_t mark = L->e.len;
+	L->ntn = 0;
+	int32_t root = plan_tree(L, 0, L->nranges - 1);
+	if (root < 0)
+		return -1;
+	for (size_t i = 0; i < L->ntn; i++)
+		L->compares += L->lay[i].t >= 0;
+	bool far = L->far;
+	L->far = false;
+	sg_node node = emit_depth_first(L, root);
+	bool this_far = L->far;
+	L->far |= far;
+	if (node < 0 || !this_far || !L->block_div)
+		return node;
+	/* rounded so that the scaled sizes add up as the exact ones would */
+	uint64_t exact = 0, scaled = 0;
+	for (size_t i = 0; i < L->ntn; i++) {
+		if (L->lay[i].t >= 0 || L->lay[i].free)
+			continue;
+		exact += L->lay[i].size;
+		uint64_t upto = (exact * L->leaf_scale + 512) / 1024;
+		L->lay[i].size = upto > scaled ? (uint32_t)(upto - scaled) : 1;
+		scaled += L->lay[i].size;
 	}
-	size_t k = split_point(L, i, j);
-	sg_node right = lower_tree(L, k, j);
-	sg_node left = lower_tree(L, i, k - 1);
-	if (right < -1 || left < -1 || !sg_emit_near(&L->e, right) || !sg_emit_near(&L->e, left))
-		return defer_compare(L, L->ranges[k].lo, right, left);
-	return sg_emit_jmp(&L->e, BPF_JGE, L->ranges[k].lo, right, left);
+	return emit_planned(L, root, mark);
+}
+
+/* keep each range's first number and weight, to weigh the finished program */
+static int add_samples(struct lowering *L, uint32_t audit)
+{
+	if (L->nsamples + L->nranges > L->samples_cap) {
+		size_t cap = 2 * (L->nsamples + L->nranges);
+		struct sample *s = sg_reallocarray(L->samples, cap, sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		L->samples = s;
+		L->samples_cap = cap;
+	}
+	for (size_t r = 0; r < L->nranges; r++)
+		L->samples[L->nsamples++] =
+		    (struct sample){audit, L->ranges[r].lo, L->ranges[r].weight};
+	return 0;
+}
+
+/*
+ * The instructions a call with this arch value and number runs before its first argument
+ * load or its RET: the dispatch, as the cost model counts it. Only what the lowering and the
+ * optimizer emit is met (loads of arch and nr, JA, compares with K, AND with K, RET);
+ * anything else ends the walk. Jumps go forward, so the walk ends.
+ */
+static uint64_t dispatch_steps(const struct sock_filter *insns, size_t len, uint32_t audit,
+                               uint32_t nr)
+{
+	uint32_t a = 0;
+	uint64_t steps = 0;
+	for (size_t pc = 0; pc < len;) {
+		const struct sock_filter *in = &insns[pc];
+		steps++;
+		if (in->code == (BPF_LD | BPF_W | BPF_ABS) &&
+		    (in->k == SG_OFF_ARCH || in->k == SG_OFF_NR)) {
+			a = in->k == SG_OFF_ARCH ? audit : nr;
+			pc++;
+		} else if (in->code == (BPF_ALU | BPF_AND | BPF_K)) {
+			a &= in->k;
+			pc++;
+		} else if (in->code == (BPF_JMP | BPF_JA)) {
+			pc += 1 + (size_t)in->k;
+		} else if (BPF_CLASS(in->code) == BPF_JMP && BPF_SRC(in->code) == BPF_K) {
+			bool taken = BPF_OP(in->code) == BPF_JEQ   ? a == in->k
+			             : BPF_OP(in->code) == BPF_JGT ? a > in->k
+			             : BPF_OP(in->code) == BPF_JGE ? a >= in->k
+			                                           : (a & in->k) != 0;
+			pc += 1 + (size_t)(taken ? in->jt : in->jf);
+		} else {
+			break;
+		}
+	}
+	return steps;
 }
 
 /* ranges, weights and tree plan for one arch value; then its code */
@@ -752,6 +928,9 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 		fold_exceptions(L);
 	if (rc == 0) {
 		weigh_ranges(L, audit);
+		rc = add_samples(L, audit);
+	}
+	if (rc == 0) {
 		sg_free(L->prefix);
 		sg_free(L->unit_first);
 		sg_free(L->unit_of);
@@ -800,8 +979,7 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 	/* a block that decides everything the same way needs no syscall number */
 	if (L->nranges == 1 && !L->ranges[0].exc && !L->ranges[0].d.rules)
 		return lower_decision(L, &L->ranges[0].d);
-	L->npend = 0;
-	return sg_emit_ld(&L->e, SG_OFF_NR, place_pending(L, lower_tree(L, 0, L->nranges - 1)));
+	return sg_emit_ld(&L->e, SG_OFF_NR, lower_tree(L));
 }
 
 /*
@@ -833,26 +1011,35 @@ static size_t arch_value_order(const struct sg_filter *f, uint32_t *audits)
 	return n;
 }
 
-/* intermediate programs may exceed the kernel's limit before the optimizer shrinks them */
-#define SG_EMIT_LIMIT 65536
+/* what lower_program makes */
+struct lowered {
+	struct sock_filter *insns; /* the program, optimized (sg_free it) */
+	size_t len, emitted;       /* its length, and before the optimizer */
+	size_t compares;           /* the trees' compares */
+	bool far;                  /* a depth-first tree had a jump out of reach */
+	uint64_t cost;             /* its dispatch under the cost model: sum of weight * steps */
+};
 
-int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opts,
-                    struct sg_program **out)
+/*
+ * One program for f: lowered (the trees depth first, or with block_div set those that do
+ * not fit laid out by sg_layout_plan, leaf sizes scaled by leaf_scale / 1024) and optimized.
+ * Returns 0 and fills *out, or a negative errno.
+ */
+static int lower_program(const struct sg_filter *f, const struct sg_compile_opts *opts,
+                         unsigned block_div, uint64_t leaf_scale, struct lowered *out)
 {
 	struct lowering L;
 	uint32_t audits[SG_MAX_ARCHES];
 	sg_node blocks[SG_MAX_ARCHES], chain;
-	size_t ngroups = 0, len = 0;
-	struct sock_filter *insns;
+	size_t ngroups = 0;
 	int rc;
 
-	*out = NULL;
-	if (f->narch == 0)
-		return -EINVAL;
-	SG_CHECK_FILTER(f); /* debug builds: the rule database is what db.h says */
+	memset(out, 0, sizeof(*out));
 	memset(&L, 0, sizeof(L));
 	L.f = f;
 	L.opts = opts;
+	L.block_div = block_div;
+	L.leaf_scale = leaf_scale;
 	L.big_endian = f->arch[0].arch->big_endian;
 	L.lo_first = true;
 	for (uint32_t i = 0; i < f->narch; i++)
@@ -868,8 +1055,11 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 		blocks[g] = lower_block(&L, audits[g]);
 	for (size_t g = ngroups; g-- > 0 && !L.e.err;)
 		chain = sg_emit_jmp(&L.e, BPF_JEQ, audits[g], blocks[g], chain);
-	insns = sg_emit_finish(&L.e, sg_emit_ld(&L.e, SG_OFF_ARCH, chain), &len);
+	out->insns = sg_emit_finish(&L.e, sg_emit_ld(&L.e, SG_OFF_ARCH, chain), &out->len);
 	rc = L.e.err;
+	out->emitted = out->len;
+	out->far = L.far;
+	out->compares = L.compares;
 	sg_free(L.ranges);
 	sg_free(L.prefix);
 	sg_free(L.unit_first);
@@ -877,23 +1067,78 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 	sg_free(L.dp_cost);
 	sg_free(L.dp_root);
 	sg_free(L.dp_fold);
-	sg_free(L.pend);
+	sg_free(L.tn);
+	sg_free(L.lay);
 	sg_emit_fini(&L.e);
 
-	if (insns && opts->passes)
-		rc = sg_bpf_optimize(&insns, &len);
-	if (insns && rc == 0 && len > (opts->max_len ? opts->max_len : SG_BPF_MAXINSNS))
+	if (out->insns && opts->passes)
+		rc = sg_bpf_optimize(&out->insns, &out->len);
+	for (size_t i = 0; rc == 0 && out->far && i < L.nsamples; i++)
+		out->cost +=
+		    L.samples[i].weight *
+		    dispatch_steps(out->insns, out->len, L.samples[i].audit, L.samples[i].nr);
+	sg_free(L.samples);
+	if (rc < 0) {
+		sg_free(out->insns);
+		out->insns = NULL;
+	}
+	return rc;
+}
+
+/*
+ * Depth first first. Where a tree's jumps did not all reach (argument-heavy policies of
+ * thousands of instructions), the program is made again with the trees laid out by
+ * sg_layout_plan, with blocks of two sizes (each is best on some policies), and the program
+ * whose dispatch costs least under the cost model is kept (the shorter of two that cost the
+ * same): the layout is a heuristic, the choice is exact.
+ */
+int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opts,
+                    struct sg_program **out)
+{
+	static const unsigned block_divs[] = {4, 32};
+	struct lowered best, alt;
+	int rc;
+
+	*out = NULL;
+	if (f->narch == 0)
+		return -EINVAL;
+	SG_CHECK_FILTER(f); /* debug builds: the rule database is what db.h says */
+	rc = lower_program(f, opts, 0, 0, &best);
+	/* what the optimizer leaves of the leaves' code (the compares stay) */
+	uint64_t leaf_scale = 1024;
+	if (best.emitted > best.compares && best.len > best.compares)
+		leaf_scale = (best.len - best.compares) * 1024 / (best.emitted - best.compares);
+	for (size_t v = 0; rc == 0 && best.far && v < sizeof(block_divs) / sizeof(*block_divs);
+	     v++) {
+		rc = lower_program(f, opts, block_divs[v], leaf_scale, &alt);
+		if (rc == 0 &&
+		    (alt.cost < best.cost || (alt.cost == best.cost && alt.len < best.len))) {
+			sg_free(best.insns);
+			best = alt;
+		} else {
+			sg_free(alt.insns);
+		}
+		/* a layout that fails for another reason than memory (its JAs grew the program
+		 * past the emitter's limit) is one not to take */
+		if (rc < 0 && rc != -ENOMEM)
+			rc = 0;
+	}
+	if (rc < 0) {
+		sg_free(best.insns);
+		return rc;
+	}
+	if (best.len > (opts->max_len ? opts->max_len : SG_BPF_MAXINSNS))
 		rc = -E2BIG; /* the kernel refuses more than BPF_MAXINSNS */
-	if (insns && rc == 0) {
-		*out = sg_malloc(sizeof(**out) + len * sizeof(insns[0]));
+	if (rc == 0) {
+		*out = sg_malloc(sizeof(**out) + best.len * sizeof(best.insns[0]));
 		if (*out) {
-			(*out)->len = len;
-			memcpy((*out)->insns, insns, len * sizeof(insns[0]));
+			(*out)->len = best.len;
+			memcpy((*out)->insns, best.insns, best.len * sizeof(best.insns[0]));
 		} else {
 			rc = -ENOMEM;
 		}
 	}
-	sg_free(insns);
+	sg_free(best.insns);
 	return rc;
 }
 
