@@ -111,6 +111,7 @@ struct metrics {
 	double mean, wmean, bound, wbound;
 	double dmean;  /* mean of the dispatch part alone: what the bound bounds */
 	double djmean; /* ...and of the JA trampolines in it */
+	double wdmean; /* the dispatch part weighted like wmean: what wbound bounds */
 	double amean;  /* mean over the syscalls the policy allows unconditionally */
 	size_t max;
 	double coverage;
@@ -194,7 +195,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 	enum { MAXVEC = 2048 };
 	static uint64_t vecs[MAXVEC][6];
 	uint32_t top = 0;
-	double sum = 0, wsum = 0, wtot = 0;
+	double sum = 0, wsum = 0, wdsum = 0, wtot = 0;
 	size_t count = 0, uncond = 0, cached = 0, nallowed = 0, nvec = NVEC;
 	double asum = 0, dsum = 0, djsum = 0;
 
@@ -216,7 +217,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 	size_t n = top - arch->nr_base + 1;
 	uint32_t *sig = calloc(n, sizeof(*sig));
 	bool *in_table = calloc(n, sizeof(*in_table)), *uncond_allow = calloc(n, sizeof(bool));
-	size_t *exec = calloc(n, sizeof(*exec));
+	size_t *exec = calloc(n, sizeof(*exec)), *disp = calloc(n, sizeof(*disp));
 	double *w = calloc(n, sizeof(*w)), *hw = calloc(n, sizeof(*hw));
 	m->max = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -235,6 +236,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 			                    : sg_bpf_run(prog, len, &d, arch->big_endian, &ex);
 			if (v == 0) {
 				exec[i] = ex;
+				disp[i] = dc.n;
 				dsum_i = dc.n;
 				djsum_i = dc.ja;
 			}
@@ -282,6 +284,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 		if (nr < (int)arch->nr_base || (size_t)(nr - (int)arch->nr_base) >= n)
 			continue;
 		wsum += (double)hs->weight * (double)exec[nr - arch->nr_base];
+		wdsum += (double)hs->weight * (double)disp[nr - arch->nr_base];
 		wtot += hs->weight;
 		hw[nr - arch->nr_base] += hs->weight;
 	}
@@ -291,6 +294,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 	m->djmean = count ? djsum / (double)count : 0;
 	m->amean = nallowed ? asum / (double)nallowed : 0;
 	m->wmean = wtot ? wsum / wtot : 0;
+	m->wdmean = wtot ? wdsum / wtot : 0;
 	m->coverage = uncond ? 100.0 * (double)cached / (double)uncond : 100.0;
 
 	/*
@@ -306,6 +310,7 @@ static void measure(const struct sock_filter *prog, size_t len, const struct sg_
 	free(in_table);
 	free(uncond_allow);
 	free(exec);
+	free(disp);
 }
 
 /*
@@ -471,10 +476,10 @@ static void run_policy(struct policy *p, int opt)
 
 	const struct scmp_version *ver = seccomp_version();
 	printf("BENCH lib=%s policy=%s opt=%d status=ok version=%u.%u.%u insns=%zu mean=%.2f "
-	       "max=%zu wmean=%.2f amean=%.2f dmean=%.2f djmean=%.2f "
+	       "max=%zu wmean=%.2f amean=%.2f dmean=%.2f djmean=%.2f wdmean=%.2f "
 	       "cov=%.1f bound=%.2f wbound=%.2f build_us=%.1f peak_kb=%ld",
 	       lib_label, p->name, opt, ver->major, ver->minor, ver->micro, m.insns, m.mean, m.max,
-	       m.wmean, m.amean, m.dmean, m.djmean, m.coverage, m.bound, m.wbound, times[runs / 2],
+	       m.wmean, m.amean, m.dmean, m.djmean, m.wdmean, m.coverage, m.bound, m.wbound, times[runs / 2],
 	       peak_kb(&p->log, opt));
 	if (p->live && len <= 4096) {
 		printf(" getpid_ns=%.0f args_ns=%.0f denied_ns=%.0f none_ns=%.0f",

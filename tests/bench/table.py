@@ -5,7 +5,7 @@ setting for each metric, and a summary of how far sysgate is from the optimal-tr
 import sys
 
 COLS = [("insns", "insns"), ("mean", "mean"), ("bound", "bound"), ("max", "max"),
-        ("wmean", "wmean"), ("amean", "allowed mean"), ("dmean", "dispatch mean"), ("djmean", "dispatch JA"), ("wbound", "wbound"), ("cov", "cov %"), ("build_us", "build µs"),
+        ("wmean", "wmean"), ("amean", "allowed mean"), ("dmean", "dispatch mean"), ("djmean", "dispatch JA"), ("wdmean", "wdispatch"), ("wbound", "wbound"), ("cov", "cov %"), ("build_us", "build µs"),
         ("peak_kb", "peak heap KB"), ("getpid_ns", "getpid ns"), ("args_ns", "args ns"),
         ("denied_ns", "denied ns"), ("none_ns", "no filter ns")]
 OPTS = ("1", "2")
@@ -34,7 +34,8 @@ print("Instructions executed are counted by sysgate's interpreter over every sys
 print("native table (args 0); wmean weights them by the measured frequency profile; allowed mean")
 print("averages them over the syscalls the policy allows unconditionally; dispatch mean counts")
 print("only the instructions before the first argument load (+1 for the leaf), dispatch JA the")
-print("JA trampolines among them (jumps longer than 255); bound/wbound are")
+print("JA trampolines among them (jumps longer than 255), wdispatch the dispatch weighted like")
+print("wmean; bound/wbound are")
 print("the optimal search tree over the policy's ranges (DP) plus the arch check and a RET; cov is the")
 print("share of unconditionally allowed syscalls the kernel's action cache proves; build µs is the")
 print("median time to build the filter through the API and export it; peak heap KB is the heap the\nlibrary needed for one build + export.")
@@ -76,12 +77,14 @@ for p in order:
                             float(kv["wmean"]) / float(kv["wbound"]) if float(kv["wbound"]) else 0,
                             float(kv.get("dmean", "nan")) / float(kv["bound"]),
                             (float(kv.get("dmean", "nan")) - float(kv.get("djmean", "0"))) /
-                            float(kv["bound"]), kv["max"]))
+                            float(kv["bound"]),
+                            float(kv.get("wdmean", "nan")) / float(kv["wbound"])
+                            if float(kv["wbound"]) else 0, kv["max"]))
     print()
 
 print("### sysgate against the bound\n")
 print("| policy | opt | mean / bound | wmean / wbound | dispatch mean / bound "
-      "| dispatch without JA / bound | max |")
-print("|---|---|---|---|---|---|---|")
-for p, opt, u, w, d, dj, mx in summary:
-    print(f"| {p} | {opt} | {u:.3f} | {w:.3f} | {d:.3f} | {dj:.3f} | {mx} |")
+      "| dispatch without JA / bound | wdispatch / wbound | max |")
+print("|---|---|---|---|---|---|---|---|")
+for p, opt, u, w, d, dj, wd, mx in summary:
+    print(f"| {p} | {opt} | {u:.3f} | {w:.3f} | {d:.3f} | {dj:.3f} | {wd:.3f} | {mx} |")
