@@ -16,7 +16,7 @@ libsysgate_la_SOURCES = \
 	src/db_index.c src/db_index.h \
 	src/ir.c src/ir.h src/ir_order.c src/ir_order.h \
 	src/emit.c src/emit.h \
-	src/lower.c src/compile.h src/layout.c src/layout.h \
+	src/lower.c src/lower_tree.c src/lower_int.h src/compile.h src/layout.c src/layout.h \
 	src/bpf.c src/bpf.h src/bpf_run.h src/bpf_format.h src/bpf_opt.c src/bpf_opt.h src/profile_weights.c \
 	src/export.c src/export.h src/pfc.c src/notify.c \
 	src/system.c src/system.h \
