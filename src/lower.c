@@ -193,7 +193,7 @@ sg_node sg_lower_decision(struct lowering *L, const struct decision *d)
  * syscall-number dispatch
  */
 
-static bool rules_equal(const struct sg_sysrules *a, const struct sg_sysrules *b)
+bool sg_lower_rules_equal(const struct sg_sysrules *a, const struct sg_sysrules *b)
 {
 	if (a->nrules != b->nrules)
 		return false;
@@ -205,13 +205,6 @@ static bool rules_equal(const struct sg_sysrules *a, const struct sg_sysrules *b
 		    !sg_rule_same_conds(&a->rules[i], &b->rules[i]))
 			return false;
 	return true;
-}
-
-bool sg_lower_decision_equal(const struct decision *a, const struct decision *b)
-{
-	if (!a->rules || !b->rules)
-		return !a->rules && !b->rules && a->action == b->action;
-	return a->rules == b->rules || rules_equal(a->rules, b->rules);
 }
 
 static int add_range(struct lowering *L, uint32_t lo, uint32_t hi, struct decision d)
@@ -416,10 +409,8 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 		sg_lower_fold_exceptions(L);
 	if (rc == 0) {
 		sg_lower_weigh_ranges(L, audit);
-		rc = add_samples(L, audit);
-	}
-	if (rc == 0)
 		rc = sg_lower_plan_units(L);
+	}
 	if (rc < 0) {
 		if (!L->e.err)
 			L->e.err = rc;
@@ -428,7 +419,11 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 	/* a block that decides everything the same way needs no syscall number */
 	if (L->nranges == 1 && !L->ranges[0].exc && !L->ranges[0].d.rules)
 		return sg_lower_decision(L, &L->ranges[0].d);
-	return sg_emit_ld(&L->e, SG_OFF_NR, sg_lower_tree(L));
+	L->block_far = false;
+	sg_node tree = sg_lower_tree(L);
+	if (L->block_far && !L->e.err && (rc = add_samples(L, audit)) < 0)
+		L->e.err = rc;
+	return sg_emit_ld(&L->e, SG_OFF_NR, tree);
 }
 
 /*

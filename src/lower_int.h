@@ -68,10 +68,12 @@ struct lowering {
 	struct sg_layout_node *lay;
 	size_t ntn, tn_cap;
 	bool far;            /* a depth-first tree has a jump out of reach */
+	bool block_far;      /* ...the block's being lowered */
 	size_t compares;     /* the trees' compares, all blocks */
 	unsigned block_div;  /* 0: depth first; else plan the trees that do not fit (layout.h) */
 	uint64_t leaf_scale; /* ...with the leaves' sizes times leaf_scale / 1024 */
-	/* the dispatch's cost model, kept to weigh the finished program: per range, the arch
+	/* the dispatch's cost model, kept to weigh the finished program: per range of a block
+	 * whose tree did not fit (the others are laid out alike whatever the variant), the arch
 	 * value, its first number and its weight */
 	struct sample {
 		uint32_t audit, nr;
@@ -80,8 +82,16 @@ struct lowering {
 	size_t nsamples, samples_cap;
 };
 
-/* lower.c: do two decisions decide every call alike? */
-bool sg_lower_decision_equal(const struct decision *a, const struct decision *b);
+/* lower.c: are two rule sets the same, rule by rule? */
+bool sg_lower_rules_equal(const struct sg_sysrules *a, const struct sg_sysrules *b);
+
+/* do two decisions decide every call alike? (inline: add_range asks for every range) */
+static inline bool sg_lower_decision_equal(const struct decision *a, const struct decision *b)
+{
+	if (!a->rules || !b->rules)
+		return !a->rules && !b->rules && a->action == b->action;
+	return a->rules == b->rules || sg_lower_rules_equal(a->rules, b->rules);
+}
 /* lower.c: the code of one decision (a RET, or the argument tests of one syscall's rules) */
 sg_node sg_lower_decision(struct lowering *L, const struct decision *d);
 

@@ -86,7 +86,7 @@ static bool shapes_tree(const struct sg_filter *f, const struct sg_arch *a)
 }
 
 /* the argument conditions of range r's rules, if they shape the tree */
-static uint64_t range_conds(const struct lowering *L, uint32_t audit, size_t r)
+static inline uint64_t range_conds(const struct lowering *L, uint32_t audit, size_t r)
 {
 	const struct sg_sysrules *s = L->ranges[r].d.rules;
 	const struct sg_archdb *db = s ? sg_ir_select(L->f, audit, L->ranges[r].lo) : NULL;
@@ -321,35 +321,18 @@ static sg_node lower_leaf(struct lowering *L, const struct range *r)
 	return sg_emit_jmp(&L->e, BPF_JEQ, r->exc_nr, sg_lower_decision(L, &r->exc_d), d);
 }
 
-/* a new tree node for ranges lo..hi, or -1 when out of memory */
+/* a new tree node for ranges lo..hi (room for a whole tree was made: sg_lower_tree) */
 static int32_t new_tnode(struct lowering *L, size_t lo, size_t hi)
 {
-	if (L->ntn == L->tn_cap) {
-		size_t cap = L->tn_cap ? 2 * L->tn_cap : 64;
-		struct tnode *tn = sg_reallocarray(L->tn, cap, sizeof(*tn));
-		if (tn)
-			L->tn = tn;
-		struct sg_layout_node *lay = sg_reallocarray(L->lay, cap, sizeof(*lay));
-		if (lay)
-			L->lay = lay;
-		if (!tn || !lay) {
-			if (!L->e.err)
-				L->e.err = -ENOMEM;
-			return -1;
-		}
-		L->tn_cap = cap;
-	}
 	L->tn[L->ntn] = (struct tnode){.lo = (uint32_t)lo, .hi = (uint32_t)hi, .node = -1};
 	L->lay[L->ntn] = (struct sg_layout_node){.t = -1, .f = -1, .size = 1};
 	return (int32_t)L->ntn++;
 }
 
-/* the search tree over ranges[i..j]: its root node, or -1 when out of memory */
+/* the search tree over ranges[i..j], as nodes: its root */
 static int32_t plan_tree(struct lowering *L, size_t i, size_t j)
 {
 	int32_t id = new_tnode(L, i, j);
-	if (id < 0)
-		return id;
 	if (i == j || planned_fold(L, i, j)) {
 		L->tn[id].fold = i != j;
 		for (size_t r = i; r <= j; r++)
@@ -358,14 +341,33 @@ static int32_t plan_tree(struct lowering *L, size_t i, size_t j)
 	}
 	size_t k = split_point(L, i, j);
 	int32_t t = plan_tree(L, k, j);
-	int32_t f = t < 0 ? -1 : plan_tree(L, i, k - 1);
-	if (f < 0)
-		return -1;
+	int32_t f = plan_tree(L, i, k - 1);
 	L->tn[id].split = (uint32_t)k;
 	L->lay[id].t = t;
 	L->lay[id].f = f;
 	L->lay[id].weight = L->lay[t].weight + L->lay[f].weight;
+	L->compares++;
 	return id;
+}
+
+/* the same tree emitted straight away, depth first (no nodes: the common case is quick) */
+static sg_node emit_direct(struct lowering *L, size_t i, size_t j)
+{
+	if (i == j)
+		return lower_leaf(L, &L->ranges[i]);
+	if (planned_fold(L, i, j)) {
+		struct range leaf = L->ranges[i];
+		leaf.exc = true;
+		leaf.exc_nr = L->ranges[i + 1].lo;
+		leaf.exc_d = L->ranges[i + 1].d;
+		return lower_leaf(L, &leaf);
+	}
+	size_t k = split_point(L, i, j);
+	sg_node t = emit_direct(L, k, j);
+	sg_node f = emit_direct(L, i, k - 1);
+	L->block_far |= !sg_emit_near(&L->e, t) || !sg_emit_near(&L->e, f);
+	L->compares++;
+	return sg_emit_jmp(&L->e, BPF_JGE, L->ranges[k].lo, t, f);
 }
 
 /* the code of leaf node id; a leaf that is one RET needs no place of its own (layout.h) */
@@ -404,7 +406,7 @@ static sg_node emit_depth_first(struct lowering *L, int32_t id)
 		return L->tn[id].node = emit_leaf(L, id);
 	sg_node t = emit_depth_first(L, L->lay[id].t);
 	sg_node f = emit_depth_first(L, L->lay[id].f);
-	L->far |= !sg_emit_near(&L->e, t) || !sg_emit_near(&L->e, f);
+	L->block_far |= !sg_emit_near(&L->e, t) || !sg_emit_near(&L->e, f);
 	return L->tn[id].node = emit_compare(L, id);
 }
 
@@ -443,18 +445,32 @@ static sg_node emit_planned(struct lowering *L, int32_t root, size_t mark)
 sg_node sg_lower_tree(struct lowering *L)
 {
 	size_t mark = L->e.len;
+	L->block_far = false;
+	if (!L->block_div) {
+		sg_node node = emit_direct(L, 0, L->nranges - 1);
+		L->far |= L->block_far;
+		return node;
+	}
+	if (2 * L->nranges > L->tn_cap) {
+		size_t cap = 2 * L->nranges;
+		struct tnode *tn = sg_reallocarray(L->tn, cap, sizeof(*tn));
+		if (tn)
+			L->tn = tn;
+		struct sg_layout_node *lay = sg_reallocarray(L->lay, cap, sizeof(*lay));
+		if (lay)
+			L->lay = lay;
+		if (!tn || !lay) {
+			if (!L->e.err)
+				L->e.err = -ENOMEM;
+			return -1;
+		}
+		L->tn_cap = cap;
+	}
 	L->ntn = 0;
 	int32_t root = plan_tree(L, 0, L->nranges - 1);
-	if (root < 0)
-		return -1;
-	for (size_t i = 0; i < L->ntn; i++)
-		L->compares += L->lay[i].t >= 0;
-	bool far = L->far;
-	L->far = false;
 	sg_node node = emit_depth_first(L, root);
-	bool this_far = L->far;
-	L->far |= far;
-	if (node < 0 || !this_far || !L->block_div)
+	L->far |= L->block_far;
+	if (node < 0 || !L->block_far)
 		return node;
 	/* rounded so that the scaled sizes add up as the exact ones would */
 	uint64_t exact = 0, scaled = 0;
