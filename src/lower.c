@@ -534,7 +534,9 @@ static int lower_program(const struct sg_filter *f, const struct sg_compile_opts
  * thousands of instructions), the program is made again with the trees laid out by
  * sg_layout_plan, with blocks of two sizes (each is best on some policies), and the program
  * whose dispatch costs least under the cost model is kept (the shorter of two that cost the
- * same): the layout is a heuristic, the choice is exact.
+ * same): the layout is a heuristic, the choice is exact. Not for a program longer than the
+ * kernel takes (the layouts change its length by a few instructions, the JAs they save or
+ * add; args1250x8 of `make bench`, 15000 instructions, took five times as long).
  */
 int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opts,
                     struct sg_program **out)
@@ -552,7 +554,8 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 	uint64_t leaf_scale = 1024;
 	if (best.emitted > best.compares && best.len > best.compares)
 		leaf_scale = (best.len - best.compares) * 1024 / (best.emitted - best.compares);
-	for (size_t v = 0; rc == 0 && best.far && v < sizeof(block_divs) / sizeof(*block_divs);
+	bool try_layouts = rc == 0 && best.far && best.len <= SG_BPF_MAXINSNS;
+	for (size_t v = 0; try_layouts && rc == 0 && v < sizeof(block_divs) / sizeof(*block_divs);
 	     v++) {
 		rc = lower_program(f, opts, block_divs[v], leaf_scale, &alt);
 		if (rc == 0 &&
