@@ -29,6 +29,7 @@
 #include "profile.h"
 #include "bpf_sym.h"
 #include "compile.h"
+#include "layout.h"
 #include "testcheck.h"
 
 struct dispatch {
@@ -386,6 +387,88 @@ START_TEST(planned_layouts)
 }
 END_TEST
 
+/* a random tree of n leaves over nodes[first..]: returns its root */
+static int32_t random_tree(struct sg_layout_node *nodes, size_t *used, unsigned int leaves,
+                           unsigned int *seed)
+{
+	int32_t id = (int32_t)(*used)++;
+	if (leaves == 1) {
+		bool free = rand_r(seed) % 5 == 0;
+		nodes[id] = (struct sg_layout_node){.t = -1,
+		                                    .f = -1,
+		                                    .size = 1 + rand_r(seed) % 40,
+		                                    .weight = 1 + rand_r(seed) % 100,
+		                                    .free = free};
+		return id;
+	}
+	unsigned int left = 1 + (unsigned int)rand_r(seed) % (leaves - 1);
+	int32_t f = random_tree(nodes, used, left, seed);
+	int32_t t = random_tree(nodes, used, leaves - left, seed);
+	nodes[id] = (struct sg_layout_node){
+	    .t = t, .f = f, .size = 1, .weight = nodes[t].weight + nodes[f].weight};
+	return id;
+}
+
+/* the layout planner (layout.c) on random trees of 2 to 300 leaves: every node that needs a
+ * place once, each after its parent, the root first; a tree whose code is one block (within a
+ * jump's reach) depth first, left subtree first */
+START_TEST(layout_plan_orders)
+{
+	enum { LEAVES = 300, N = 2 * LEAVES };
+	static struct sg_layout_node nodes[N];
+	static int32_t order[N], pos[N];
+	unsigned int seed = 7, depth_first = 0;
+
+	for (int round = 0; round < 60; round++) {
+		size_t used = 0;
+		unsigned int leaves = round < 10 ? 2 + (unsigned int)round
+		                                 : 20 + (unsigned int)rand_r(&seed) % (LEAVES - 20);
+		int32_t root = random_tree(nodes, &used, leaves, &seed);
+		unsigned int div = round % 3 == 0 ? 1 : round % 3 == 1 ? 4 : 32;
+		long m = sg_layout_plan(nodes, used, root, div, order);
+		ck_assert_int_gt(m, 0);
+		ck_assert_int_eq(order[0], root);
+		for (size_t i = 0; i < used; i++)
+			pos[i] = -1;
+		for (long i = 0; i < m; i++) {
+			ck_assert_int_eq(pos[order[i]], -1); /* once */
+			pos[order[i]] = (int32_t)i;
+		}
+		uint64_t total = 0;
+		for (size_t i = 0; i < used; i++) {
+			const struct sg_layout_node *y = &nodes[i];
+			total += y->free ? 0 : y->size;
+			/* a free leaf has no place; everything else has one */
+			ck_assert_int_eq(pos[i] < 0, y->t < 0 && y->free);
+			if (y->t < 0)
+				continue;
+			ck_assert_int_lt(pos[i], pos[y->t] < 0 ? INT32_MAX : pos[y->t]);
+			ck_assert_int_lt(pos[i], pos[y->f] < 0 ? INT32_MAX : pos[y->f]);
+		}
+		/* one block (the whole tree within a jump's reach): depth first, left first */
+		if (div == 1 && total < 200) {
+			depth_first++;
+			long k = 0;
+			int32_t stack[N];
+			size_t sp = 0;
+			stack[sp++] = root;
+			while (sp) {
+				int32_t v = stack[--sp];
+				if (nodes[v].t < 0 && nodes[v].free)
+					continue;
+				ck_assert_int_eq(order[k++], v);
+				if (nodes[v].t >= 0) {
+					stack[sp++] = nodes[v].t;
+					stack[sp++] = nodes[v].f;
+				}
+			}
+			ck_assert_int_eq(k, m);
+		}
+	}
+	ck_assert_uint_gt(depth_first, 0);
+}
+END_TEST
+
 static Suite *bound_suite(void)
 {
 	Suite *s = suite_create("dispatch_bound");
@@ -394,6 +477,7 @@ static Suite *bound_suite(void)
 	tcase_add_loop_test(tc, levels_at_the_bound, 0, 2);
 	tcase_add_test(tc, equality_word_order);
 	tcase_add_loop_test(tc, planned_layouts, 0, 8);
+	tcase_add_test(tc, layout_plan_orders);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
