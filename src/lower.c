@@ -419,7 +419,6 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 	/* a block that decides everything the same way needs no syscall number */
 	if (L->nranges == 1 && !L->ranges[0].exc && !L->ranges[0].d.rules)
 		return sg_lower_decision(L, &L->ranges[0].d);
-	L->block_far = false;
 	sg_node tree = sg_lower_tree(L);
 	if (L->block_far && !L->e.err && (rc = add_samples(L, audit)) < 0)
 		L->e.err = rc;
@@ -502,7 +501,7 @@ static int lower_program(const struct sg_filter *f, const struct sg_compile_opts
 	out->insns = sg_emit_finish(&L.e, sg_emit_ld(&L.e, SG_OFF_ARCH, chain), &out->len);
 	rc = L.e.err;
 	out->emitted = out->len;
-	out->far = L.far;
+	out->far = L.nsamples > 0; /* samples are kept for the blocks that did not fit */
 	out->compares = L.compares;
 	sg_free(L.ranges);
 	sg_free(L.prefix);
@@ -550,11 +549,11 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 		return -EINVAL;
 	SG_CHECK_FILTER(f); /* debug builds: the rule database is what db.h says */
 	rc = lower_program(f, opts, 0, 0, &best);
+	bool try_layouts = rc == 0 && best.far && best.len <= SG_BPF_MAXINSNS;
 	/* what the optimizer leaves of the leaves' code (the compares stay) */
 	uint64_t leaf_scale = 1024;
-	if (best.emitted > best.compares && best.len > best.compares)
+	if (try_layouts && best.emitted > best.compares && best.len > best.compares)
 		leaf_scale = (best.len - best.compares) * 1024 / (best.emitted - best.compares);
-	bool try_layouts = rc == 0 && best.far && best.len <= SG_BPF_MAXINSNS;
 	for (size_t v = 0; try_layouts && rc == 0 && v < sizeof(block_divs) / sizeof(*block_divs);
 	     v++) {
 		rc = lower_program(f, opts, block_divs[v], leaf_scale, &alt);

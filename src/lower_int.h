@@ -34,10 +34,11 @@ struct range {
 	struct decision exc_d;
 };
 
-/* a node of the planned search tree: ranges lo..hi, split at `split` (the first range of the
- * right-hand side) unless it is a leaf; its layout facts are in the parallel sg_layout_node */
+/* a node of the planned search tree: ranges from lo on, split at `split` (the first range of
+ * the right-hand side) unless it is a leaf; its layout facts are in the parallel
+ * sg_layout_node */
 struct tnode {
-	uint32_t lo, hi, split;
+	uint32_t lo, split;
 	bool fold;    /* a leaf: ranges lo..lo+2 as one, with a JEQ for the middle one */
 	sg_node node; /* its code, once emitted */
 };
@@ -67,9 +68,8 @@ struct lowering {
 	struct tnode *tn;
 	struct sg_layout_node *lay;
 	size_t ntn, tn_cap;
-	bool far;            /* a depth-first tree has a jump out of reach */
-	bool block_far;      /* ...the block's being lowered */
-	size_t compares;     /* the trees' compares, all blocks */
+	bool block_far;      /* the block's depth-first tree has a jump out of reach */
+	size_t compares;     /* the depth-first trees' compares, all blocks */
 	unsigned block_div;  /* 0: depth first; else plan the trees that do not fit (layout.h) */
 	uint64_t leaf_scale; /* ...with the leaves' sizes times leaf_scale / 1024 */
 	/* the dispatch's cost model, kept to weigh the finished program: per range of a block

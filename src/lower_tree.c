@@ -321,10 +321,10 @@ static sg_node lower_leaf(struct lowering *L, const struct range *r)
 	return sg_emit_jmp(&L->e, BPF_JEQ, r->exc_nr, sg_lower_decision(L, &r->exc_d), d);
 }
 
-/* a new tree node for ranges lo..hi (room for a whole tree was made: sg_lower_tree) */
-static int32_t new_tnode(struct lowering *L, size_t lo, size_t hi)
+/* a new tree node for ranges from lo on (room for a whole tree was made: sg_lower_tree) */
+static int32_t new_tnode(struct lowering *L, size_t lo)
 {
-	L->tn[L->ntn] = (struct tnode){.lo = (uint32_t)lo, .hi = (uint32_t)hi, .node = -1};
+	L->tn[L->ntn] = (struct tnode){.lo = (uint32_t)lo, .node = -1};
 	L->lay[L->ntn] = (struct sg_layout_node){.t = -1, .f = -1, .size = 1};
 	return (int32_t)L->ntn++;
 }
@@ -332,7 +332,7 @@ static int32_t new_tnode(struct lowering *L, size_t lo, size_t hi)
 /* the search tree over ranges[i..j], as nodes: its root */
 static int32_t plan_tree(struct lowering *L, size_t i, size_t j)
 {
-	int32_t id = new_tnode(L, i, j);
+	int32_t id = new_tnode(L, i);
 	if (i == j || planned_fold(L, i, j)) {
 		L->tn[id].fold = i != j;
 		for (size_t r = i; r <= j; r++)
@@ -346,7 +346,6 @@ static int32_t plan_tree(struct lowering *L, size_t i, size_t j)
 	L->lay[id].t = t;
 	L->lay[id].f = f;
 	L->lay[id].weight = L->lay[t].weight + L->lay[f].weight;
-	L->compares++;
 	return id;
 }
 
@@ -447,9 +446,7 @@ sg_node sg_lower_tree(struct lowering *L)
 	size_t mark = L->e.len;
 	L->block_far = false;
 	if (!L->block_div) {
-		sg_node node = emit_direct(L, 0, L->nranges - 1);
-		L->far |= L->block_far;
-		return node;
+		return emit_direct(L, 0, L->nranges - 1);
 	}
 	if (2 * L->nranges > L->tn_cap) {
 		size_t cap = 2 * L->nranges;
@@ -469,7 +466,6 @@ sg_node sg_lower_tree(struct lowering *L)
 	L->ntn = 0;
 	int32_t root = plan_tree(L, 0, L->nranges - 1);
 	sg_node node = emit_depth_first(L, root);
-	L->far |= L->block_far;
 	if (node < 0 || !L->block_far)
 		return node;
 	/* rounded so that the scaled sizes add up as the exact ones would */
