@@ -25,6 +25,13 @@ skip() {
 	exit 77
 }
 
+# the test needs these programs of the build: skip (77) naming the first one not built
+need_built() {
+	for _t in "$@"; do
+		[ -x "$_t" ] || skip "$_t not built"
+	done
+}
+
 # a part of the test cannot run here: say why; finish then exits 77 instead of passing
 skip_part() {
 	echo "SKIP: $*"

@@ -14,9 +14,7 @@ DEC=$top_builddir/tools/scmp_bpf_decompile
 COMPILE=$top_builddir/tools/scmp_compile
 PROFILES=$top_srcdir/doc/examples/profiles
 
-for t in "$DIFF" "$DEC" "$COMPILE"; do
-	[ -x "$t" ] || skip "$t not built"
-done
+need_built "$DIFF" "$DEC" "$COMPILE"
 [ "$(id -u)" -eq 0 ] || skip "PTRACE_SECCOMP_GET_FILTER needs CAP_SYS_ADMIN (run as root)"
 grep -q '^Seccomp:' /proc/self/status || skip "this kernel has no seccomp"
 make_tmp

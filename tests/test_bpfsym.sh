@@ -23,9 +23,7 @@ DOCKER=$top_srcdir/doc/examples/profiles/docker-default.json
 PODMAN=$top_srcdir/doc/examples/profiles/podman-seccomp.json
 REF=$top_srcdir/../shared/ref/libseccomp-2.6.1/lib/libseccomp.so.2.6.1
 
-for t in "$DIFF" "$DEC" "$SIM" "$COMPILE"; do
-	[ -x "$t" ] || skip "$t not built"
-done
+need_built "$DIFF" "$DEC" "$SIM" "$COMPILE"
 [ "$(uname -m)" = x86_64 ] || skip "the expected programs are x86_64's"
 make_tmp
 

@@ -21,9 +21,7 @@ DEC=$top_builddir/tools/scmp_bpf_decompile
 COMPILE=$top_builddir/tools/scmp_compile
 DATA=$top_srcdir/tests/data/chromium
 
-for t in "$DIFF" "$DEC" "$COMPILE"; do
-	[ -x "$t" ] || skip "$t not built"
-done
+need_built "$DIFF" "$DEC" "$COMPILE"
 make_tmp
 unwrap_libtool COMPILE
 
