@@ -20,12 +20,13 @@
  * measured frequency profile (profile_weights.c, tools/weights/), the user's priority hints
  * and the syscall numbers each range holds, mixed per OPTIMIZE level:
  *  1: the least expected cost under the profile: it dominates (a table number weighs as much
- *     as a syscall made 3/16 times per mille, an argument condition as 1/2 per mille), so the
- *     syscalls it does not name still sit in a sensible place, and rare ones with long
- *     argument tests not too deep, but do not push the frequent ones down: 0.3% more than
- *     the optimum under the profile on Docker (6.61 against 6.59) for a longest path of 16,
- *     not 18 (with 1/16 per mille and no condition weight; 1 per mille per condition made it
- *     15 but cost 4.7% on args362x4 of `make bench`).
+ *     as a syscall made 3/16 times per mille), so the syscalls it does not name still sit in
+ *     a sensible place but do not push the frequent ones down: 0.2% more than the optimum
+ *     under the profile on Docker (6.60 against 6.59) for a longest path of 17, not 18 (with
+ *     no number weight). Argument conditions do not count at this level: it is the level
+ *     without a bound on the worst path. Weighing each as 1/2 per mille (before) made
+ *     Docker's longest path 16, but cost 2-5% under the profile on the argument-heavy
+ *     policies of `make bench` (args362x1 1.048x the weighted bound, 1.003x without).
  *  2: the same, with the worst path bounded: every table number weighs as much as a syscall
  *     made 8 times per mille of calls, which keeps rare syscalls from sinking deep (the
  *     mean over all numbers within 1% of the optimal tree over the numbers: Docker 9.30
@@ -60,8 +61,13 @@ static const struct {
 	uint32_t hot;      /* weight of one per mille of the frequency profile */
 	uint32_t priority; /* weight of one step of seccomp_syscall_priority() */
 	uint32_t cond;     /* weight of one argument condition of a range's rules */
-} units[3] = {[1] = {48, 256, 262144, 128}, [2] = {16, 2, 4096, 64}};
-#define SG_DP_WINDOW 128 /* subtrees of at most this many ranges are planned by DP */
+} units[3] = {[1] = {48, 256, 262144, 0}, [2] = {16, 2, 4096, 64}};
+/* Subtrees of at most this many units are planned by DP, larger ones split by weight above
+ * it. A table's syscalls are at most about 460 ranges (x86_64), so one window holds them all;
+ * with windows of 128, args362x1 at level 1 ran 2.6% above its weighted bound (its 364
+ * ranges each weigh a table number, so none form runs of light ranges). The tables are a
+ * triangle of 6 bytes a cell: 400 KB for 364 units, 790 KB for 512. */
+#define SG_DP_WINDOW 512
 
 static size_t range_of(const struct lowering *L, uint32_t nr)
 {
@@ -194,6 +200,17 @@ static uint64_t unit_cost(const struct lowering *L, size_t u)
 	return wsum(L, u, u) * depth;
 }
 
+/* the DP's tables hold cells (i, j), i <= j < W, row by row: a triangle */
+static inline size_t tri(size_t W, size_t i, size_t j)
+{
+	return i * W - i * (i - 1) / 2 + (j - i);
+}
+
+static inline size_t tri_cells(size_t W)
+{
+	return W * (W + 1) / 2;
+}
+
 /* can ranges i..i+2 be one leaf, [A][x][A] tested as A with a JEQ for x? */
 static bool ranges_foldable(const struct lowering *L, size_t i)
 {
@@ -214,30 +231,31 @@ static bool foldable(const struct lowering *L, size_t u)
  * programme, not a pre-pass: three ranges [A][x][A] may be one leaf that costs one JEQ for
  * every call that reaches it, chosen only where that is cheaper than the calls to A paying
  * the JEQ. The roots Knuth's bounds read stay those of JGE splits; the costs include folds.
- * Only run on windows of at most SG_DP_WINDOW ranges: above that, weight-balanced splits are
- * within a few percent of optimal and the DP's quadratic time and memory are not worth it.
+ * Only run on windows of at most SG_DP_WINDOW units: above that (blocks with several ABIs'
+ * numbers of their own), weight-balanced splits, within a few percent of optimal, keep the
+ * DP's quadratic time and memory bounded.
  * Costs saturate at 32 bits; a saturated comparison can only make the tree slightly less
  * than optimal, never wrong.
  */
 static void plan_window(struct lowering *L, size_t lo, size_t hi)
 {
 	const size_t W = L->dp_stride, n = hi - lo + 1;
-	uint32_t *cost = L->dp_cost, *col = L->dp_cost + W * W;
+	uint32_t *cost = L->dp_cost, *col = L->dp_cost + tri_cells(W);
 	uint16_t *root = L->dp_root;
 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t c = unit_cost(L, lo + i);
-		cost[i * W + i] = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
-		root[i * W + i] = (uint16_t)i;
+		cost[tri(W, i, i)] = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+		root[tri(W, i, i)] = (uint16_t)i;
 		L->dp_fold[i] = 0;
 	}
 	/* column by column, each from the diagonal up: a cell reads its row to the left and its
 	 * column below, both done; the column is kept in order in col[] */
 	for (size_t j = 1; j < n; j++) {
-		col[j] = cost[j * W + j];
+		col[j] = cost[tri(W, j, j)];
 		for (size_t i = j; i-- > 0;) {
-			size_t a = root[i * W + j - 1], b = root[(i + 1) * W + j];
-			const uint32_t *left = &cost[i * W];
+			size_t a = root[tri(W, i, j - 1)], b = root[tri(W, i + 1, j)];
+			const uint32_t *left = &cost[tri(W, i, i)] - i; /* left[k] = cost(i, k) */
 			uint64_t best = UINT64_MAX;
 			size_t bk = i + 1;
 			if (a < i + 1)
@@ -256,8 +274,9 @@ static void plan_window(struct lowering *L, size_t lo, size_t hi)
 				L->dp_fold[i] = 1;
 			}
 			best += wsum(L, lo + i, lo + j);
-			cost[i * W + j] = col[i] = best > UINT32_MAX ? UINT32_MAX : (uint32_t)best;
-			root[i * W + j] = (uint16_t)bk;
+			cost[tri(W, i, j)] = col[i] =
+			    best > UINT32_MAX ? UINT32_MAX : (uint32_t)best;
+			root[tri(W, i, j)] = (uint16_t)bk;
 		}
 	}
 	L->win_lo = lo;
@@ -284,7 +303,7 @@ static bool planned_fold(struct lowering *L, size_t i, size_t j)
 static size_t split_units(struct lowering *L, size_t i, size_t j)
 {
 	if (L->dp_root && L->win_lo <= i && j <= L->win_hi)
-		return L->win_lo + L->dp_root[(i - L->win_lo) * L->dp_stride + (j - L->win_lo)];
+		return L->win_lo + L->dp_root[tri(L->dp_stride, i - L->win_lo, j - L->win_lo)];
 	if (L->dp_root && j - i + 1 <= L->dp_stride) {
 		plan_window(L, i, j);
 		return split_units(L, i, j);
@@ -515,8 +534,8 @@ int sg_lower_plan_units(struct lowering *L)
 		sg_free(L->dp_cost);
 		sg_free(L->dp_root);
 		sg_free(L->dp_fold);
-		L->dp_cost = sg_reallocarray(NULL, stride * stride + stride, sizeof(*L->dp_cost));
-		L->dp_root = sg_reallocarray(NULL, stride * stride, sizeof(*L->dp_root));
+		L->dp_cost = sg_reallocarray(NULL, tri_cells(stride) + stride, sizeof(*L->dp_cost));
+		L->dp_root = sg_reallocarray(NULL, tri_cells(stride), sizeof(*L->dp_root));
 		L->dp_fold = sg_reallocarray(NULL, stride, sizeof(*L->dp_fold));
 		L->dp_stride = L->dp_cost && L->dp_root && L->dp_fold ? stride : 0;
 		if (!L->dp_stride)
