@@ -20,6 +20,11 @@
  *    a JA (cost_at weighs both by the calls that pass them).
  *  - The compares a gap holds, and their JAs, move the later gaps on: placed, counted, and
  *    placed again with the counts (SG_LAYOUT_ROUNDS times).
+ *  - With near_permille set, only that share of the tree's code is laid out so: subtrees
+ *    with the fewest calls per instruction are taken out (choose_far), each reached through
+ *    a JA and laid out after all the rest. A path of h compares reaches about h reaches; a
+ *    tree with more code than that runs JAs whatever the layout, and they are cheapest on
+ *    the calls that come least often per instruction of code.
  * The result is a plan: the emitter still makes a JA wherever a jump turns out not to reach.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -27,6 +32,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -52,6 +58,7 @@ struct plan {
 	uint32_t *count;    /* the same, being counted */
 	uint64_t *start;    /* per gap: where its block starts: base + shifts up to it */
 	int32_t *block;     /* per gap: its block, -1 for the gap after the last */
+	bool *far;          /* per node: a far subtree (choose_far), or inside one */
 };
 
 static bool is_top(const struct plan *p, int32_t v)
@@ -65,9 +72,85 @@ static bool is_top(const struct plan *p, int32_t v)
 static uint64_t measure(struct plan *p, int32_t v)
 {
 	const struct sg_layout_node *y = &p->nodes[v];
+	if (p->far && p->far[v])
+		return p->span[v] = 1; /* where it is: the JA to it */
 	if (y->t < 0)
 		return p->span[v] = y->free ? 0 : y->size;
 	return p->span[v] = y->size + measure(p, y->f) + measure(p, y->t);
+}
+
+/* the parent of each node below v */
+static void parents(const struct plan *p, int32_t v, int32_t *up)
+{
+	const struct sg_layout_node *y = &p->nodes[v];
+	if (y->t < 0)
+		return;
+	up[y->f] = up[y->t] = v;
+	parents(p, y->f, up);
+	parents(p, y->t, up);
+}
+
+struct candidate {
+	double density; /* calls per instruction of code */
+	int32_t v;
+};
+
+static int by_density(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	if (x->density != y->density)
+		return x->density < y->density ? -1 : 1;
+	return x->v < y->v ? -1 : x->v > y->v;
+}
+
+/*
+ * Far subtrees. A path of h compares reaches about h reaches, so of a tree whose code is
+ * longer than its paths reach some calls run a JA whatever the layout; better they are the
+ * calls into the subtrees with the fewest calls per instruction of code. Those are chosen
+ * (greedily, whole subtrees of at most half a reach, so that each is one block) until the
+ * rest is at most cap long; each is then reached through a JA and laid out after the rest.
+ * Returns 0 or -ENOMEM.
+ */
+static int choose_far(struct plan *p, size_t n, int32_t root, uint64_t cap)
+{
+	int32_t *up = sg_reallocarray(NULL, n, sizeof(*up));
+	struct candidate *c = sg_reallocarray(NULL, n, sizeof(*c));
+	bool *below = sg_calloc(n, sizeof(*below)); /* a far subtree under the node */
+	p->far = sg_calloc(n, sizeof(*p->far));
+	if (!up || !c || !below || !p->far) {
+		sg_free(up);
+		sg_free(c);
+		sg_free(below);
+		return -ENOMEM;
+	}
+	size_t nc = 0;
+	for (size_t v = 0; v < n; v++)
+		up[v] = -2; /* not in the tree */
+	up[root] = -1;
+	parents(p, root, up);
+	for (size_t v = 0; v < n; v++)
+		if (up[v] >= 0 && p->span[v] > 1 && p->span[v] <= p->reach / 2)
+			c[nc++] = (struct candidate){
+			    (double)p->nodes[v].weight / (double)p->span[v], (int32_t)v};
+	qsort(c, nc, sizeof(*c), by_density);
+	uint64_t len = p->span[root];
+	for (size_t i = 0; i < nc && len > cap; i++) {
+		int32_t v = c[i].v, a = up[v];
+		if (below[v])
+			continue;
+		while (a >= 0 && !p->far[a])
+			a = up[a];
+		if (a >= 0)
+			continue;
+		p->far[v] = true;
+		len -= p->span[v] - 1;
+		for (a = up[v]; a >= 0 && !below[a]; a = up[a])
+			below[a] = true;
+	}
+	sg_free(up);
+	sg_free(c);
+	sg_free(below);
+	return 0;
 }
 
 /*
@@ -184,18 +267,21 @@ static void place(struct plan *p, int32_t v, uint32_t g)
 	p->count[g]++;
 }
 
-/* the nodes of a block, depth first (left subtree first), RETs left out */
-static void emit_block(const struct plan *p, int32_t v, int32_t *order, long *m)
+/* the nodes of a block, depth first (left subtree first), RETs and far subtrees left out
+ * (all: the far subtree itself is laid out) */
+static void emit_block(const struct plan *p, int32_t v, bool all, int32_t *order, long *m)
 {
 	const struct sg_layout_node *y = &p->nodes[v];
+	if (!all && p->far && p->far[v])
+		return;
 	if (y->t < 0) {
 		if (!y->free)
 			order[(*m)++] = v;
 		return;
 	}
 	order[(*m)++] = v;
-	emit_block(p, y->f, order, m);
-	emit_block(p, y->t, order, m);
+	emit_block(p, y->f, false, order, m);
+	emit_block(p, y->t, false, order, m);
 }
 
 /* gap g's top compares, each before its subtrees */
@@ -210,7 +296,7 @@ static void emit_gap(const struct plan *p, uint32_t g, int32_t v, int32_t *order
 }
 
 long sg_layout_plan(const struct sg_layout_node *nodes, size_t n, int32_t root,
-                    unsigned int block_div, int32_t *order)
+                    unsigned int block_div, unsigned int near_permille, int32_t *order)
 {
 	struct plan p = {.nodes = nodes};
 	long m = 0;
@@ -236,9 +322,16 @@ long sg_layout_plan(const struct sg_layout_node *nodes, size_t n, int32_t root,
 	uint64_t slack = 4 + total / 256;
 	p.reach = slack < SG_LAYOUT_REACH / 2 ? SG_LAYOUT_REACH - slack : SG_LAYOUT_REACH / 2;
 	p.block_max = p.reach / (block_div ? block_div : 1);
+	if (near_permille && near_permille < 1000) {
+		if (choose_far(&p, n, root, total * near_permille / 1000) < 0) {
+			m = -ENOMEM;
+			goto out;
+		}
+		measure(&p, root);
+	}
 	if (!is_top(&p, root)) {
-		emit_block(&p, root, order, &m);
-		goto out;
+		emit_block(&p, root, false, order, &m);
+		goto far;
 	}
 	order_subtrees(&p, root);
 	find_blocks(&p, root, &at);
@@ -263,8 +356,12 @@ long sg_layout_plan(const struct sg_layout_node *nodes, size_t n, int32_t root,
 	for (uint32_t g = 0; g <= p.ngaps; g++) {
 		emit_gap(&p, g, root, order, &m);
 		if (p.block[g] >= 0)
-			emit_block(&p, p.block[g], order, &m);
+			emit_block(&p, p.block[g], false, order, &m);
 	}
+far:
+	for (size_t v = 0; p.far && v < n; v++)
+		if (p.far[v])
+			emit_block(&p, (int32_t)v, true, order, &m);
 out:
 	sg_free(p.span);
 	sg_free(p.t_first);
@@ -277,5 +374,6 @@ out:
 	sg_free(p.count);
 	sg_free(p.start);
 	sg_free(p.block);
+	sg_free(p.far);
 	return m;
 }

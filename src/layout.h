@@ -26,10 +26,12 @@ struct sg_layout_node {
  * The order, first instruction first, in which to lay out the nodes reachable from root
  * (free leaves left out): every node after its parent, and where the sizes allow within
  * SG_LAYOUT_REACH of it, so that the tree's calls run few JAs (layout.c). Subtrees of at
- * most 1/block_div of the reach are laid out depth first as blocks. order has room for n
- * entries. Returns how many it wrote, or -ENOMEM.
+ * most 1/block_div of the reach are laid out depth first as blocks. With near_permille
+ * (0 < near_permille < 1000) set, subtrees of about (1000 - near_permille) / 1000 of the code
+ * are laid out last, each depth first, reached through a JA: the rest is then laid out in
+ * reach. order has room for n entries. Returns how many it wrote, or -ENOMEM.
  */
 long sg_layout_plan(const struct sg_layout_node *nodes, size_t n, int32_t root,
-                    unsigned int block_div, int32_t *order);
+                    unsigned int block_div, unsigned int near_permille, int32_t *order);
 
 #endif

@@ -463,13 +463,18 @@ struct lowered {
 	uint64_t cost;             /* its dispatch under the cost model: sum of weight * steps */
 };
 
+/* how the trees that do not fit are laid out (sg_layout_plan): {0, 0} depth first */
+struct layout_choice {
+	unsigned block_div, near_permille;
+};
+
 /*
- * One program for f: lowered (the trees depth first, or with block_div set those that do
- * not fit laid out by sg_layout_plan, leaf sizes scaled by leaf_scale / 1024) and optimized.
- * Returns 0 and fills *out, or a negative errno.
+ * One program for f: lowered (the trees depth first, or with layout.block_div set those that
+ * do not fit laid out by sg_layout_plan, leaf sizes scaled by leaf_scale / 1024) and
+ * optimized. Returns 0 and fills *out, or a negative errno.
  */
 static int lower_program(const struct sg_filter *f, const struct sg_compile_opts *opts,
-                         unsigned block_div, uint64_t leaf_scale, struct lowered *out)
+                         struct layout_choice layout, uint64_t leaf_scale, struct lowered *out)
 {
 	struct lowering L;
 	uint32_t audits[SG_MAX_ARCHES];
@@ -481,7 +486,8 @@ static int lower_program(const struct sg_filter *f, const struct sg_compile_opts
 	memset(&L, 0, sizeof(L));
 	L.f = f;
 	L.opts = opts;
-	L.block_div = block_div;
+	L.block_div = layout.block_div;
+	L.near_permille = layout.near_permille;
 	L.leaf_scale = leaf_scale;
 	L.big_endian = f->arch[0].arch->big_endian;
 	L.lo_first = true;
@@ -531,16 +537,20 @@ static int lower_program(const struct sg_filter *f, const struct sg_compile_opts
 /*
  * Depth first first. Where a tree's jumps did not all reach (argument-heavy policies of
  * thousands of instructions), the program is made again with the trees laid out by
- * sg_layout_plan, with blocks of two sizes (each is best on some policies), and the program
- * whose dispatch costs least under the cost model is kept (the shorter of two that cost the
- * same): the layout is a heuristic, the choice is exact. Not for a program longer than the
- * kernel takes (the layouts change its length by a few instructions, the JAs they save or
- * add; args1250x8 of `make bench`, 15000 instructions, took five times as long).
+ * sg_layout_plan: with blocks of two sizes, all in reach (each is best on some policies), and
+ * with half or 3/5 of the tree laid out in reach and the rest reached through JAs (best
+ * where a third of the code is beyond what the tree's paths reach: args362x8 of `make bench`
+ * 1.047x the bound at level 2, 1.074x without; 1.017x its weighted bound at level 1, 1.053x
+ * without). The program whose dispatch costs least under the cost model is kept (the shorter
+ * of two that cost the same): the layout is a heuristic, the choice is exact. Not for a
+ * program longer than the kernel takes (the layouts change its length by a few
+ * instructions, the JAs they save or add; args1250x8 of `make bench`, 15000 instructions,
+ * took five times as long).
  */
 int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opts,
                     struct sg_program **out)
 {
-	static const unsigned block_divs[] = {4, 32};
+	static const struct layout_choice layouts[] = {{4, 0}, {32, 0}, {32, 500}, {32, 600}};
 	struct lowered best, alt;
 	int rc;
 
@@ -548,15 +558,14 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 	if (f->narch == 0)
 		return -EINVAL;
 	SG_CHECK_FILTER(f); /* debug builds: the rule database is what db.h says */
-	rc = lower_program(f, opts, 0, 0, &best);
+	rc = lower_program(f, opts, (struct layout_choice){0, 0}, 0, &best);
 	bool try_layouts = rc == 0 && best.far && best.len <= SG_BPF_MAXINSNS;
 	/* what the optimizer leaves of the leaves' code (the compares stay) */
 	uint64_t leaf_scale = 1024;
 	if (try_layouts && best.emitted > best.compares && best.len > best.compares)
 		leaf_scale = (best.len - best.compares) * 1024 / (best.emitted - best.compares);
-	for (size_t v = 0; try_layouts && rc == 0 && v < sizeof(block_divs) / sizeof(*block_divs);
-	     v++) {
-		rc = lower_program(f, opts, block_divs[v], leaf_scale, &alt);
+	for (size_t v = 0; try_layouts && rc == 0 && v < sizeof(layouts) / sizeof(*layouts); v++) {
+		rc = lower_program(f, opts, layouts[v], leaf_scale, &alt);
 		if (rc == 0 &&
 		    (alt.cost < best.cost || (alt.cost == best.cost && alt.len < best.len))) {
 			sg_free(best.insns);

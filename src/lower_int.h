@@ -68,10 +68,11 @@ struct lowering {
 	struct tnode *tn;
 	struct sg_layout_node *lay;
 	size_t ntn, tn_cap;
-	bool block_far;      /* the block's depth-first tree has a jump out of reach */
-	size_t compares;     /* the depth-first trees' compares, all blocks */
-	unsigned block_div;  /* 0: depth first; else plan the trees that do not fit (layout.h) */
-	uint64_t leaf_scale; /* ...with the leaves' sizes times leaf_scale / 1024 */
+	bool block_far;         /* the block's depth-first tree has a jump out of reach */
+	size_t compares;        /* the depth-first trees' compares, all blocks */
+	unsigned block_div;     /* 0: depth first; else plan the trees that do not fit (layout.h) */
+	unsigned near_permille; /* with block_div: the share of the tree laid out near (layout.h) */
+	uint64_t leaf_scale;    /* ...with the leaves' sizes times leaf_scale / 1024 */
 	/* the dispatch's cost model, kept to weigh the finished program: per range of a block
 	 * whose tree did not fit (the others are laid out alike whatever the variant), the arch
 	 * value, its first number and its weight */

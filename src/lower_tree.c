@@ -42,10 +42,12 @@
  * compares as stepping stones between blocks of leaves (sg_lower_tree, layout.c), and the
  * compiler keeps the layout whose dispatch costs least (lower.c sg_compile_with). `make
  * bench`'s "dispatch JA" column counts the JAs: none on args362x1..x4 at level 2 (1100-2200
- * instructions: 1.015-1.016x the uniform bound), 0.69 per call on args362x8 (3700: its last
- * leaves are beyond the reach of any path of 9 compares), where depth first they were
- * 1.06-1.99 and with the top of the tree as one cluster 0.77-0.92; none on Docker's and
- * podman's, whose trees fit.
+ * instructions: 1.015-1.018x the uniform bound), 0.36 per call on args362x8 (3700: a third
+ * of its code is beyond the reach of any path of 9 compares; the layouts that lay a share of
+ * the tree far, its calls with the fewest per instruction, behind a JA, are the best there:
+ * 1.047x; laid out all in reach 0.68 and 1.074x), where depth first they were 1.06-1.99 and
+ * with the top of the tree as one cluster 0.77-0.92; none on Docker's and podman's, whose
+ * trees fit.
  * Podman's longest path at level 2 with x86 and x32 beside, 14, is its socket rules' (A0 ==
  * 16 && A2 == 9 among them): ld arch, jeq, ld nr, the two compares that isolate socket, then
  * at arguments 0 both words of A0 and of A2 (high word first there: cmp_masked_eq) and a
@@ -432,7 +434,8 @@ static sg_node emit_depth_first(struct lowering *L, int32_t id)
 static sg_node emit_planned(struct lowering *L, int32_t root, size_t mark)
 {
 	int32_t *order = sg_reallocarray(NULL, L->ntn, sizeof(*order));
-	long m = order ? sg_layout_plan(L->lay, L->ntn, root, L->block_div, order) : -ENOMEM;
+	long m = order ? sg_layout_plan(L->lay, L->ntn, root, L->block_div, L->near_permille, order)
+	               : -ENOMEM;
 	if (m >= 0 && sg_emit_rewind(&L->e, mark) < 0)
 		m = -ENOMEM;
 	for (size_t i = 0; i < L->ntn; i++)

@@ -305,10 +305,13 @@ static void note_dispatch(void *ctx, const struct sg_bpf_step *step)
  * one cluster still 0.77-0.92. The planned layout (layout.c: compares as stepping stones
  * between blocks of leaves) runs none on args362x1..x4 at level 2, where a path of 9 compares
  * reaches the 2200 instructions, and on args362x8 (3700 instructions: its last leaves are out
- * of any such path's reach) 0.68 per call. Level 2's dispatch is then within 2% of the bound
- * for K <= 4 (bench: 1.015, 1.016, 1.018; 1.074 for K = 8), level 1's within 1% of the
- * weighted bound for K <= 2 and 2% for K = 4 (1.003, 1.003, 1.017; 1.053 for K = 8: its JAs;
- * before its DP planned every range, 1.048, 1.031, 1.082). Each program is also proven equal
+ * of any such path's reach) 0.36 per call, its calls with the fewest per instruction reached
+ * through a JA from the rest laid out in reach (0.68 with all of it laid out in reach). Level
+ * 2's dispatch is then within 2% of the bound for K <= 4 (bench: 1.015, 1.015, 1.018; 1.047
+ * for K = 8), level 1's within 1% of the weighted bound for K <= 2 and 2% for K = 4 and 8
+ * (1.003, 1.003, 1.003, 1.017; before its DP planned every range, 1.048, 1.031, 1.082, 1.090).
+ * Level 1 trades JAs on rare calls (0.36 per call on x4, averaged over every number) for the
+ * profile's. Each program is also proven equal
  * to the reference lowering, whatever its length (the Check-wide validation, tests/tv.c,
  * stops at 1024 instructions).
  */
@@ -320,8 +323,9 @@ START_TEST(planned_layouts)
 		double bound;  /* dispatch mean against the bound, at most (0: not asserted) */
 		double wbound; /* the same under the profile, against its bound */
 	} cases[] = {
-	    {1, 1, 0, 0, 1.01},    {1, 2, 0, 1.02, 0},    {2, 1, 0, 0, 1.01}, {2, 2, 0, 1.02, 0},
-	    {4, 1, 0.05, 0, 1.02}, {4, 2, 0.01, 1.02, 0}, {8, 1, 0.65, 0, 0}, {8, 2, 0.75, 0, 0},
+	    {1, 1, 0, 0, 1.01},    {1, 2, 0, 1.02, 0},    {2, 1, 0, 0, 1.01},
+	    {2, 2, 0, 1.02, 0},    {4, 1, 0.40, 0, 1.02}, {4, 2, 0.01, 1.02, 0},
+	    {8, 1, 0.45, 0, 1.02}, {8, 2, 0.40, 1.05, 0},
 	};
 	const struct sg_arch *x86_64 = sg_arch_by_token(SCMP_ARCH_X86_64);
 	scmp_filter_ctx ctx = args_policy(cases[_i].k);
@@ -431,9 +435,10 @@ static int32_t random_tree(struct sg_layout_node *nodes, size_t *used, unsigned 
 	return id;
 }
 
-/* the layout planner (layout.c) on random trees of 2 to 300 leaves: every node that needs a
- * place once, each after its parent, the root first; a tree whose code is one block (within a
- * jump's reach) depth first, left subtree first */
+/* the layout planner (layout.c) on random trees of 2 to 300 leaves, all laid out in reach or
+ * a share of it far: every node that needs a place once, each after its parent, the root
+ * first; a tree whose code is one block (within a jump's reach) depth first, left subtree
+ * first */
 START_TEST(layout_plan_orders)
 {
 	enum { LEAVES = 300, N = 2 * LEAVES };
@@ -447,7 +452,9 @@ START_TEST(layout_plan_orders)
 		                                 : 20 + (unsigned int)rand_r(&seed) % (LEAVES - 20);
 		int32_t root = random_tree(nodes, &used, leaves, &seed);
 		unsigned int div = round % 3 == 0 ? 1 : round % 3 == 1 ? 4 : 32;
-		long m = sg_layout_plan(nodes, used, root, div, order);
+		/* all of it near, or half or 3/5 near and the rest far (round 0, 3, ..: all) */
+		unsigned int near = round % 4 == 0 ? 0 : round % 4 == 1 ? 500 : 600;
+		long m = sg_layout_plan(nodes, used, root, div, near, order);
 		ck_assert_int_gt(m, 0);
 		ck_assert_int_eq(order[0], root);
 		for (size_t i = 0; i < used; i++)
@@ -468,7 +475,7 @@ START_TEST(layout_plan_orders)
 			ck_assert_int_lt(pos[i], pos[y->f] < 0 ? INT32_MAX : pos[y->f]);
 		}
 		/* one block (the whole tree within a jump's reach): depth first, left first */
-		if (div == 1 && total < 200) {
+		if (div == 1 && near == 0 && total < 200) {
 			depth_first++;
 			long k = 0;
 			int32_t stack[N];
