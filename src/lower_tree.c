@@ -254,10 +254,13 @@ static void plan_window(struct lowering *L, size_t lo, size_t hi)
 	/* column by column, each from the diagonal up: a cell reads its row to the left and its
 	 * column below, both done; the column is kept in order in col[] */
 	for (size_t j = 1; j < n; j++) {
-		col[j] = cost[tri(W, j, j)];
+		/* cell (i, j) is at row(i) + j; row(i) = row(i + 1) - (W - i - 1) */
+		size_t below = tri(W, j, j) - j;
+		col[j] = cost[below + j];
 		for (size_t i = j; i-- > 0;) {
-			size_t a = root[tri(W, i, j - 1)], b = root[tri(W, i + 1, j)];
-			const uint32_t *left = &cost[tri(W, i, i)] - i; /* left[k] = cost(i, k) */
+			size_t row = below - (W - i - 1);
+			size_t a = root[row + j - 1], b = root[below + j];
+			const uint32_t *left = &cost[row]; /* left[k] = cost(i, k) */
 			uint64_t best = UINT64_MAX;
 			size_t bk = i + 1;
 			if (a < i + 1)
@@ -276,9 +279,9 @@ static void plan_window(struct lowering *L, size_t lo, size_t hi)
 				L->dp_fold[i] = 1;
 			}
 			best += wsum(L, lo + i, lo + j);
-			cost[tri(W, i, j)] = col[i] =
-			    best > UINT32_MAX ? UINT32_MAX : (uint32_t)best;
-			root[tri(W, i, j)] = (uint16_t)bk;
+			cost[row + j] = col[i] = best > UINT32_MAX ? UINT32_MAX : (uint32_t)best;
+			root[row + j] = (uint16_t)bk;
+			below = row;
 		}
 	}
 	L->win_lo = lo;
