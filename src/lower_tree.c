@@ -261,17 +261,31 @@ static void plan_window(struct lowering *L, size_t lo, size_t hi)
 			size_t row = below - (W - i - 1);
 			size_t a = root[row + j - 1], b = root[below + j];
 			const uint32_t *left = &cost[row]; /* left[k] = cost(i, k) */
-			uint64_t best = UINT64_MAX;
-			size_t bk = i + 1;
 			if (a < i + 1)
 				a = i + 1;
 			if (b > j)
 				b = j;
-			for (size_t k = a; k <= b; k++) {
+			/* the first k of least cost, the even and odd offsets from a apart (two
+			 * chains of compares that do not wait for each other), then the first of
+			 * the two; no branch: which k wins is data, hard to predict */
+			uint64_t best = UINT64_MAX, best1 = UINT64_MAX;
+			size_t bk = a, bk1 = a, k = a;
+			for (; k < b; k += 2) {
 				uint64_t c = (uint64_t)left[k - 1] + col[k];
-				/* no branch: which k wins is data, hard to predict */
+				uint64_t c1 = (uint64_t)left[k] + col[k + 1];
 				bk = c < best ? k : bk;
 				best = c < best ? c : best;
+				bk1 = c1 < best1 ? k + 1 : bk1;
+				best1 = c1 < best1 ? c1 : best1;
+			}
+			if (k == b) {
+				uint64_t c = (uint64_t)left[k - 1] + col[k];
+				bk = c < best ? k : bk;
+				best = c < best ? c : best;
+			}
+			if (best1 < best || (best1 == best && bk1 < bk)) {
+				best = best1;
+				bk = bk1;
 			}
 			/* a folded leaf costs the JEQ alone: less than any split's subtrees */
 			if (j == i + 2 && foldable(L, lo + i)) {
