@@ -371,10 +371,11 @@ static int add_samples(struct lowering *L, uint32_t audit)
  * anything else ends the walk. Jumps go forward, so the walk ends.
  */
 static uint64_t dispatch_steps(const struct sock_filter *insns, size_t len, uint32_t audit,
-                               uint32_t nr)
+                               uint32_t nr, uint64_t *jas)
 {
 	uint32_t a = 0;
 	uint64_t steps = 0;
+	*jas = 0;
 	for (size_t pc = 0; pc < len;) {
 		const struct sock_filter *in = &insns[pc];
 		steps++;
@@ -387,6 +388,7 @@ static uint64_t dispatch_steps(const struct sock_filter *insns, size_t len, uint
 			pc++;
 		} else if (in->code == (BPF_JMP | BPF_JA)) {
 			pc += 1 + (size_t)in->k;
+			++*jas;
 		} else if (BPF_CLASS(in->code) == BPF_JMP && BPF_SRC(in->code) == BPF_K) {
 			bool taken = BPF_OP(in->code) == BPF_JEQ   ? a == in->k
 			             : BPF_OP(in->code) == BPF_JGT ? a > in->k
@@ -461,6 +463,7 @@ struct lowered {
 	size_t compares;           /* the trees' compares */
 	bool far;                  /* a depth-first tree had a jump out of reach */
 	uint64_t cost;             /* its dispatch under the cost model: sum of weight * steps */
+	uint64_t ja_cost;          /* the part of it that is JAs */
 };
 
 /* how the trees that do not fit are laid out (sg_layout_plan): {0, 0} depth first */
@@ -522,10 +525,13 @@ static int lower_program(const struct sg_filter *f, const struct sg_compile_opts
 
 	if (out->insns && opts->passes)
 		rc = sg_bpf_optimize(&out->insns, &out->len);
-	for (size_t i = 0; rc == 0 && out->far && i < L.nsamples; i++)
+	for (size_t i = 0; rc == 0 && out->far && i < L.nsamples; i++) {
+		uint64_t jas;
 		out->cost +=
 		    L.samples[i].weight *
-		    dispatch_steps(out->insns, out->len, L.samples[i].audit, L.samples[i].nr);
+		    dispatch_steps(out->insns, out->len, L.samples[i].audit, L.samples[i].nr, &jas);
+		out->ja_cost += L.samples[i].weight * jas;
+	}
 	sg_free(L.samples);
 	if (rc < 0) {
 		sg_free(out->insns);
@@ -565,6 +571,10 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 	if (try_layouts && best.emitted > best.compares && best.len > best.compares)
 		leaf_scale = (best.len - best.compares) * 1024 / (best.emitted - best.compares);
 	for (size_t v = 0; try_layouts && rc == 0 && v < sizeof(layouts) / sizeof(*layouts); v++) {
+		/* the layouts share the tree: one whose dispatch runs no JA is not beaten by one
+		 * that lays a share far (they come last) */
+		if (layouts[v].near_permille && best.ja_cost == 0)
+			break;
 		rc = lower_program(f, opts, layouts[v], leaf_scale, &alt);
 		if (rc == 0 &&
 		    (alt.cost < best.cost || (alt.cost == best.cost && alt.len < best.len))) {
