@@ -411,7 +411,7 @@ static sg_node lower_block(struct lowering *L, uint32_t audit)
 		sg_lower_fold_exceptions(L);
 	if (rc == 0) {
 		sg_lower_weigh_ranges(L, audit);
-		rc = sg_lower_plan_units(L);
+		rc = sg_lower_plan_units(L, audit);
 	}
 	if (rc < 0) {
 		if (!L->e.err)
@@ -477,7 +477,8 @@ struct layout_choice {
  * optimized. Returns 0 and fills *out, or a negative errno.
  */
 static int lower_program(const struct sg_filter *f, const struct sg_compile_opts *opts,
-                         struct layout_choice layout, uint64_t leaf_scale, struct lowered *out)
+                         struct layout_choice layout, uint64_t leaf_scale, struct lower_dp *dp,
+                         struct lowered *out)
 {
 	struct lowering L;
 	uint32_t audits[SG_MAX_ARCHES];
@@ -489,6 +490,7 @@ static int lower_program(const struct sg_filter *f, const struct sg_compile_opts
 	memset(&L, 0, sizeof(L));
 	L.f = f;
 	L.opts = opts;
+	L.dp = dp;
 	L.block_div = layout.block_div;
 	L.near_permille = layout.near_permille;
 	L.leaf_scale = leaf_scale;
@@ -516,9 +518,6 @@ static int lower_program(const struct sg_filter *f, const struct sg_compile_opts
 	sg_free(L.prefix);
 	sg_free(L.unit_first);
 	sg_free(L.unit_of);
-	sg_free(L.dp_cost);
-	sg_free(L.dp_root);
-	sg_free(L.dp_fold);
 	sg_free(L.tn);
 	sg_free(L.lay);
 	sg_emit_fini(&L.e);
@@ -558,13 +557,14 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 {
 	static const struct layout_choice layouts[] = {{4, 0}, {32, 0}, {32, 500}, {32, 600}};
 	struct lowered best, alt;
+	struct lower_dp dp = {.win_lo = 1}; /* no window planned */
 	int rc;
 
 	*out = NULL;
 	if (f->narch == 0)
 		return -EINVAL;
 	SG_CHECK_FILTER(f); /* debug builds: the rule database is what db.h says */
-	rc = lower_program(f, opts, (struct layout_choice){0, 0}, 0, &best);
+	rc = lower_program(f, opts, (struct layout_choice){0, 0}, 0, &dp, &best);
 	bool try_layouts = rc == 0 && best.far && best.len <= SG_BPF_MAXINSNS;
 	/* what the optimizer leaves of the leaves' code (the compares stay) */
 	uint64_t leaf_scale = 1024;
@@ -575,7 +575,7 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 		 * that lays a share far (they come last) */
 		if (layouts[v].near_permille && best.ja_cost == 0)
 			break;
-		rc = lower_program(f, opts, layouts[v], leaf_scale, &alt);
+		rc = lower_program(f, opts, layouts[v], leaf_scale, &dp, &alt);
 		if (rc == 0 &&
 		    (alt.cost < best.cost || (alt.cost == best.cost && alt.len < best.len))) {
 			sg_free(best.insns);
@@ -588,6 +588,9 @@ int sg_compile_with(const struct sg_filter *f, const struct sg_compile_opts *opt
 		if (rc < 0 && rc != -ENOMEM)
 			rc = 0;
 	}
+	sg_free(dp.cost);
+	sg_free(dp.root);
+	sg_free(dp.fold);
 	if (rc < 0) {
 		sg_free(best.insns);
 		return rc;

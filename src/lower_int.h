@@ -43,6 +43,18 @@ struct tnode {
 	sg_node node; /* its code, once emitted */
 };
 
+/* The optimal-tree tables for one window of a block's units. The programs one sg_compile_with
+ * makes (depth first and laid out) plan the same trees over the same units, so the tables
+ * it keeps outlive each of them: a window of the same block (arch value) is planned once. */
+struct lower_dp {
+	uint32_t *cost; /* cost, then one column */
+	uint16_t *root;
+	uint8_t *fold;         /* per window start i: ranges i..i+2 are one leaf with a JEQ */
+	size_t stride;         /* the tables' row length: the largest window planned */
+	size_t win_lo, win_hi; /* the window they describe; win_hi < win_lo: none */
+	uint32_t audit;        /* ...of the block of this arch value */
+};
+
 struct lowering {
 	struct sg_emit e;
 	const struct sg_filter *f;
@@ -57,13 +69,9 @@ struct lowering {
 	uint32_t *unit_first; /* unit u = ranges unit_first[u] .. unit_first[u + 1] - 1 */
 	uint32_t *unit_of;    /* range -> its unit */
 	size_t nunits;
-	uint64_t *prefix;  /* prefix sums of unit weights */
-	uint32_t *dp_cost; /* optimal-tree tables for one window of ranges (cost, then one
-	                    * column) */
-	uint16_t *dp_root;
-	uint8_t *dp_fold;      /* per window start i: ranges i..i+2 are one leaf with a JEQ */
-	size_t dp_stride;      /* the tables' row length: the largest window planned */
-	size_t win_lo, win_hi; /* the window they describe; win_hi < win_lo: none */
+	uint64_t *prefix; /* prefix sums of unit weights */
+	struct lower_dp
+	    *dp; /* the DP's tables (the compiler's: kept from one layout to the next) */
 	/* the search tree of the block being lowered (plan_tree) */
 	struct tnode *tn;
 	struct sg_layout_node *lay;
@@ -100,8 +108,9 @@ sg_node sg_lower_decision(struct lowering *L, const struct decision *d);
 void sg_lower_weigh_ranges(struct lowering *L, uint32_t audit);
 /* lower_tree.c: [A][x][A] -> one range with a JEQ for x (the halving tree's greedy folds) */
 void sg_lower_fold_exceptions(struct lowering *L);
-/* lower_tree.c: the units and DP tables for the block's ranges; 0 or -ENOMEM */
-int sg_lower_plan_units(struct lowering *L);
+/* lower_tree.c: the units and DP tables for the block's ranges (of arch value audit); 0 or
+ * -ENOMEM */
+int sg_lower_plan_units(struct lowering *L, uint32_t audit);
 /* lower_tree.c: the search tree over the block's ranges (A holds nr), emitted */
 sg_node sg_lower_tree(struct lowering *L);
 

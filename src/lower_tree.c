@@ -241,15 +241,15 @@ static bool foldable(const struct lowering *L, size_t u)
  */
 static void plan_window(struct lowering *L, size_t lo, size_t hi)
 {
-	const size_t W = L->dp_stride, n = hi - lo + 1;
-	uint32_t *cost = L->dp_cost, *col = L->dp_cost + tri_cells(W);
-	uint16_t *root = L->dp_root;
+	const size_t W = L->dp->stride, n = hi - lo + 1;
+	uint32_t *cost = L->dp->cost, *col = L->dp->cost + tri_cells(W);
+	uint16_t *root = L->dp->root;
 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t c = unit_cost(L, lo + i);
 		cost[tri(W, i, i)] = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
 		root[tri(W, i, i)] = (uint16_t)i;
-		L->dp_fold[i] = 0;
+		L->dp->fold[i] = 0;
 	}
 	/* column by column, each from the diagonal up: a cell reads its row to the left and its
 	 * column below, both done; the column is kept in order in col[] */
@@ -290,7 +290,7 @@ static void plan_window(struct lowering *L, size_t lo, size_t hi)
 			/* a folded leaf costs the JEQ alone: less than any split's subtrees */
 			if (j == i + 2 && foldable(L, lo + i)) {
 				best = 0;
-				L->dp_fold[i] = 1;
+				L->dp->fold[i] = 1;
 			}
 			best += wsum(L, lo + i, lo + j);
 			cost[row + j] = col[i] = best > UINT32_MAX ? UINT32_MAX : (uint32_t)best;
@@ -298,32 +298,33 @@ static void plan_window(struct lowering *L, size_t lo, size_t hi)
 			below = row;
 		}
 	}
-	L->win_lo = lo;
-	L->win_hi = hi;
+	L->dp->win_lo = lo;
+	L->dp->win_hi = hi;
 }
 
 /* do ranges i..j form one folded leaf in the plan? */
 static bool planned_fold(struct lowering *L, size_t i, size_t j)
 {
 	size_t u = L->opts->tree ? L->unit_of[i] : 0;
-	if (L->opts->tree == 0 || !L->dp_root || j != i + 2)
+	if (L->opts->tree == 0 || !L->dp->root || j != i + 2)
 		return false;
 	/* inside a run of light ranges, halving folds wherever it can: it costs nothing */
 	if (L->unit_of[j] == u)
 		return ranges_foldable(L, i);
 	if (L->unit_of[j] != u + 2)
 		return false;
-	if (!(L->win_lo <= u && u + 2 <= L->win_hi))
+	if (!(L->dp->win_lo <= u && u + 2 <= L->dp->win_hi))
 		plan_window(L, u, u + 2);
-	return L->dp_fold[u - L->win_lo];
+	return L->dp->fold[u - L->dp->win_lo];
 }
 
 /* where to split units[i..j] (i < j): the first unit of the right-hand side */
 static size_t split_units(struct lowering *L, size_t i, size_t j)
 {
-	if (L->dp_root && L->win_lo <= i && j <= L->win_hi)
-		return L->win_lo + L->dp_root[tri(L->dp_stride, i - L->win_lo, j - L->win_lo)];
-	if (L->dp_root && j - i + 1 <= L->dp_stride) {
+	if (L->dp->root && L->dp->win_lo <= i && j <= L->dp->win_hi)
+		return L->dp->win_lo +
+		       L->dp->root[tri(L->dp->stride, i - L->dp->win_lo, j - L->dp->win_lo)];
+	if (L->dp->root && j - i + 1 <= L->dp->stride) {
 		plan_window(L, i, j);
 		return split_units(L, i, j);
 	}
@@ -522,7 +523,7 @@ sg_node sg_lower_tree(struct lowering *L)
 
 /* the units the DP plans (runs of light ranges are one unit) and its tables, for the block's
  * ranges. Returns 0 or -ENOMEM. */
-int sg_lower_plan_units(struct lowering *L)
+int sg_lower_plan_units(struct lowering *L, uint32_t audit)
 {
 	int rc = 0;
 	sg_free(L->prefix);
@@ -546,19 +547,25 @@ int sg_lower_plan_units(struct lowering *L)
 		L->prefix[L->nunits] += L->ranges[r].weight;
 	}
 	L->unit_first[L->nunits] = (uint32_t)L->nranges;
-	L->win_lo = 1;
-	L->win_hi = 0;
+	if (L->dp->audit != audit) {
+		L->dp->audit = audit;
+		L->dp->win_lo = 1;
+		L->dp->win_hi = 0;
+	}
 	/* the DP tables, as large as this block's windows can be */
 	size_t stride = L->nunits < SG_DP_WINDOW ? L->nunits : SG_DP_WINDOW;
-	if (L->opts->tree != 0 && stride > L->dp_stride) {
-		sg_free(L->dp_cost);
-		sg_free(L->dp_root);
-		sg_free(L->dp_fold);
-		L->dp_cost = sg_reallocarray(NULL, tri_cells(stride) + stride, sizeof(*L->dp_cost));
-		L->dp_root = sg_reallocarray(NULL, tri_cells(stride), sizeof(*L->dp_root));
-		L->dp_fold = sg_reallocarray(NULL, stride, sizeof(*L->dp_fold));
-		L->dp_stride = L->dp_cost && L->dp_root && L->dp_fold ? stride : 0;
-		if (!L->dp_stride)
+	if (L->opts->tree != 0 && stride > L->dp->stride) {
+		sg_free(L->dp->cost);
+		sg_free(L->dp->root);
+		sg_free(L->dp->fold);
+		L->dp->cost =
+		    sg_reallocarray(NULL, tri_cells(stride) + stride, sizeof(*L->dp->cost));
+		L->dp->root = sg_reallocarray(NULL, tri_cells(stride), sizeof(*L->dp->root));
+		L->dp->fold = sg_reallocarray(NULL, stride, sizeof(*L->dp->fold));
+		L->dp->stride = L->dp->cost && L->dp->root && L->dp->fold ? stride : 0;
+		L->dp->win_lo = 1; /* new tables: nothing planned */
+		L->dp->win_hi = 0;
+		if (!L->dp->stride)
 			rc = -ENOMEM;
 	}
 	return rc;
