@@ -4,7 +4,7 @@ BENCH_COMMON = tests/bench/bench.c tests/bench/record.c tests/bench/record.h \
 	tests/bench/profile_rec.c tests/bench/bound.h tools/profile_json.c tools/profile_cond.c \
 	src/bpf_run.c src/bpf.c src/profile_weights.c src/arch/arch.c \
 	src/arch/syscalls.c src/arch/range.c
-EXTRA_DIST += tests/bench/run.sh tests/bench/table.py
+EXTRA_DIST += tests/bench/run.sh tests/bench/table.py tests/bench/reach_bound.py
 if HAVE_JSONC
 EXTRA_PROGRAMS = tests/bench/bench_sysgate tests/bench/bench_libseccomp
 tests_bench_bench_sysgate_SOURCES = $(BENCH_COMMON)
