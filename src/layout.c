@@ -58,7 +58,7 @@ struct plan {
 	uint32_t *count;    /* the same, being counted */
 	uint64_t *start;    /* per gap: where its block starts: base + shifts up to it */
 	int32_t *block;     /* per gap: its block, -1 for the gap after the last */
-	bool *far;          /* per node: a far subtree (choose_far), or inside one */
+	bool *far;          /* per node: the root of a far subtree (choose_far) */
 };
 
 static bool is_top(const struct plan *p, int32_t v)

@@ -69,9 +69,8 @@ struct lowering {
 	uint32_t *unit_first; /* unit u = ranges unit_first[u] .. unit_first[u + 1] - 1 */
 	uint32_t *unit_of;    /* range -> its unit */
 	size_t nunits;
-	uint64_t *prefix; /* prefix sums of unit weights */
-	struct lower_dp
-	    *dp; /* the DP's tables (the compiler's: kept from one layout to the next) */
+	uint64_t *prefix;    /* prefix sums of unit weights */
+	struct lower_dp *dp; /* the DP's tables (sg_compile_with's) */
 	/* the search tree of the block being lowered (plan_tree) */
 	struct tnode *tn;
 	struct sg_layout_node *lay;
