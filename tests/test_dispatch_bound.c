@@ -70,6 +70,21 @@ static size_t rule_vectors(const struct sg_filter *f, const struct sg_arch *a, u
 	return n;
 }
 
+/* the profile's weight of each number of a below n (hw[], zeroed here); returns their sum */
+static double hot_weights(const struct sg_arch *a, double *hw, size_t n)
+{
+	double total = 0;
+	memset(hw, 0, n * sizeof(*hw));
+	for (const struct sg_hot_syscall *hs = sg_hot_profile(a); hs->name; hs++) {
+		int nr = sg_arch_syscall_nr(a, hs->name);
+		if (nr >= 0 && (size_t)nr < n) {
+			hw[nr] += hs->weight;
+			total += hs->weight;
+		}
+	}
+	return total;
+}
+
 static void measure(const struct sg_filter *f, const struct sg_program *p, const struct sg_arch *a,
                     struct dispatch *m)
 {
@@ -107,14 +122,9 @@ static void measure(const struct sg_filter *f, const struct sg_program *p, const
 		if (exec[i] > m->max)
 			m->max = exec[i];
 	}
-	for (const struct sg_hot_syscall *hs = sg_hot_profile(a); hs->name; hs++) {
-		int nr = sg_arch_syscall_nr(a, hs->name);
-		if (nr < 0 || (size_t)nr >= n)
-			continue;
-		hw[nr] += hs->weight;
-		wsum += (double)hs->weight * (double)exec[nr];
-		wtot += hs->weight;
-	}
+	wtot = hot_weights(a, hw, n);
+	for (size_t i = 0; i < n; i++)
+		wsum += hw[i] * (double)exec[i];
 	m->mean = sum / (double)count;
 	m->wmean = wsum / wtot;
 	/* + ld arch, jeq, ld nr before the tree and a RET after it */
@@ -357,17 +367,8 @@ START_TEST(planned_layouts)
 				                  sg_ir_eval((struct sg_filter *)ctx, &d));
 			}
 
-	/* the profile's weight of each number */
 	static double hot[1024];
-	double wtot = 0, wsteps = 0;
-	memset(hot, 0, sizeof(hot));
-	for (const struct sg_hot_syscall *hs = sg_hot_profile(x86_64); hs->name; hs++) {
-		int nr = sg_arch_syscall_nr(x86_64, hs->name);
-		if (nr >= 0 && nr < 1024) {
-			hot[nr] += hs->weight;
-			wtot += hs->weight;
-		}
-	}
+	double wtot = hot_weights(x86_64, hot, 1024), wsteps = 0;
 	size_t ja = 0, max = 0, steps = 0, calls = 0;
 	for (uint32_t nr = 0; nr < 1024; nr++) {
 		if (!sg_arch_syscall_name(x86_64, (int)nr))
