@@ -562,6 +562,7 @@ struct plan {
 	struct sg_rule *fresh; /* PLAN_ADD on a new entry: its rules array (owned until applied) */
 	uint64_t *fresh_keys;  /* ... and its first_key array (owned until applied) */
 	struct sg_rule_slot *fresh_idx; /* ... and its index (owned until applied) */
+	uint32_t fresh_slots;           /* ... of this many slots */
 	struct sg_rule rule;
 	uint64_t key;      /* rule_first_key(&rule) for PLAN_ADD */
 	bool drops_longer; /* PLAN_ADD: existing rules have this one as a prefix */
@@ -671,10 +672,16 @@ static int plans_reserve(struct plan *plans, int n)
 			if (archdb_reserve(p->db, extra) < 0)
 				return -ENOMEM;
 			if (p->kind == PLAN_ADD) {
-				/* 16 slots index a rule of up to 6 conditions */
-				p->fresh = sg_reallocarray(NULL, 4, sizeof(struct sg_rule));
-				p->fresh_keys = sg_reallocarray(NULL, 4, sizeof(uint64_t));
-				p->fresh_idx = sg_calloc(16, sizeof(struct sg_rule_slot));
+				/* room for this rule alone (most syscalls keep one: 362 syscalls
+				 * with one rule each took 300 KB more with room for 4 rules and 16
+				 * index slots); the index keeps twice as many slots as keys */
+				p->fresh_slots = 2;
+				while (p->fresh_slots < 2u * p->rule.ncond)
+					p->fresh_slots *= 2;
+				p->fresh = sg_reallocarray(NULL, 1, sizeof(struct sg_rule));
+				p->fresh_keys = sg_reallocarray(NULL, 1, sizeof(uint64_t));
+				p->fresh_idx =
+				    sg_calloc(p->fresh_slots, sizeof(struct sg_rule_slot));
 				if (!p->fresh || !p->fresh_keys || !p->fresh_idx)
 					return -ENOMEM;
 			}
@@ -683,7 +690,7 @@ static int plans_reserve(struct plan *plans, int n)
 			if (s->nrules == s->cap) {
 				/* both arrays grow before cap does: a failure in between leaves
 				 * one merely larger than needed */
-				uint32_t cap = s->cap ? s->cap * 2 : 4;
+				uint32_t cap = s->cap ? s->cap * 2 : 1;
 				struct sg_rule *r = sg_reallocarray(s->rules, cap, sizeof(*r));
 				if (!r)
 					return -ENOMEM;
@@ -742,9 +749,9 @@ static void plans_apply(struct plan *plans, int n)
 			if (p->fresh) {
 				s->rules = p->fresh;
 				s->first_key = p->fresh_keys;
-				s->cap = 4;
+				s->cap = 1;
 				s->idx = p->fresh_idx;
-				s->idx_cap = 16;
+				s->idx_cap = p->fresh_slots;
 				s->idx_used = 0;
 				p->fresh = NULL;
 				p->fresh_keys = NULL;

@@ -69,7 +69,7 @@ struct sg_sysrules {
 	uint64_t *first_key;
 	/* owned: open-addressing index of the rules' prefixes (NULL while there are no rules) */
 	struct sg_rule_slot *idx;
-	uint32_t idx_cap;  /* a power of two, at least twice idx_used plus room for one rule */
+	uint32_t idx_cap; /* a power of two, at least twice idx_used (room is made before an add) */
 	uint32_t idx_used; /* slots in use */
 };
 
