@@ -59,7 +59,7 @@ int sg_rule_index_reserve(struct sg_sysrules *s, uint32_t extra)
 
 	if (need <= s->idx_cap)
 		return 0;
-	uint32_t cap = s->idx_cap ? s->idx_cap : 2;
+	uint32_t cap = s->idx_cap ? s->idx_cap : 4;
 	while (cap < need)
 		cap *= 2;
 	struct sg_rule_slot *t = sg_calloc(cap, sizeof(*t));
