@@ -501,12 +501,12 @@ START_TEST(one_rule_each)
 		                                  SCMP_A1(SCMP_CMP_EQ, (uint64_t)nr * 131 + 1)),
 		                 0);
 	w0 = work_since(w0);
-	unsigned long long entry = sizeof(struct sg_rule) + sizeof(uint64_t) +
-	                           4 * sizeof(struct sg_rule_slot);
+	unsigned long long entry =
+	    sizeof(struct sg_rule) + sizeof(uint64_t) + 4 * sizeof(struct sg_rule_slot);
 	/* the entries array and the index (one uint32_t per slot, at least two per entry)
 	 * grow by doubling: their reallocs ask for at most twice their final sizes */
-	unsigned long long arrays = 2 * (2ull * n * sizeof(struct sg_sysrules)) +
-	                            2 * (4ull * n * sizeof(uint32_t));
+	unsigned long long arrays =
+	    2 * (2ull * n * sizeof(struct sg_sysrules)) + 2 * (4ull * n * sizeof(uint32_t));
 	printf("one_rule_each: %d syscalls with one rule: %llu bytes asked for (%llu per entry, "
 	       "%llu for the arrays at most)\n",
 	       n, w0.bytes, entry, arrays);
