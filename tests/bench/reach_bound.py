@@ -30,16 +30,17 @@ model's minimum, so the two together say how tight the bound is.
 
 `--alphabetic` is not a bound but an estimate of what planning the tree with the reach counted
 could reach when the code is laid out in the order of the numbers (as sysgate's layouts
-mostly do): args362x8's numbers 0..361 in order, each a leaf of 9 instructions and one
-compare (those outside the x86_64 table weigh nothing and go last), the deny range and x32's
-numbers (which x86_64's block tells apart) one leaf each of no code; a leaf at depth d whose code starts beyond d reaches pays one JA. The optimal
-alphabetic tree under that cost is a DP with the depth as a dimension (Knuth's bounds on the
-roots kept as a heuristic: 0.003 above the exact DP, checked in C). It prints the dispatch
-with reaches of 256 and 238 (the layout's 256 less its slack) and without the reach.
+mostly do): args362x8's numbers 0..361 in order, each a leaf of `size` instructions and one
+compare (those outside the table, LEAVES..361, weigh nothing and go last), the deny range and
+x32's numbers (which x86_64's block tells apart) one leaf each of no code; a leaf at depth d
+whose code starts beyond d reaches pays one JA. The optimal alphabetic tree under that cost
+is a DP with the depth as a dimension (Knuth's bounds on the roots kept as a heuristic: 0.003
+above the exact DP, checked in C). It prints the dispatch with reaches of 256 and 238 (the
+layout's 256 less its slack) and without the reach (the bench's bound: 12.091 by default).
 
-usage: reach_bound.py [--search] [--alphabetic] [LEAVES HEAVY SIZE]   (default: 337 48 9, args362x8 on
-x86_64: 337 of its syscalls are x86_64 table numbers, 48 table numbers lie above 361; 385 in
-all)
+usage: reach_bound.py [--search | --alphabetic] [LEAVES HEAVY SIZE]
+(default: 337 48 9, args362x8 on x86_64: 337 of its syscalls are x86_64 table numbers, 48
+table numbers lie above 361 (424..471); 385 in all)
 """
 import sys
 
@@ -152,21 +153,21 @@ def alphabetic(size, reach, table, last=361, dmax=16):
 
 
 if __name__ == "__main__":
-    if "--alphabetic" in sys.argv[1:]:
-        # sysgate's x86_64 table (what the bench weighs): 0..336 and 424..471
-        table = set(range(337)) | set(range(424, 472))
+    args = sys.argv[1:]
+    flags = {a for a in args if a.startswith("--")}
+    args = [a for a in args if not a.startswith("--")]
+    leaves, heavy, size = (int(a) for a in args[:3]) if len(args) >= 3 else (337, 48, 9)
+    if "--alphabetic" in flags:
+        # the numbers the bench weighs: the first LEAVES, and HEAVY from 424 on (x86_64's)
+        table = set(range(leaves)) | set(range(424, 424 + heavy))
         for reach in (256, 238, 10 ** 9):
-            value = alphabetic(9, reach, table)
+            value = alphabetic(size, reach, table)
             print(f"alphabetic layout, reach {reach if reach < 10 ** 9 else 'unlimited'}: "
                   f"dispatch {value:.4f}")
         sys.exit(0)
-    args = sys.argv[1:]
-    do_search = "--search" in args
-    args = [a for a in args if a != "--search"]
-    leaves, heavy, size = (int(a) for a in args[:3]) if len(args) >= 3 else (337, 48, 9)
     value, lam = lagrangian_bound(leaves, heavy, size)
     print(f"dispatch >= {value:.4f} (Lagrangian bound, lambda {lam:.0f})")
-    if do_search:
+    if "--search" in flags:
         value, h, counts = search(leaves, heavy, size)
         print(f"a configuration of the model: {value:.4f} (heavy leaf at depth {h}; "
               f"leaves per depth 7..12: {counts})")
