@@ -234,15 +234,15 @@ static bool thread_jumps(struct sock_filter *prog, size_t len, struct state *st,
 	st[0].acc = ACC_UNKNOWN;
 	for (size_t i = 0; i < len; i++) {
 		struct sock_filter *in = &prog[i];
-		struct state s = st[i];
 
-		if (!s.reached) {
+		if (!st[i].reached) {
 			*dead = true;
 			continue;
 		}
+		if (BPF_CLASS(in->code) == BPF_RET)
+			continue;
+		struct state s = st[i];
 		switch (BPF_CLASS(in->code)) {
-		case BPF_RET:
-			break;
 		case BPF_LD:
 			s.acc = (uint8_t)(in->k / 4);
 			meet(&st[i + 1], &s);
@@ -262,8 +262,13 @@ static bool thread_jumps(struct sock_filter *prog, size_t len, struct state *st,
 				break;
 			}
 			for (int branch = 1; branch >= 0; branch--) {
-				struct state e = s;
 				uint8_t *off = branch ? &in->jt : &in->jf;
+				/* a RET: nothing to skip, and nothing it needs to know */
+				if (BPF_CLASS(prog[i + 1 + *off].code) == BPF_RET) {
+					st[i + 1 + *off].reached = true;
+					continue;
+				}
+				struct state e = s;
 				learn(&e, s.acc, BPF_OP(in->code), in->k, branch);
 				size_t to = walk(prog, len, i + 1 + *off, e);
 				if (to != i + 1 + *off && to - i - 1 <= 255) {
@@ -281,71 +286,23 @@ static bool thread_jumps(struct sock_filter *prog, size_t len, struct state *st,
 /* re-emit the reachable program back to front through the hash-consing builder */
 static int rebuild(struct sock_filter **prog, size_t *len)
 {
-	struct sock_filter *p = *prog, *out;
-	size_t n = *len, newlen = 0;
-	sg_node *map;
-	bool *live;
+	struct sock_filter *out;
+	size_t newlen = 0;
 	struct sg_emit e;
 	int rc;
 
-	map = sg_reallocarray(NULL, n, sizeof(*map));
-	live = sg_calloc(n, sizeof(*live));
 	/* jumps that grew longer may need trampolines: allow room, keep the result only if shorter
 	 */
-	rc = sg_emit_init(&e, 4 * n + 64);
-	if (!map || !live || rc < 0) {
-		sg_free(map);
-		sg_free(live);
-		if (rc == 0)
-			sg_emit_fini(&e);
-		return -ENOMEM;
-	}
-	live[0] = true;
-	for (size_t i = 0; i < n; i++) {
-		if (!live[i])
-			continue;
-		const struct sock_filter *in = &p[i];
-		if (BPF_CLASS(in->code) == BPF_RET)
-			continue;
-		if (BPF_CLASS(in->code) != BPF_JMP)
-			live[i + 1] = true;
-		else if (BPF_OP(in->code) == BPF_JA)
-			live[i + 1 + in->k] = true;
-		else
-			live[i + 1 + in->jt] = live[i + 1 + in->jf] = true;
-	}
-	for (size_t i = n; i-- > 0;) {
-		const struct sock_filter *in = &p[i];
-		if (!live[i])
-			continue;
-		switch (BPF_CLASS(in->code)) {
-		case BPF_RET:
-			map[i] = sg_emit_ret(&e, in->k);
-			break;
-		case BPF_LD:
-			map[i] = sg_emit_ld(&e, in->k, map[i + 1]);
-			break;
-		case BPF_ALU:
-			map[i] = sg_emit_and(&e, in->k, map[i + 1]);
-			break;
-		default:
-			if (BPF_OP(in->code) == BPF_JA)
-				map[i] = map[i + 1 + in->k];
-			else
-				map[i] = sg_emit_jmp(&e, BPF_OP(in->code), in->k,
-				                     map[i + 1 + in->jt], map[i + 1 + in->jf]);
-			break;
-		}
-	}
-	out = sg_emit_finish(&e, map[0], &newlen);
+	rc = sg_emit_init(&e, 4 * *len + 64, *len);
+	if (rc < 0)
+		return rc;
+	out = sg_emit_finish(&e, sg_emit_program(&e, *prog, *len), &newlen);
 	rc = e.err;
 	sg_emit_fini(&e);
-	sg_free(map);
-	sg_free(live);
 	if (!out)
 		return rc == -ENOMEM ? rc : 0; /* too long to be worth it: keep the input */
 	/* never let a pass make the program longer */
-	if (newlen > n) {
+	if (newlen > *len) {
 		sg_free(out);
 		return 0;
 	}
@@ -375,34 +332,36 @@ static int rebuild(struct sock_filter **prog, size_t *len)
 int sg_bpf_optimize(struct sock_filter **prog, size_t *len)
 {
 	unsigned int same_len = 0;
+	/* no round makes the program longer: room for the first one's serves them all */
+	struct sock_filter *start = sg_reallocarray(NULL, *len, sizeof(*start));
+	struct state *st = sg_reallocarray(NULL, *len + 1, sizeof(*st));
+	int rc = 0;
 
+	if (!start || !st) {
+		sg_free(start);
+		sg_free(st);
+		return -ENOMEM;
+	}
 	for (;;) {
 		size_t before = *len, bytes = *len * sizeof(**prog);
-		struct sock_filter *start = sg_malloc(bytes);
-		struct state *st = sg_reallocarray(NULL, *len + 1, sizeof(*st));
 		bool dead, changed, same;
-		int rc;
 
-		if (!start || !st) {
-			sg_free(start);
-			sg_free(st);
-			return -ENOMEM;
-		}
 		memcpy(start, *prog, bytes);
 		changed = thread_jumps(*prog, *len, st, &dead);
-		sg_free(st);
 		/* nothing retargeted and nothing unreachable: the builder's output is final */
-		if (!changed && !dead) {
-			sg_free(start);
-			return 0;
-		}
+		if (!changed && !dead)
+			break;
 		rc = rebuild(prog, len);
 		same = *len == before && memcmp(start, *prog, bytes) == 0;
-		sg_free(start);
 		if (rc < 0 || same)
-			return rc;
+			break;
 		same_len = *len < before ? 0 : same_len + 1;
-		if (same_len > MAX_SAME_LEN)
-			return -ELOOP;
+		if (same_len > MAX_SAME_LEN) {
+			rc = -ELOOP;
+			break;
+		}
 	}
+	sg_free(start);
+	sg_free(st);
+	return rc;
 }

@@ -150,7 +150,7 @@ static long push(struct sg_emit *e, uint16_t code, uint8_t jt, uint8_t jf, uint3
 		return -1;
 	}
 	if (e->len == e->cap) {
-		size_t cap = e->cap ? e->cap * 2 : 256;
+		size_t cap = e->cap ? e->cap * 2 : e->nslots / 2;
 		struct sock_filter *rev = sg_reallocarray(e->rev, cap, sizeof(*rev));
 		if (!rev) {
 			fail(e, -ENOMEM);
@@ -169,12 +169,15 @@ static long push(struct sg_emit *e, uint16_t code, uint8_t jt, uint8_t jf, uint3
 	return pos;
 }
 
-int sg_emit_init(struct sg_emit *e, size_t limit)
+int sg_emit_init(struct sg_emit *e, size_t limit, size_t expect)
 {
 	memset(e, 0, sizeof(*e));
 	e->limit = limit;
 	e->last_ja = -1;
-	e->nslots = 256;
+	/* at most half full (push): room for `expect` nodes before the first rehash */
+	e->nslots = 16;
+	while (e->nslots < 2 * expect + 2)
+		e->nslots *= 2;
 	e->slots = sg_reallocarray(NULL, e->nslots, sizeof(*e->slots));
 	if (!e->slots)
 		return -ENOMEM;
@@ -190,6 +193,13 @@ int sg_emit_rewind(struct sg_emit *e, size_t mark)
 	e->len = mark;
 	if (e->last_ja >= (long)mark)
 		e->last_ja = -1;
+	if (mark == 0) {
+		/* nothing stays: an empty table, in place */
+		for (size_t i = 0; i < e->nslots; i++)
+			e->slots[i].pos = -1;
+		e->used = 0;
+		return 0;
+	}
 	int rc = rehash(e, e->nslots);
 	if (rc < 0)
 		fail(e, rc);
@@ -312,4 +322,62 @@ struct sock_filter *sg_emit_finish(struct sg_emit *e, sg_node entry, size_t *len
 		prog[i] = e->rev[e->len - 1 - i];
 	*len = e->len;
 	return prog;
+}
+
+sg_node sg_emit_program(struct sg_emit *e, const struct sock_filter *prog, size_t len)
+{
+	sg_node *map;
+	bool *live;
+	sg_node entry;
+
+	if (e->err)
+		return -1;
+	map = sg_reallocarray(NULL, len, sizeof(*map));
+	live = sg_calloc(len, sizeof(*live));
+	if (!map || !live) {
+		sg_free(map);
+		sg_free(live);
+		fail(e, -ENOMEM);
+		return -1;
+	}
+	/* jumps only go forward: one sweep marks what the entry reaches */
+	live[0] = true;
+	for (size_t i = 0; i < len; i++) {
+		const struct sock_filter *in = &prog[i];
+		if (!live[i] || BPF_CLASS(in->code) == BPF_RET)
+			continue;
+		if (BPF_CLASS(in->code) != BPF_JMP)
+			live[i + 1] = true;
+		else if (BPF_OP(in->code) == BPF_JA)
+			live[i + 1 + in->k] = true;
+		else
+			live[i + 1 + in->jt] = live[i + 1 + in->jf] = true;
+	}
+	for (size_t i = len; i-- > 0;) {
+		const struct sock_filter *in = &prog[i];
+		if (!live[i])
+			continue;
+		switch (BPF_CLASS(in->code)) {
+		case BPF_RET:
+			map[i] = sg_emit_ret(e, in->k);
+			break;
+		case BPF_LD:
+			map[i] = sg_emit_ld(e, in->k, map[i + 1]);
+			break;
+		case BPF_ALU:
+			map[i] = sg_emit_and(e, in->k, map[i + 1]);
+			break;
+		default:
+			if (BPF_OP(in->code) == BPF_JA)
+				map[i] = map[i + 1 + in->k];
+			else
+				map[i] = sg_emit_jmp(e, BPF_OP(in->code), in->k,
+				                     map[i + 1 + in->jt], map[i + 1 + in->jf]);
+			break;
+		}
+	}
+	entry = map[0];
+	sg_free(map);
+	sg_free(live);
+	return e->err ? -1 : entry;
 }

@@ -34,7 +34,9 @@ struct sg_emit {
 /* a node position, or -1 after an error (sticky: check e->err at the end) */
 typedef long sg_node;
 
-int sg_emit_init(struct sg_emit *e, size_t limit);
+/* an empty builder for programs of at most `limit` instructions, sized for `expect` (it grows
+ * past that); 0 or -ENOMEM */
+int sg_emit_init(struct sg_emit *e, size_t limit, size_t expect);
 void sg_emit_fini(struct sg_emit *e);
 
 sg_node sg_emit_ret(struct sg_emit *e, uint32_t k);
@@ -55,6 +57,15 @@ int sg_emit_rewind(struct sg_emit *e, size_t mark);
 
 /* can a conditional jump emitted next reach target without a JA? (a RET is copied near) */
 bool sg_emit_near(const struct sg_emit *e, sg_node target);
+
+/*
+ * Emit a whole program (prog[0] its entry, in execution order, with the instructions the
+ * builder makes: as sg_emit_finish() returns it) back to front: its instructions that the
+ * entry reaches, shared with what e already holds where equal, JA chains turned into direct
+ * jumps (or new trampolines, where out of reach). Returns the entry's node, or -1 with e->err
+ * set (-ENOMEM, or -E2BIG past the limit).
+ */
+sg_node sg_emit_program(struct sg_emit *e, const struct sock_filter *prog, size_t len);
 
 /*
  * Finish: make `entry` the first instruction (adding a jump if it is not) and return the

@@ -57,11 +57,13 @@ struct lower_dp {
 
 struct lowering {
 	struct sg_emit e;
+	struct sg_emit leaf; /* sg_lower_decision's, for a leaf made apart (once used) */
 	const struct sg_filter *f;
 	const struct sg_compile_opts *opts;
 	bool big_endian;
 	uint8_t ordered_args; /* lower_decision: the arguments its rules compare by order */
 	bool lo_first;        /* every ABI has 64-bit arguments: cmp_masked_eq */
+	bool leaves_apart;    /* optimize each leaf alone first (sg_lower_decision) */
 	struct range *ranges;
 	size_t nranges, cap;
 	/* the DP plans units: a range, or a run of light ranges (weight 1: no number of an ABI
