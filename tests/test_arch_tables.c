@@ -22,6 +22,7 @@
 #include <seccomp.h>
 
 #include "arch/arch.h"
+#include "arch/syscalls.h"
 #include "testcheck.h"
 
 #ifndef TOP_SRCDIR
@@ -475,6 +476,50 @@ START_TEST(test_pseudo_lookup)
 }
 END_TEST
 
+/*
+ * sg_sys_by_nr against a scan of every syscall, for every number the ABI has, the pseudo
+ * numbers, and their neighbours (the gaps' edges): the lookup guesses where a number's entry
+ * is before it searches, and a wrong guess must never name another syscall or miss one.
+ */
+static void by_nr_check(const struct sg_arch *arch, int x)
+{
+	bool known = false;
+	int got = sg_sys_by_nr(arch, x);
+
+	for (int sys = 0; sys < SG_SYS_COUNT && !known; sys++)
+		known = (x < 0 ? sg_sys_pnr(sys) : sg_sys_arch_nr(arch, sys)) == x;
+	if (!known) {
+		ck_assert_msg(got == -1, "%s %d: %d, expected none", arch->name, x, got);
+		return;
+	}
+	/* one of the syscalls with that number (aliases share one: test_table_abi) */
+	ck_assert_msg(got >= 0 && (x < 0 ? sg_sys_pnr(got) : sg_sys_arch_nr(arch, got)) == x,
+	              "%s %d: %d", arch->name, x, got);
+}
+
+START_TEST(test_by_nr_exhaustive)
+{
+	unsigned checked = 0;
+
+	for (size_t a = 0; a < sg_arch_count; a++) {
+		const struct sg_arch *arch = sg_arches[a];
+		for (int sys = 0; sys < SG_SYS_COUNT; sys++) {
+			int nr = sg_sys_arch_nr(arch, sys), pnr = sg_sys_pnr(sys);
+			for (int d = -2; d <= 2; d++) {
+				if (nr >= 0 && nr + d >= 0)
+					by_nr_check(arch, nr + d);
+				if (pnr + d < 0)
+					by_nr_check(arch, pnr + d);
+				checked++;
+			}
+		}
+		by_nr_check(arch, 0x7fffffff);
+		by_nr_check(arch, INT_MIN);
+	}
+	ck_assert_uint_gt(checked, 10000);
+}
+END_TEST
+
 /* multiplexed calls, and the names libseccomp has its own way */
 START_TEST(test_mux_and_aliases)
 {
@@ -624,6 +669,7 @@ int main(int argc, char *argv[])
 	tcase_add_test(tc, test_descriptors);
 	tcase_add_test(tc, test_bad_input);
 	tcase_add_test(tc, test_pseudo_lookup);
+	tcase_add_test(tc, test_by_nr_exhaustive);
 	tcase_add_test(tc, test_mux_and_aliases);
 	tcase_add_test(tc, test_translate);
 	tcase_add_test(tc, test_header);

@@ -238,6 +238,13 @@ static bool pnr_below(const void *pnr, size_t i)
 /* first position in sg_sys_by_pnr whose pseudo number is >= pnr */
 static size_t pnr_lower_bound(int pnr)
 {
+	/* the lowest pseudo numbers run down without a gap: the entry is usually at its
+	 * distance from the lowest (the first of its value, as the search below would find) */
+	size_t at = (size_t)((long)pnr - sg_sys[sg_sys_by_pnr[0]].pnr);
+
+	if (at < SG_SYS_COUNT && sg_sys[sg_sys_by_pnr[at]].pnr == pnr &&
+	    (at == 0 || sg_sys[sg_sys_by_pnr[at - 1]].pnr != pnr))
+		return at;
 	return sg_lower_bound(0, SG_SYS_COUNT, pnr_below, &pnr);
 }
 
@@ -257,6 +264,13 @@ static int enc_find(unsigned t, int enc)
 	if (at < end && sg_nr_sorted[at].nr == enc &&
 	    (at == start || sg_nr_sorted[at - 1].nr != enc))
 		return (int)sg_nr_sorted[at].sys;
+	/* ...and the newest run up to the last without a gap (x86_64's 424.. after 335..423) */
+	if (end > start && enc <= sg_nr_sorted[end - 1].nr &&
+	    (size_t)(sg_nr_sorted[end - 1].nr - enc) < end - start) {
+		at = end - 1 - (size_t)(sg_nr_sorted[end - 1].nr - enc);
+		if (sg_nr_sorted[at].nr == enc && (at == start || sg_nr_sorted[at - 1].nr != enc))
+			return (int)sg_nr_sorted[at].sys;
+	}
 	size_t pos = sg_lower_bound(start, end, enc_below, &enc);
 
 	return pos < end && sg_nr_sorted[pos].nr == enc ? (int)sg_nr_sorted[pos].sys : -1;
