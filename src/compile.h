@@ -33,6 +33,8 @@ struct sg_compile_opts {
 /* one entry of the measured frequency profile (profile_weights.c, tools/weights/); NULL ends */
 struct sg_hot_syscall {
 	const char *name;
+	int pnr; /* its pseudo number (src/arch/pnr.txt), to find it without a string compare; 0:
+	          * a name the tables do not know */
 	unsigned int weight;
 };
 struct sg_arch;

@@ -129,7 +129,8 @@ void sg_lower_weigh_ranges(struct lowering *L, uint32_t audit)
 		/* the profile describes a main ABI's calls, not x32's beside x86_64 */
 		for (const struct sg_hot_syscall *h = sg_hot_profile(db->arch); shapes && h->name;
 		     h++) {
-			int nr = sg_arch_syscall_nr(db->arch, h->name);
+			int sys = h->pnr ? sg_sys_by_nr(db->arch, h->pnr) : -1;
+			int nr = sys >= 0 ? sg_sys_arch_nr(db->arch, sys) : -1;
 			if (nr >= 0 && sg_ir_select(f, audit, (uint32_t)nr) == db)
 				L->ranges[range_of(L, (uint32_t)nr)].weight +=
 				    (uint64_t)units[L->opts->tree].hot * h->weight;

@@ -556,6 +556,33 @@ START_TEST(layout_plan_orders)
 }
 END_TEST
 
+/*
+ * The compiler finds a profile entry's syscall by its pseudo number (lower_tree.c): for every
+ * ABI and entry, the number found that way is the one its name has there (or neither has one),
+ * and the pseudo number is the name's (0 where the tables do not know the name).
+ */
+START_TEST(profile_pseudo_numbers)
+{
+	unsigned checked = 0;
+
+	for (size_t i = 0; i < sg_arch_count; i++) {
+		const struct sg_arch *a = sg_arches[i];
+		for (const struct sg_hot_syscall *hs = sg_hot_profile(a); hs->name; hs++) {
+			int by_name = sg_arch_syscall_nr(a, hs->name);
+			int sys = hs->pnr ? sg_sys_by_nr(a, hs->pnr) : -1;
+			int by_pnr = sys >= 0 ? sg_sys_arch_nr(a, sys) : -1;
+
+			ck_assert_int_eq(
+			    hs->pnr, sg_sys_by_name(hs->name) >= 0 ? sg_syscall_pnr(hs->name) : 0);
+			ck_assert_msg(by_pnr == (by_name >= 0 ? by_name : -1),
+			              "%s %s: %d by name, %d", a->name, hs->name, by_name, by_pnr);
+			checked++;
+		}
+	}
+	ck_assert_uint_gt(checked, 1000);
+}
+END_TEST
+
 static Suite *bound_suite(void)
 {
 	Suite *s = suite_create("dispatch_bound");
@@ -566,6 +593,7 @@ static Suite *bound_suite(void)
 	tcase_add_loop_test(tc, planned_layouts, 0, 8);
 	tcase_add_loop_test(tc, planned_layouts_abis, 0, 2);
 	tcase_add_test(tc, layout_plan_orders);
+	tcase_add_test(tc, profile_pseudo_numbers);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
