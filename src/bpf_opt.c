@@ -45,11 +45,12 @@ struct state {
 	struct fact facts[MAX_FACTS];
 };
 
-static struct fact *fact_find(struct state *s, uint8_t word)
+/* the fact on word in s, or NULL (writable where s is: strchr's convention) */
+static struct fact *fact_find(const struct state *s, uint8_t word)
 {
 	for (unsigned int i = 0; i < s->nfacts; i++)
 		if (s->facts[i].word == word)
-			return &s->facts[i];
+			return (struct fact *)&s->facts[i];
 	return NULL;
 }
 
@@ -148,7 +149,7 @@ static void meet(struct state *s, const struct state *e)
 		s->acc = ACC_UNKNOWN;
 	for (unsigned int i = 0; i < s->nfacts; i++) {
 		struct fact f = s->facts[i];
-		const struct fact *g = fact_find((struct state *)e, f.word);
+		const struct fact *g = fact_find(e, f.word);
 		if (!g)
 			continue;
 		f.lo = f.lo < g->lo ? f.lo : g->lo;
@@ -168,15 +169,18 @@ static bool is_cond(const struct sock_filter *in)
 }
 
 /*
- * From `target`, reached with state `e` (acc: what the accumulator really holds), follow
- * everything the path already decides and return the furthest instruction that can be jumped
- * to directly with the same effect.
+ * From `target`, reached with state `in_state` (acc: what the accumulator really holds),
+ * follow everything the path already decides and return the furthest instruction that can be
+ * jumped to directly with the same effect.
  */
-static size_t walk(const struct sock_filter *prog, size_t len, size_t target, struct state e)
+static size_t walk(const struct sock_filter *prog, size_t len, size_t target,
+                   const struct state *in_state)
 {
 	size_t pos = target, best = target;
-	uint8_t sym = e.acc; /* the word the original path would have in the accumulator here */
-	bool same = true;    /* ...and it is the one the accumulator really holds */
+	struct state e;                    /* what the walk learns: a copy, made when it does */
+	const struct state *at = in_state; /* what holds here */
+	uint8_t sym = at->acc; /* the word the original path would have in the accumulator here */
+	bool same = true;      /* ...and it is the one the accumulator really holds */
 
 	for (int step = 0; step < WALK_STEPS && pos < len; step++) {
 		const struct sock_filter *in = &prog[pos];
@@ -189,7 +193,7 @@ static size_t walk(const struct sock_filter *prog, size_t len, size_t target, st
 			/* a load never depends on the accumulator: always a safe place to land */
 			best = pos;
 			sym = (uint8_t)(in->k / 4);
-			same = e.acc != ACC_UNKNOWN && sym == e.acc;
+			same = at->acc != ACC_UNKNOWN && sym == at->acc;
 			pos++;
 			if (same)
 				best = pos; /* the load is redundant on this path */
@@ -205,9 +209,13 @@ static size_t walk(const struct sock_filter *prog, size_t len, size_t target, st
 				best = pos;
 			out = sym == ACC_UNKNOWN
 			          ? -1
-			          : decide(fact_find(&e, sym), BPF_OP(in->code), in->k);
+			          : decide(fact_find(at, sym), BPF_OP(in->code), in->k);
 			if (out < 0)
 				return best;
+			if (at != &e) {
+				e = *at;
+				at = &e;
+			}
 			learn(&e, sym, BPF_OP(in->code), in->k, out);
 			pos += 1 + (out ? in->jt : in->jf);
 			if (same)
@@ -229,9 +237,10 @@ static bool thread_jumps(struct sock_filter *prog, size_t len, struct state *st,
 
 	*dead = false;
 
-	memset(st, 0, len * sizeof(*st));
-	st[0].reached = true;
-	st[0].acc = ACC_UNKNOWN;
+	/* a state is written whole when first reached (meet): only the flags need clearing */
+	for (size_t i = 0; i <= len; i++)
+		st[i].reached = false;
+	st[0] = (struct state){.reached = true, .acc = ACC_UNKNOWN};
 	for (size_t i = 0; i < len; i++) {
 		struct sock_filter *in = &prog[i];
 
@@ -253,7 +262,7 @@ static bool thread_jumps(struct sock_filter *prog, size_t len, struct state *st,
 			break;
 		case BPF_JMP:
 			if (!is_cond(in)) {
-				size_t to = walk(prog, len, i + 1 + in->k, s);
+				size_t to = walk(prog, len, i + 1 + in->k, &s);
 				if (to != i + 1 + in->k) {
 					in->k = (uint32_t)(to - i - 1);
 					changed = true;
@@ -265,12 +274,14 @@ static bool thread_jumps(struct sock_filter *prog, size_t len, struct state *st,
 				uint8_t *off = branch ? &in->jt : &in->jf;
 				/* a RET: nothing to skip, and nothing it needs to know */
 				if (BPF_CLASS(prog[i + 1 + *off].code) == BPF_RET) {
-					st[i + 1 + *off].reached = true;
+					if (!st[i + 1 + *off].reached)
+						st[i + 1 + *off] = (struct state){
+						    .reached = true, .acc = ACC_UNKNOWN};
 					continue;
 				}
 				struct state e = s;
 				learn(&e, s.acc, BPF_OP(in->code), in->k, branch);
-				size_t to = walk(prog, len, i + 1 + *off, e);
+				size_t to = walk(prog, len, i + 1 + *off, &e);
 				if (to != i + 1 + *off && to - i - 1 <= 255) {
 					*off = (uint8_t)(to - i - 1);
 					changed = true;
