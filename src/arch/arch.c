@@ -328,7 +328,8 @@ int sg_arch_resolve_name(const struct sg_arch *arch, const char *name)
 	 * number exists, so rules cover both the mux call and the direct one */
 	if (arch->mux & pnr_family(sg_sys[idx].pnr))
 		return sg_sys[idx].pnr;
-	return sg_arch_syscall_nr(arch, name);
+	int nr = column_nr(arch, (size_t)idx);
+	return nr >= 0 ? nr : sg_sys[idx].pnr; /* sg_arch_syscall_nr's answer, found once */
 }
 
 /* encode a real number as a column entry of table t; -1 if it cannot be in the table */
