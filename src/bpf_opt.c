@@ -345,20 +345,24 @@ int sg_bpf_optimize(struct sock_filter **prog, size_t *len)
 	unsigned int same_len = 0;
 	/* no round makes the program longer: room for the first one's serves them all */
 	struct sock_filter *start = sg_reallocarray(NULL, *len, sizeof(*start));
-	struct state *st = sg_reallocarray(NULL, *len + 1, sizeof(*st));
 	int rc = 0;
 
-	if (!start || !st) {
-		sg_free(start);
-		sg_free(st);
+	if (!start)
 		return -ENOMEM;
-	}
 	for (;;) {
 		size_t before = *len, bytes = *len * sizeof(**prog);
+		/* the states live for one sweep: not beside the rebuild's builder (args362x8 of
+		 * `make bench`: 84 bytes for each of 10,000 instructions) */
+		struct state *st = sg_reallocarray(NULL, *len + 1, sizeof(*st));
 		bool dead, changed, same;
 
+		if (!st) {
+			rc = -ENOMEM;
+			break;
+		}
 		memcpy(start, *prog, bytes);
 		changed = thread_jumps(*prog, *len, st, &dead);
+		sg_free(st);
 		/* nothing retargeted and nothing unreachable: the builder's output is final */
 		if (!changed && !dead)
 			break;
@@ -373,6 +377,5 @@ int sg_bpf_optimize(struct sock_filter **prog, size_t *len)
 		}
 	}
 	sg_free(start);
-	sg_free(st);
 	return rc;
 }
