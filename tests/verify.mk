@@ -33,7 +33,7 @@ TESTS += tests/test_limits
 tests_test_limits_SOURCES = tests/test_limits.c tests/testutil.h
 tests_test_limits_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_limits_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
-tests_test_limits_LDFLAGS = -Wl,--wrap=sg_malloc,--wrap=sg_calloc,--wrap=sg_reallocarray
+tests_test_limits_LDFLAGS = -Wl,--wrap=sg_malloc,--wrap=sg_calloc,--wrap=sg_reallocarray,--wrap=sg_free
 endif
 
 # libFuzzer targets (clang; run outside `make check`): `make check-fuzz` runs each target for
