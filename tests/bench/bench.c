@@ -88,10 +88,11 @@ static struct sock_filter *export_prog(scmp_filter_ctx ctx, size_t *len)
 	return prog;
 }
 
-/* the replay + export a container runtime does; returns elapsed microseconds */
+/* the replay + export a container runtime does; returns the CPU time (user and system) it
+ * took, in microseconds: the time the machine's other work has the CPU is not the library's */
 static double build_once(const struct rec_log *log, int opt)
 {
-	double t0 = now_us();
+	double t0 = cpu_us();
 	scmp_filter_ctx ctx = rec_replay(log);
 	size_t len;
 	if (!ctx)
@@ -100,7 +101,7 @@ static double build_once(const struct rec_log *log, int opt)
 		seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, (uint32_t)opt);
 	struct sock_filter *p = export_prog(ctx, &len);
 	seccomp_release(ctx);
-	double t = now_us() - t0;
+	double t = cpu_us() - t0;
 	free(p);
 	/* a program over the kernel's limit is refused by sysgate at export: still timed */
 	return t;

@@ -38,7 +38,8 @@ print("JA trampolines among them (jumps longer than 255), wdispatch the dispatch
 print("wmean; bound/wbound are")
 print("the optimal search tree over the policy's ranges (DP) plus the arch check and a RET; cov is the")
 print("share of unconditionally allowed syscalls the kernel's action cache proves; build µs is the")
-print("time to build the filter through the API and export it (the lowest of five blocks' medians);\npeak heap KB is the heap the library needed for one build + export.")
+print("CPU time to build the filter through the API and export it (the lowest of five blocks'")
+print("medians); peak heap KB is the heap the library needed for one build + export.")
 print()
 summary = []
 for p in order:
