@@ -14,11 +14,14 @@
  *
  * Argument rules are tested in the order of sg_ir_rule_plan() (ir_order.h): more specific
  * rules before the rules containing them, otherwise strongest action first; each comparison
- * becomes tests on the 32-bit words of the argument in the ABI's byte order.
+ * becomes tests on the 32-bit words of the argument in the ABI's byte order. The tests of a
+ * syscall with several rules are optimized on their own before they join the program
+ * (sg_lower_decision).
  *
  * The tree of each block, its cost model and its layout are in lower_tree.c. A program whose
- * trees do not fit in a jump's reach is made up to three times (sg_compile_with: depth
- * first, then two stepping-stone layouts) and the one whose dispatch costs least is kept.
+ * trees do not fit in a jump's reach is made up to six times (sg_compile_with: depth first,
+ * again with its leaves optimized in the whole program, then up to four stepping-stone
+ * layouts) and the one whose dispatch costs least is kept.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
