@@ -210,7 +210,7 @@ sg_node sg_lower_decision(struct lowering *L, const struct decision *d)
 
 	if (!d->rules)
 		return sg_emit_ret(&L->e, d->action);
-	if (!L->opts->passes || !L->leaves_apart || d->rules->nrules < 2)
+	if (!L->leaves_apart || d->rules->nrules < 2)
 		return lower_rules(L, d->rules);
 	if (L->e.err)
 		return -1;
@@ -543,7 +543,7 @@ static int lower_program(const struct sg_filter *f, const struct sg_compile_opts
 	L.opts = opts;
 	L.dp = dp;
 	L.block_div = layout.block_div;
-	L.leaves_apart = layout.leaves_apart;
+	L.leaves_apart = layout.leaves_apart && opts->passes; /* it runs the optimizer */
 	L.near_permille = layout.near_permille;
 	L.leaf_scale = leaf_scale;
 	L.big_endian = f->arch[0].arch->big_endian;

@@ -63,7 +63,7 @@ struct lowering {
 	bool big_endian;
 	uint8_t ordered_args; /* lower_decision: the arguments its rules compare by order */
 	bool lo_first;        /* every ABI has 64-bit arguments: cmp_masked_eq */
-	bool leaves_apart;    /* optimize each leaf alone first (sg_lower_decision) */
+	bool leaves_apart;    /* optimize each leaf alone first (sg_lower_decision; passes on) */
 	struct range *ranges;
 	size_t nranges, cap;
 	/* the DP plans units: a range, or a run of light ranges (weight 1: no number of an ABI

@@ -297,15 +297,22 @@ static int column_nr(const struct sg_arch *arch, size_t idx)
 	return v == SG_NR_NONE ? -1 : (int)sg_table_nr(t, v);
 }
 
+/* the number of sg_sys[idx] on the ABI: its real number, or its pseudo number where it lacks
+ * one */
+static int nr_or_pnr(const struct sg_arch *arch, size_t idx)
+{
+	int nr = column_nr(arch, idx);
+
+	return nr >= 0 ? nr : sg_sys[idx].pnr;
+}
+
 int sg_arch_syscall_nr(const struct sg_arch *arch, const char *name)
 {
 	int idx = sg_sys_by_name(name);
-	int nr;
 
 	if (arch == NULL || idx < 0)
 		return __NR_SCMP_ERROR;
-	nr = column_nr(arch, (size_t)idx);
-	return nr >= 0 ? nr : sg_sys[idx].pnr;
+	return nr_or_pnr(arch, (size_t)idx);
 }
 
 /* the multiplexed family a pseudo number belongs to (0 if none) */
@@ -328,8 +335,7 @@ int sg_arch_resolve_name(const struct sg_arch *arch, const char *name)
 	 * number exists, so rules cover both the mux call and the direct one */
 	if (arch->mux & pnr_family(sg_sys[idx].pnr))
 		return sg_sys[idx].pnr;
-	int nr = column_nr(arch, (size_t)idx);
-	return nr >= 0 ? nr : sg_sys[idx].pnr; /* sg_arch_syscall_nr's answer, found once */
+	return nr_or_pnr(arch, (size_t)idx);
 }
 
 /* encode a real number as a column entry of table t; -1 if it cannot be in the table */
