@@ -31,5 +31,5 @@ libseccomp_la_LDFLAGS = -version-number 2:6:1 -no-undefined -Wl,-z,defs
 
 noinst_LTLIBRARIES += libsysgate_tools.la
 libsysgate_tools_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
-libsysgate_tools_la_SOURCES = src/bpf_run.c src/bpf_format.c src/bpf_sym.c src/bpf_sym.h \
-	src/ir_eval.c src/fault_stub.c src/arch/arch_tools.c
+libsysgate_tools_la_SOURCES = src/bpf_run.c src/bpf_format.c src/bpf_sym.c src/bpf_sym_solve.c \
+	src/bpf_sym.h src/bpf_sym_int.h src/ir_eval.c src/fault_stub.c src/arch/arch_tools.c
