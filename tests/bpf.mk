@@ -1,12 +1,19 @@
 # the classic-BPF model (src/bpf.c, bpf_run.c, bpf_format.c): checker, interpreter, cache
-# emulator, export, and the same
-# against the running kernel; then the tools built on it (scmp_bpf_disasm, scmp_bpf_sim)
+# emulator, export (test_bpf), and the same against the running kernel (test_bpf_live); then
+# the tools built on it (scmp_bpf_disasm, scmp_bpf_sim)
 if HAVE_CHECK
 check_PROGRAMS += tests/test_bpf
 TESTS += tests/test_bpf
-tests_test_bpf_SOURCES = tests/test_bpf.c
+tests_test_bpf_SOURCES = tests/test_bpf.c tests/bpf_testdata.c tests/bpf_testdata.h
 tests_test_bpf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_bpf_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
+# the same model against the running kernel (forked children)
+check_PROGRAMS += tests/test_bpf_live
+TESTS += tests/test_bpf_live
+tests_test_bpf_live_SOURCES = tests/test_bpf_live.c tests/bpf_testdata.c \
+	tests/bpf_testdata.h
+tests_test_bpf_live_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_bpf_live_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
 
 TESTS += tests/test_bpftools.sh
