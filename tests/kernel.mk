@@ -1,11 +1,24 @@
-# kernel interface tests (issue 5): API levels, filter flags, TSYNC, user notification,
-# transactions, precompute, allocation-free load, thread safety; fault injection; valgrind
+# kernel interface tests (issue 5): API levels, filter flags, TSYNC, allocation-free load
+# (test_kernel_iface); user notification, WAITKILL (test_kernel_notify); transactions,
+# precompute, thread safety (test_kernel_ctx); fault injection; valgrind
 if HAVE_CHECK
 check_PROGRAMS += tests/test_kernel_iface
 TESTS += tests/test_kernel_iface
-tests_test_kernel_iface_SOURCES = tests/test_kernel_iface.c tests/kiutil.h tests/testutil.h
+tests_test_kernel_iface_SOURCES = tests/test_kernel_iface.c tests/kiproc.c tests/kiproc.h \
+	tests/kiutil.h tests/testutil.h
 tests_test_kernel_iface_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_kernel_iface_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -lpthread
+check_PROGRAMS += tests/test_kernel_notify
+TESTS += tests/test_kernel_notify
+tests_test_kernel_notify_SOURCES = tests/test_kernel_notify.c tests/kiproc.c tests/kiproc.h \
+	tests/kiutil.h tests/testutil.h
+tests_test_kernel_notify_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_kernel_notify_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -lpthread
+check_PROGRAMS += tests/test_kernel_ctx
+TESTS += tests/test_kernel_ctx
+tests_test_kernel_ctx_SOURCES = tests/test_kernel_ctx.c tests/kiutil.h tests/testutil.h
+tests_test_kernel_ctx_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_test_kernel_ctx_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS) -lpthread
 
 # allocation-failure injection: a visible SKIP (exit 77) unless --enable-fault-injection
 check_PROGRAMS += tests/test_faults

@@ -1,7 +1,8 @@
 /*
  * kiutil.h - helpers shared by the kernel-interface and fault-injection tests: a context's
  * complete observable state (raw BPF export + PFC text), compared byte for byte, and the
- * choice of a second architecture with the native byte order.
+ * choice of a second architecture with the native byte order, and checks inside forked
+ * children.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -17,6 +18,38 @@
 #include <unistd.h>
 
 #include <seccomp.h>
+
+/* skip the rest of a test on a kernel below an API level (each program keeps its kernel_level) */
+#define SKIP_BELOW(level, what)                                                                    \
+	do {                                                                                       \
+		if (kernel_level < (level)) {                                                      \
+			tu_skip_part("%s: kernel API level %u < %u", (what), kernel_level,         \
+			             (unsigned int)(level));                                       \
+			return;                                                                    \
+		}                                                                                  \
+	} while (0)
+
+/* unassigned syscall numbers: allowed calls fail with ENOSYS */
+#define NR_BASE 1000
+
+/* checks inside forked children: report the line and exit non-zero */
+#define REQUIRE(c)                                                                                 \
+	do {                                                                                       \
+		if (!(c)) {                                                                        \
+			fprintf(stderr, "%s:%d: child: %s failed (errno %d)\n", __FILE__,          \
+			        __LINE__, #c, errno);                                              \
+			_exit(1);                                                                  \
+		}                                                                                  \
+	} while (0)
+#define REQUIRE_EQ(a, b)                                                                           \
+	do {                                                                                       \
+		long a_ = (long)(a), b_ = (long)(b);                                               \
+		if (a_ != b_) {                                                                    \
+			fprintf(stderr, "%s:%d: child: %s is %ld, expected %ld\n", __FILE__,       \
+			        __LINE__, #a, a_, b_);                                             \
+			_exit(1);                                                                  \
+		}                                                                                  \
+	} while (0)
 
 /* what a context looks like from outside: its program and its pseudo code */
 struct ki_blob {

@@ -849,5 +849,6 @@ static Suite *bpf_live_suite(void)
 
 int main(void)
 {
+	tu_skip_under_valgrind();
 	return tu_run_suite(bpf_live_suite());
 }

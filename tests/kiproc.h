@@ -1,0 +1,44 @@
+/*
+ * kiproc.h - process plumbing for the kernel-interface tests (kiproc.c): bounded waits and
+ * reads, passing a descriptor over a socket, a task's state in /proc, and probing an unassigned
+ * syscall number under the filters in force.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef SYSGATE_KIPROC_H
+#define SYSGATE_KIPROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define WAIT_MS 10000 /* bound on every wait (only reached when something is broken) */
+
+/* -errno of an unassigned syscall under the filters in force (ENOSYS: allowed) */
+long probe_nr(int nr);
+
+/* sleep ms milliseconds (a pause, never a measurement) */
+void sleep_ms(long ms);
+
+/* is fd readable within ms milliseconds? */
+bool wait_readable(int fd, int ms);
+
+/* read exactly len bytes within WAIT_MS; false on EOF, error or timeout */
+bool read_full(int fd, void *buf, size_t len);
+
+/* one write of all len bytes (pipes and sockets of the tests take it whole); false otherwise */
+bool write_full(int fd, const void *buf, size_t len);
+
+/* pass a descriptor over a Unix socket (SCM_RIGHTS); 0 or -1 */
+int send_fd(int sock, int fd);
+
+/* receive a descriptor within WAIT_MS, or -1 */
+int recv_fd(int sock);
+
+/* the one-letter state of a process (R, S, D, ...) from /proc/PID/stat */
+char proc_state(pid_t pid);
+
+/* a hex mask line ("ShdPnd:", "Seccomp_filters:" ...) of /proc/PID/status */
+bool proc_status_field(pid_t pid, const char *key, unsigned long long *value, int base);
+
+#endif
