@@ -9,7 +9,8 @@
 if HAVE_CHECK
 check_PROGRAMS += tests/test_multiarch
 TESTS += tests/test_multiarch
-tests_test_multiarch_SOURCES = tests/test_multiarch.c tests/testutil.h
+tests_test_multiarch_SOURCES = tests/test_multiarch.c tests/multiarch_check.c \
+	tests/multiarch_check.h tests/testutil.h
 tests_test_multiarch_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_multiarch_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
