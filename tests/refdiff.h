@@ -1,6 +1,7 @@
 /*
- * refdiff.h - what test_refdiff.c and refdiff_ref.c share: a policy as a script of calls, the
- * two libraries' function tables, and the reference libseccomp run as a black box.
+ * refdiff.h - what test_refdiff.c, refdiff_ref.c and refdiff_gen.c share: a policy as a script
+ * of calls, the two libraries' function tables, the reference libseccomp run as a black box, and
+ * the random policies and inputs.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -91,5 +92,46 @@ bool ref_open(void);
 /* run the script on the reference in a child process (killed when it makes no progress for
  * $SYSGATE_REFDIFF_TIMEOUT seconds); the program comes back in host byte order */
 void ref_run(const struct script *s, bool big_endian, struct ref_result *res);
+
+/*
+ * Random material (refdiff_gen.c)
+ */
+
+struct abi_set {
+	const char *name;
+	uint32_t tokens[4]; /* 0-terminated */
+};
+
+extern const struct abi_set abi_sets[];
+extern const size_t n_abi_sets;
+extern const char *const sys_names[]; /* every kind of cross-ABI fate */
+extern const size_t n_sys_names;
+
+/* is nr a pseudo number? */
+bool is_pnr(int nr);
+/* the name a client's syscall number stands for (native number or pseudo number), or NULL */
+const char *nr_name(int nr);
+
+struct tu_rng;
+struct sg_filter;
+
+/* a call appended to the script, zeroed but for its kind */
+struct call *script_add(struct script *s, enum call_kind kind);
+/* one random policy for the ABI set as a script of calls, on syscalls drawn from pool */
+void make_script(struct tu_rng *r, struct script *s, const struct abi_set *abis, const int *pool,
+                 size_t npool);
+
+/* the inputs a policy's programs are run on */
+struct inputs {
+	struct seccomp_data *d;
+	size_t n, cap;
+};
+
+void input_add(struct inputs *in, const struct seccomp_data *d);
+/* the numbers the filter's rules sit on and those libseccomp puts the calls' syscalls (nrs) on,
+ * their neighbours, both ways of the x32 bit, boundary numbers and foreign arch values, each
+ * with boundary argument vectors and values next to the rules' datums */
+void make_inputs(struct tu_rng *r, struct inputs *in, const struct sg_filter *f, const int *nrs,
+                 int nnrs);
 
 #endif

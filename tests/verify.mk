@@ -9,7 +9,7 @@ check_PROGRAMS += tests/test_refdiff
 TESTS += tests/test_refdiff tests/test_refdiff_261.sh
 dist_check_SCRIPTS += tests/test_refdiff_261.sh
 tests_test_refdiff_SOURCES = tests/test_refdiff.c tests/refdiff.h tests/refdiff_ref.c \
-	tests/refdiff_oracle.c tests/refdiff_oracle.h \
+	tests/refdiff_gen.c tests/refdiff_oracle.c tests/refdiff_oracle.h \
 	tests/testutil.h
 tests_test_refdiff_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_test_refdiff_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
