@@ -15,7 +15,8 @@ tests_test_multiarch_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_test_multiarch_LDADD = $(TV_LIBS) libsysgate_tools.la libsysgate.la $(CHECK_LIBS)
 endif
 
-EXTRA_DIST += tests/crossarch/live_arch.c tests/crossarch/run.sh
+EXTRA_DIST += tests/crossarch/live_arch.c tests/crossarch/live_harness.c tests/crossarch/live_random.c \
+	tests/crossarch/live_mux.c tests/crossarch/live.h tests/crossarch/run.sh
 
 # run.sh exits 77 when nothing could run (it says why); make treats that as a skip, not an error
 .PHONY: check-arch

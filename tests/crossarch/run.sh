@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/crossarch/run.sh - sysgate's live tests in real kernels of other architectures.
 #
-# For each target this cross-compiles tests/crossarch/live_arch.c together with the library's
+# For each target this cross-compiles tests/crossarch/live*.c together with the library's
 # sources, statically, for every ABI the target's kernel runs; packs the binaries into an
 # initramfs (the native one as /init, the compat ones in /crossarch/); boots a Debian kernel
 # in qemu-system (software emulation is fine: no KVM needed); and reads the verdict lines
@@ -271,7 +271,7 @@ sed -e "s/@VERSION_MAJOR@/$(ver MAJOR)/" -e "s/@VERSION_MINOR@/$(ver MINOR)/" \
 	-e "s/@VERSION_MICRO@/$(ver MICRO)/" -e "s/@PACKAGE_VERSION@/$pkgver/" \
 	"$top_srcdir/include/seccomp.h.in" >"$work/gen/seccomp.h"
 cat >"$work/gen/config.h" <<EOF
-/* config.h for the cross builds of tests/crossarch/live_arch.c */
+/* config.h for the cross builds of tests/crossarch/live*.c */
 #define _GNU_SOURCE 1
 #define PACKAGE_VERSION "$pkgver"
 EOF
@@ -288,7 +288,7 @@ build_abi() {
 	# shellcheck disable=SC2086 # abi_cflags and cflags are lists of flags
 	if ! "$cc" $abi_cflags $cflags -static -std=gnu11 -Wall -Wextra -Wno-sign-compare \
 		-Wno-missing-field-initializers -I"$work/gen" -I"$top_srcdir/include" \
-		-I"$top_srcdir/src" -o "$out" "$top_srcdir/tests/crossarch/live_arch.c" \
+		-I"$top_srcdir/src" -o "$out" "$top_srcdir"/tests/crossarch/live*.c \
 		"$top_srcdir"/src/*.c "$top_srcdir"/src/arch/*.c -lpthread >"$log" 2>&1; then
 		# our code, or an incomplete toolchain (no static libc for the ABI)?
 		printf 'int main(void) { return 0; }\n' >"$work/hello-$1.c"
