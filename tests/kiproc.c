@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -149,4 +150,22 @@ bool proc_status_field(pid_t pid, const char *key, unsigned long long *value, in
 		}
 	fclose(fp);
 	return found;
+}
+
+void ki_target_start(struct ki_target *t, void (*fn)(int sock, void *arg), void *arg)
+{
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	fflush(NULL);
+	t->pid = fork();
+	ck_assert_int_ge(t->pid, 0);
+	if (t->pid == 0) {
+		close(sv[0]);
+		fn(sv[1], arg);
+		_exit(127); /* not reached: a target ends itself */
+	}
+	close(sv[1]);
+	t->sock = sv[0];
+	t->lfd = recv_fd(sv[0]);
 }

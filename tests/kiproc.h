@@ -41,4 +41,15 @@ char proc_state(pid_t pid);
 /* a hex mask line ("ShdPnd:", "Seccomp_filters:" ...) of /proc/PID/status */
 bool proc_status_field(pid_t pid, const char *key, unsigned long long *value, int base);
 
+/*
+ * A supervised target: a child that runs fn(sock, arg), which never returns, with one end of a
+ * socket pair; the supervisor keeps the other end (sock) and gets the target's listener fd over
+ * it (lfd, -1 when none came within WAIT_MS).
+ */
+struct ki_target {
+	pid_t pid;
+	int sock, lfd;
+};
+void ki_target_start(struct ki_target *t, void (*fn)(int sock, void *arg), void *arg);
+
 #endif

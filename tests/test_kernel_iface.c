@@ -277,8 +277,9 @@ static int spy_step(int step)
 	return rc;
 }
 
-static void spy_target(int sock)
+static void spy_target(int sock, void *unused)
 {
+	(void)unused;
 	int lfd;
 
 	(void)seccomp_api_get(); /* probe before the spy is in place */
@@ -311,25 +312,19 @@ START_TEST(flags_reach_kernel)
 	struct spy_record rec[SPY_STEPS];
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
-	int sv[2], lfd, step = 0, status;
+	struct ki_target tg;
+	int lfd, step = 0, status;
 	pid_t pid;
 
 	SKIP_BELOW(5, "flags_reach_kernel (needs a listener for the spy)");
-	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
-	fflush(NULL);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		close(sv[0]);
-		spy_target(sv[1]);
-	}
-	close(sv[1]);
-	lfd = recv_fd(sv[0]);
+	ki_target_start(&tg, spy_target, NULL);
+	pid = tg.pid;
+	lfd = tg.lfd;
 	ck_assert_msg(lfd >= 0, "no spy listener from the target");
 	ck_assert_int_eq(seccomp_notify_alloc(&req, &resp), 0);
 	while (step < SPY_STEPS) {
 		struct pollfd p[2] = {{.fd = lfd, .events = POLLIN},
-		                      {.fd = sv[0], .events = POLLIN}};
+		                      {.fd = tg.sock, .events = POLLIN}};
 		int n = poll(p, 2, WAIT_MS);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -348,18 +343,18 @@ START_TEST(flags_reach_kernel)
 			continue;
 		}
 		if (p[1].revents & (POLLIN | POLLHUP)) {
-			ck_assert_msg(read_full(sv[0], &rec[step], sizeof(rec[step])),
+			ck_assert_msg(read_full(tg.sock, &rec[step], sizeof(rec[step])),
 			              "spy: target stopped before step %d", step);
 			ck_assert_int_eq(rec[step].step, step);
 			step++;
-			ck_assert(write_full(sv[0], "k", 1));
+			ck_assert(write_full(tg.sock, "k", 1));
 		}
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "target status 0x%x", status);
 	seccomp_notify_free(req, resp);
 	close(lfd);
-	close(sv[0]);
+	close(tg.sock);
 
 	const unsigned long long T = SECCOMP_FILTER_FLAG_TSYNC, L = SECCOMP_FILTER_FLAG_LOG,
 	                         S = SECCOMP_FILTER_FLAG_SPEC_ALLOW,

@@ -61,8 +61,9 @@ static bool fd_reads(long fd, const char *want)
 	return fd >= 0 && read((int)fd, buf, len) == (ssize_t)len && memcmp(buf, want, len) == 0;
 }
 
-static void notify_target(int sock)
+static void notify_target(int sock, void *unused)
 {
+	(void)unused;
 	struct target_report r = {0};
 	scmp_filter_ctx ctx, ctx2;
 	struct stat st;
@@ -143,21 +144,15 @@ START_TEST(notify_supervisor)
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 	struct target_report r;
-	int sv[2], lfd, status, src;
+	struct ki_target tg;
+	int lfd, status, src;
 	pid_t pid;
 
 	/* level 6 is Linux 5.7: SECCOMP_USER_NOTIF_FLAG_CONTINUE (5.5) is there */
 	SKIP_BELOW(6, "notify_supervisor");
-	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
-	fflush(NULL);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		close(sv[0]);
-		notify_target(sv[1]);
-	}
-	close(sv[1]);
-	lfd = recv_fd(sv[0]);
+	ki_target_start(&tg, notify_target, NULL);
+	pid = tg.pid;
+	lfd = tg.lfd;
 	if (lfd < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
@@ -219,7 +214,7 @@ START_TEST(notify_supervisor)
 	}
 	close(src);
 
-	ck_assert_msg(read_full(sv[0], &r, sizeof(r)), "no report from the target");
+	ck_assert_msg(read_full(tg.sock, &r, sizeof(r)), "no report from the target");
 	ck_assert_int_eq(r.fd1, 0);
 	ck_assert_int_eq(r.load2, 0);
 	ck_assert_int_eq(r.fd2, 0);
@@ -248,7 +243,7 @@ START_TEST(notify_supervisor)
 	ck_assert(p.revents & POLLHUP);
 	seccomp_notify_free(req, resp);
 	close(lfd);
-	close(sv[0]);
+	close(tg.sock);
 }
 END_TEST
 
@@ -318,8 +313,9 @@ struct waitkill_report {
 	int usr1_after;
 };
 
-static void waitkill_target(int sock, bool waitkill)
+static void waitkill_target(int sock, void *arg)
 {
+	bool waitkill = *(const bool *)arg;
 	struct sigaction sa = {.sa_handler = on_usr1, .sa_flags = SA_RESTART};
 	struct waitkill_report rep;
 	scmp_filter_ctx ctx;
@@ -341,20 +337,14 @@ static void waitkill_run(bool waitkill)
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 	struct waitkill_report rep;
-	int sv[2], lfd, status;
+	struct ki_target tg;
+	int lfd, status;
 	uint64_t id;
 	pid_t pid;
 
-	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
-	fflush(NULL);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		close(sv[0]);
-		waitkill_target(sv[1], waitkill);
-	}
-	close(sv[1]);
-	lfd = recv_fd(sv[0]);
+	ki_target_start(&tg, waitkill_target, &waitkill);
+	pid = tg.pid;
+	lfd = tg.lfd;
 	ck_assert_int_ge(lfd, 0);
 	ck_assert_int_eq(seccomp_notify_alloc(&req, &resp), 0);
 	next_notif(lfd, req, pid, __NR_getppid);
@@ -387,14 +377,14 @@ static void waitkill_run(bool waitkill)
 		ck_assert(req->id != id);
 		reply(lfd, resp, req->id, 98, 0, 0);
 	}
-	ck_assert(read_full(sv[0], &rep, sizeof(rep)));
+	ck_assert(read_full(tg.sock, &rep, sizeof(rep)));
 	ck_assert_int_eq(rep.r, waitkill ? 99 : 98);
 	ck_assert_int_eq(rep.usr1_after, 1);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "target status 0x%x", status);
 	seccomp_notify_free(req, resp);
 	close(lfd);
-	close(sv[0]);
+	close(tg.sock);
 }
 
 START_TEST(waitkill_behaviour)
