@@ -1,7 +1,7 @@
 /*
  * kiproc.h - process plumbing for the kernel-interface tests (kiproc.c): bounded waits and
  * reads, passing a descriptor over a socket, a task's state in /proc, and probing an unassigned
- * syscall number under the filters in force.
+ * syscall number under the filters in force; seccomp flags newer than some kernel headers.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -11,6 +11,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <linux/seccomp.h>
+
+/* newer than some kernel headers the tests are built against */
+#ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
+#define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FLAG_CONTINUE
+#define SECCOMP_USER_NOTIF_FLAG_CONTINUE (1UL << 0)
+#endif
 
 #define WAIT_MS 10000 /* bound on every wait (only reached when something is broken) */
 
