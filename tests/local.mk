@@ -24,3 +24,7 @@ include tests/compat.mk
 include tests/verify.mk
 include tests/bench.mk
 include tests/dist.mk
+
+# the tree's shape: no hand-written file over 1,000 lines, every src/ file in README's layout
+TESTS += tests/test_tree.sh
+dist_check_SCRIPTS += tests/test_tree.sh
