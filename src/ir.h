@@ -73,8 +73,22 @@ static inline bool sg_action_stronger(uint32_t a, uint32_t b)
 /*
  * Which ABI database handles (arch, nr): the one of the filter's ABIs reporting `arch` that
  * owns nr in the ABI partition (arch/arch.h). Returns NULL when the bad-arch action applies.
+ * Inline: the compiler and the rule database ask for every range and every rule.
  */
-const struct sg_archdb *sg_ir_select(const struct sg_filter *f, uint32_t arch, uint32_t nr);
+static inline const struct sg_archdb *sg_ir_select(const struct sg_filter *f, uint32_t arch,
+                                                   uint32_t nr)
+{
+	const struct sg_archdb *owner = NULL;
+
+	/* the ABI partition decides; the order the ABIs were added in does not matter */
+	for (uint32_t i = 0; i < f->narch; i++) {
+		const struct sg_archdb *db = &f->arch[i];
+		if (db->arch->audit == arch && sg_arch_owns(db->arch, nr) &&
+		    (!owner || sg_arch_precedes(db->arch, owner->arch)))
+			owner = db;
+	}
+	return owner;
+}
 
 /* the order in which the compiler tests a syscall's rules: sg_ir_rule_plan() in ir_order.h */
 

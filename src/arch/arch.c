@@ -419,22 +419,9 @@ int sg_mux_call(int pnr, uint8_t *family)
 	return fam == SG_MUX_SOCKET ? -pnr - 100 : -pnr - 200;
 }
 
-bool sg_arch_owns(const struct sg_arch *arch, uint32_t nr)
-{
-	for (uint8_t i = 0; i < arch->nowns; i++)
-		if (arch->owns[i].lo <= nr && nr <= arch->owns[i].hi)
-			return true;
-	return false;
-}
-
 bool sg_arch_passes_high_word(const struct sg_arch *arch)
 {
 	return arch->token == SCMP_ARCH_X32;
-}
-
-bool sg_arch_precedes(const struct sg_arch *a, const struct sg_arch *b)
-{
-	return !a->secondary && b->secondary;
 }
 
 uint32_t sg_arch_claim_end(uint32_t audit, uint32_t nr)

@@ -70,10 +70,20 @@ const struct sg_arch *sg_arch_by_name(const char *name);
  */
 bool sg_arch_passes_high_word(const struct sg_arch *arch);
 
-/* does the ABI claim nr under its arch value? */
-bool sg_arch_owns(const struct sg_arch *arch, uint32_t nr);
+/* does the ABI claim nr under its arch value? (inline: the compiler asks for every range) */
+static inline bool sg_arch_owns(const struct sg_arch *arch, uint32_t nr)
+{
+	for (uint8_t i = 0; i < arch->nowns; i++)
+		if (arch->owns[i].lo <= nr && nr <= arch->owns[i].hi)
+			return true;
+	return false;
+}
+
 /* of two ABIs that both claim a number, does a own it rather than b? */
-bool sg_arch_precedes(const struct sg_arch *a, const struct sg_arch *b);
+static inline bool sg_arch_precedes(const struct sg_arch *a, const struct sg_arch *b)
+{
+	return !a->secondary && b->secondary;
+}
 /* the last number m >= nr such that no ABI reporting `audit` starts or stops claiming
  * numbers in (nr, m]: ownership is constant on [nr, m], whichever of them a filter has */
 uint32_t sg_arch_claim_end(uint32_t audit, uint32_t nr);
