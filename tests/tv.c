@@ -16,7 +16,8 @@
  * process (Check forks one per test case; tests/sanitize.sh sets 8). SYSGATE_TV_BUDGET=0 turns
  * it off; it is off under valgrind (SYSGATE_UNDER_VALGRIND, 20-50 times slower) and in
  * fault-injection builds (the reference lowering would take the injected failures).
- * SYSGATE_TV_REPORT=1 prints each process's counts when it exits.
+ * SYSGATE_TV_REPORT=1 prints each process's counts when it exits. The counts are kept under
+ * a lock: test_kernel_ctx compiles on several threads at once (ThreadSanitizer found the race).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -24,6 +25,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -39,7 +41,8 @@
 int __real_sg_compile(const struct sg_filter *f, struct sg_program **out);
 int __wrap_sg_compile(const struct sg_filter *f, struct sg_program **out);
 
-/* this process's counts (a test's own process: Check forks per test case) */
+/* this process's counts (a test's own process: Check forks per test case), under tv_lock */
+static pthread_mutex_t tv_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
 	long budget; /* -1: not read yet */
 	unsigned long proven, undecided, no_reference, too_long, over_budget;
@@ -56,6 +59,7 @@ static void tv_report(void)
 	fprintf(stderr, "\n");
 }
 
+/* read the budget once (under tv_lock) */
 static long tv_budget(void)
 {
 	const char *b = getenv("SYSGATE_TV_BUDGET"), *r = getenv("SYSGATE_TV_REPORT");
@@ -87,12 +91,26 @@ int tv_prove(const struct sg_filter *f, const struct sg_program *p, uint32_t w[S
 
 unsigned long tv_proven(void)
 {
-	return tv.proven;
+	pthread_mutex_lock(&tv_lock);
+	unsigned long n = tv.proven;
+	pthread_mutex_unlock(&tv_lock);
+	return n;
 }
 
 bool tv_enabled(void)
 {
-	return (tv.budget < 0 ? tv_budget() : tv.budget) > 0;
+	pthread_mutex_lock(&tv_lock);
+	long budget = tv.budget < 0 ? tv_budget() : tv.budget;
+	pthread_mutex_unlock(&tv_lock);
+	return budget > 0;
+}
+
+/* count one outcome */
+static void tv_count(unsigned long *counter)
+{
+	pthread_mutex_lock(&tv_lock);
+	(*counter)++;
+	pthread_mutex_unlock(&tv_lock);
 }
 
 static void validate(const struct sg_filter *f, const struct sg_program *p)
@@ -102,15 +120,15 @@ static void validate(const struct sg_filter *f, const struct sg_program *p)
 
 	if (eq == -ENOENT) {
 		/* longer than the kernel takes, or out of memory: nothing to compare with */
-		tv.no_reference++;
+		tv_count(&tv.no_reference);
 		return;
 	}
 	if (eq == 1) {
-		tv.proven++;
+		tv_count(&tv.proven);
 		return;
 	}
 	if (eq != 0) {
-		tv.undecided++;
+		tv_count(&tv.undecided);
 		return;
 	}
 	fprintf(stderr,
@@ -126,19 +144,22 @@ static void validate(const struct sg_filter *f, const struct sg_program *p)
 int __wrap_sg_compile(const struct sg_filter *f, struct sg_program **out)
 {
 	int rc = __real_sg_compile(f, out);
+	bool go;
 
+	pthread_mutex_lock(&tv_lock);
 	if (tv.budget < 0)
 		tv_budget();
-	if (rc != 0 || tv.budget == 0)
-		return rc;
-	if (tv.proven + tv.undecided + tv.no_reference >= (unsigned long)tv.budget) {
+	go = rc == 0 && tv.budget != 0;
+	if (go && tv.proven + tv.undecided + tv.no_reference >= (unsigned long)tv.budget) {
 		tv.over_budget++;
-		return rc;
-	}
-	if ((*out)->len > TV_MAX_INSNS) {
+		go = false;
+	} else if (go && (*out)->len > TV_MAX_INSNS) {
 		tv.too_long++;
-		return rc;
+		go = false;
 	}
-	validate(f, *out);
+	pthread_mutex_unlock(&tv_lock);
+	/* the proof itself runs unlocked: threads validate their own programs at once */
+	if (go)
+		validate(f, *out);
 	return rc;
 }
