@@ -87,6 +87,19 @@ if [ "$rc" = 0 ]; then
 	sed -n 's,^\(PASS\|FAIL\|SKIP\|XFAIL\|XPASS\|ERROR\): ,\1: asan/,p' "$faults/asan.log" >>test-suite.out
 	stage_done "ASan+UBSan suite"
 fi
+# the programs that call the library from several threads, under ThreadSanitizer (in the same
+# clean copy, out of tree; doc/threads.md): tsan/<program> lines, SKIP when TSan cannot run here
+if [ "$rc" = 0 ]; then
+	trc=0
+	bash "$faults/src/tests/tsan.sh" "$faults/tsan" >"$faults/tsan.log" 2>&1 || trc=$?
+	grep -E '^(PASS|FAIL|SKIP): tsan' "$faults/tsan.log" >>test-suite.out || true
+	if [ "$trc" != 0 ] && [ "$trc" != 77 ]; then
+		rc=1
+		tail -n 80 "$faults/tsan.log" >&2
+		grep -q '^FAIL: tsan' "$faults/tsan.log" || echo "FAIL: tsan (exit $trc)" >>test-suite.out
+	fi
+	stage_done "ThreadSanitizer"
+fi
 if [ "$rc" = 0 ]; then
 	(cd "$faults/src" &&
 		./configure -q --enable-fault-injection --enable-debug >/dev/null &&

@@ -40,7 +40,7 @@ endif
 # FUZZ_SECONDS (make check-fuzz FUZZ_SECONDS=600); see tests/fuzz/README.md
 FUZZ_SECONDS = 30
 EXTRA_DIST += tests/fuzz/README.md tests/fuzz/run.sh tests/fuzz/fuzz_api.c tests/fuzz/fuzz_bpf.c \
-	tests/fuzz/fuzz_profile.c tests/fuzz/corpus tests/sanitize.sh
+	tests/fuzz/fuzz_profile.c tests/fuzz/corpus tests/sanitize.sh tests/tsan.sh
 check-fuzz:
 	FUZZ_BUILD='$(abs_top_builddir)/tests/fuzz/build' bash '$(abs_top_srcdir)/tests/fuzz/run.sh' $(FUZZ_SECONDS)
 .PHONY: check-fuzz
