@@ -357,27 +357,29 @@ sg_node sg_emit_program(struct sg_emit *e, const struct sock_filter *prog, size_
 		const struct sock_filter *in = &prog[i];
 		if (!live[i])
 			continue;
-		switch (BPF_CLASS(in->code)) {
-		case BPF_RET:
+		/* only what the builder makes: anything else would be emitted as something it
+		 * is not, so it is refused (-EINVAL) */
+		if (in->code == (BPF_RET | BPF_K))
 			map[i] = sg_emit_ret(e, in->k);
-			break;
-		case BPF_LD:
+		else if (in->code == (BPF_LD | BPF_W | BPF_ABS))
 			map[i] = sg_emit_ld(e, in->k, map[i + 1]);
-			break;
-		case BPF_ALU:
+		else if (in->code == (BPF_ALU | BPF_AND | BPF_K))
 			map[i] = sg_emit_and(e, in->k, map[i + 1]);
-			break;
-		default:
-			if (BPF_OP(in->code) == BPF_JA)
-				map[i] = map[i + 1 + in->k];
-			else
-				map[i] = sg_emit_jmp(e, BPF_OP(in->code), in->k,
-				                     map[i + 1 + in->jt], map[i + 1 + in->jf]);
+		else if (in->code == (BPF_JMP | BPF_JA))
+			map[i] = map[i + 1 + in->k];
+		else if (in->code == (BPF_JMP | BPF_JEQ | BPF_K) ||
+		         in->code == (BPF_JMP | BPF_JGT | BPF_K) ||
+		         in->code == (BPF_JMP | BPF_JGE | BPF_K) ||
+		         in->code == (BPF_JMP | BPF_JSET | BPF_K))
+			map[i] = sg_emit_jmp(e, BPF_OP(in->code), in->k, map[i + 1 + in->jt],
+			                     map[i + 1 + in->jf]);
+		else {
+			fail(e, -EINVAL);
 			break;
 		}
 	}
-	entry = map[0];
+	entry = e->err ? -1 : map[0];
 	sg_free(map);
 	sg_free(live);
-	return e->err ? -1 : entry;
+	return entry;
 }

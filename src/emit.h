@@ -63,7 +63,8 @@ bool sg_emit_near(const struct sg_emit *e, sg_node target);
  * builder makes: as sg_emit_finish() returns it) back to front: its instructions that the
  * entry reaches, shared with what e already holds where equal, JA chains turned into direct
  * jumps (or new trampolines, where out of reach). Returns the entry's node, or -1 with e->err
- * set (-ENOMEM, or -E2BIG past the limit).
+ * set (-ENOMEM, -E2BIG past the limit, or -EINVAL for an instruction the builder does not
+ * make: RET A, an ALU other than AND with K, a jump on X, ...).
  */
 sg_node sg_emit_program(struct sg_emit *e, const struct sock_filter *prog, size_t len);
 

@@ -16,6 +16,7 @@
 
 #include "testcheck.h"
 #include "bpf_sym.h"
+#include "emit.h"
 
 #define NR_TEST 1000 /* unassigned on every ABI the tests use natively */
 
@@ -516,8 +517,9 @@ static void check_random_filter(struct tu_rng *r, scmp_filter_ctx ctx, int nsys,
 	 * every input (every arch value, every number, every argument word), not just sampled */
 	uint32_t w[SG_SYM_WORDS];
 	int eq = sg_sym_equiv(p->insns, p->len, plain->insns, plain->len, 0, w);
-	ck_assert_msg(eq == 1, "not proven equivalent to the reference lowering (%d): arch %08x nr %u",
-	              eq, w[1], w[0]);
+	ck_assert_msg(eq == 1,
+	              "not proven equivalent to the reference lowering (%d): arch %08x nr %u", eq,
+	              w[1], w[0]);
 	sg_program_free(plain);
 	sg_program_free(p);
 }
@@ -759,6 +761,53 @@ START_TEST(mips_foreign_numbers)
 }
 END_TEST
 
+/*
+ * sg_emit_program (a leaf optimized apart joins the program through it): a program the builder
+ * made comes back the same, and an instruction the builder does not make is refused, never
+ * emitted as another one
+ */
+START_TEST(emit_program)
+{
+	struct sg_emit a, b;
+	struct sock_filter *p, *q;
+	size_t plen, qlen;
+
+	ck_assert_int_eq(sg_emit_init(&a, 4096, 8), 0);
+	sg_node deny = sg_emit_ret(&a, SCMP_ACT_ERRNO(1)), allow = sg_emit_ret(&a, SCMP_ACT_ALLOW);
+	sg_node t = sg_emit_jmp(&a, BPF_JSET, 0x10, deny, allow);
+	t = sg_emit_and(&a, 0xff, t);
+	t = sg_emit_jmp(&a, BPF_JEQ, 7, t, deny);
+	t = sg_emit_jmp(&a, BPF_JGT, 100, deny, t);
+	t = sg_emit_ld(&a, 16, sg_emit_jmp(&a, BPF_JGE, 3, t, allow));
+	p = sg_emit_finish(&a, t, &plen);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sg_emit_init(&b, 4096, 8), 0);
+	q = sg_emit_finish(&b, sg_emit_program(&b, p, plen), &qlen);
+	ck_assert_ptr_nonnull(q);
+	ck_assert_uint_eq(qlen, plen);
+	ck_assert_int_eq(memcmp(p, q, plen * sizeof(*p)), 0);
+	sg_free(q);
+	sg_emit_fini(&b);
+
+	static const uint16_t foreign[] = {BPF_RET | BPF_A,           BPF_ALU | BPF_ADD | BPF_K,
+	                                   BPF_ALU | BPF_AND | BPF_X, BPF_JMP | BPF_JEQ | BPF_X,
+	                                   BPF_LD | BPF_IMM,          BPF_LD | BPF_W | BPF_LEN,
+	                                   BPF_MISC | BPF_TAX,        BPF_ST};
+	for (size_t i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++) {
+		/* the first instruction (live, reached last back to front) replaced */
+		struct sock_filter saved = p[0];
+		p[0] = (struct sock_filter){foreign[i], 0, 0, 16};
+		ck_assert_int_eq(sg_emit_init(&b, 4096, 8), 0);
+		ck_assert_msg(sg_emit_program(&b, p, plen) == -1 && b.err == -EINVAL,
+		              "opcode 0x%x: got err %d", foreign[i], b.err);
+		sg_emit_fini(&b);
+		p[0] = saved;
+	}
+	sg_free(p);
+	sg_emit_fini(&a);
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
 	Suite *s = suite_create("core");
@@ -781,6 +830,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, boundaries_big_endian);
 	tcase_add_test(tc, random_policies);
 	tcase_add_test(tc, big_allow_list_layout);
+	tcase_add_test(tc, emit_program);
 	suite_add_tcase(s, tc);
 	return s;
 }
